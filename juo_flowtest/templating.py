@@ -129,9 +129,9 @@ def compile_string(text: str) -> str | Template:
         name = (m.group(1) or "").strip()
         if not valid_name(name):
             raise TemplateSyntaxError(f"invalid variable name '{name}' in '{token}'", m.start())
-        if literal:
+        if any(literal):
             parts.append("".join(literal))
-            literal = []
+        literal = []
         parts.append(Ref(name))
     literal.append(text[pos:])
     tail = "".join(literal)
