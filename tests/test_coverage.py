@@ -1,0 +1,85 @@
+"""Workflow coverage: merging samples, the public JSON, the terminal lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from juo_flowtest import coverage
+from juo_flowtest.result import CoverageSample
+
+CANCEL = "cancellation@1"
+KNOWN = frozenset(
+    {("value_reminder", "next"), ("discount_offer", "accept"), ("discount_offer", "decline")}
+)
+
+
+def _sample(*exercised: tuple[str, str], key: str = CANCEL) -> CoverageSample:
+    return CoverageSample(known={key: KNOWN}, exercised={key: frozenset(exercised)})
+
+
+def test_merge_unions_the_pairs_of_all_samples() -> None:
+    cov = coverage.merge(
+        [_sample(("value_reminder", "next")), _sample(("discount_offer", "accept"))]
+    )
+    w = cov.workflows[CANCEL]
+    assert w.covered == {("value_reminder", "next"), ("discount_offer", "accept")}
+    assert w.missing == {("discount_offer", "decline")}
+    assert w.percent == 66.7
+    assert (cov.known, cov.exercised, cov.percent) == (3, 2, 66.7)
+
+
+def test_two_versions_are_two_workflows_and_the_total_counts_pairs() -> None:
+    cov = coverage.merge(
+        [_sample(("value_reminder", "next")), _sample(*KNOWN, key="cancellation@2")]
+    )
+    assert list(cov.workflows) == [CANCEL, "cancellation@2"]
+    assert cov.workflows["cancellation@2"].percent == 100.0
+    assert (cov.known, cov.exercised, cov.percent) == (6, 4, 66.7)
+
+
+def test_a_pair_not_listed_as_known_does_not_lift_the_percentage() -> None:
+    cov = coverage.merge([_sample(("ghost_step", "accept"))])
+    w = cov.workflows[CANCEL]
+    assert ("ghost_step", "accept") in w.exercised
+    assert w.percent == 0.0
+
+
+def test_nothing_known_is_zero_percent() -> None:
+    cov = coverage.merge([])
+    assert (cov.known, cov.exercised, cov.percent) == (0, 0, 0.0)
+    assert "no workflow was seen" in coverage.render_terminal(cov)[0]
+
+
+def test_json_has_the_documented_shape_and_reads_back(tmp_path: Path) -> None:
+    cov = coverage.merge([_sample(("value_reminder", "next"), ("discount_offer", "accept"))])
+    path = tmp_path / "reports" / "coverage.json"
+    coverage.write(cov, str(path))
+    data = json.loads(path.read_text())
+    assert data["workflows"][CANCEL] == {
+        "known": [
+            ["discount_offer", "accept"],
+            ["discount_offer", "decline"],
+            ["value_reminder", "next"],
+        ],
+        "exercised": [["discount_offer", "accept"], ["value_reminder", "next"]],
+        "missing": [["discount_offer", "decline"]],
+        "percent": 66.7,
+    }
+    assert data["total"] == {"known": 3, "exercised": 2, "percent": 66.7}
+    assert coverage.from_json(data) == cov
+
+
+def test_samples_survive_the_trip_through_json() -> None:
+    sample = _sample(("discount_offer", "decline"))
+    text = coverage.sample_to_json(sample)
+    assert coverage.sample_from_json(text) == sample
+    assert coverage.sample_from_json(coverage.sample_to_json(CoverageSample())) == CoverageSample()
+
+
+def test_terminal_lines_show_percentages_and_missing_pairs() -> None:
+    cov = coverage.merge([_sample(("value_reminder", "next"))])
+    lines = coverage.render_terminal(cov)
+    assert lines[0] == "Workflow coverage: 1/3 step responses (33.3%)"
+    assert lines[1].split()[:3] == [CANCEL, "1/3", "33.3%"]
+    assert lines[1].endswith("missing: discount_offer->accept, discount_offer->decline")
