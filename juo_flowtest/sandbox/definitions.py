@@ -1,0 +1,154 @@
+"""The workflow definition model (Juo's Admin ``Workflow`` schema), immutable once loaded.
+
+Mappings are plain dicts (so they serialise to JSON at C speed) typed read-only; nothing
+mutates them after load.
+
+A run keeps a reference to the ``Workflow`` it started with, so loading another version of the
+same id never changes a running run. Everything the engine needs per step (available
+responses, passed-through action config, timeout) is computed once here, not per request.
+Loading and validation live in ``juo_flowtest.sandbox.loading``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Mapping
+
+from juo_flowtest.sandbox import assumptions
+
+ActionKind = Literal["interaction", "execution", "end"]
+
+
+@dataclass(frozen=True, slots=True)
+class Operand:
+    """One side of a condition: a resolver and its params."""
+
+    resolver: str
+    params: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionItem:
+    id: str
+    left: Operand
+    operator: str
+    right: Operand | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionGroup:
+    id: str
+    logic: str  # "and" | "or"
+    items: tuple[ConditionItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Conditions:
+    root_logic: str  # "and" | "or"
+    groups: tuple[ConditionGroup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    id: str
+    type: str  # "auto" | "response" | "timeout"
+    target: str | None
+    response_type: str | None = None
+    conditions: Conditions | None = None
+    timeout_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    id: str
+    type: str
+    config: Mapping[str, Any]
+
+    @property
+    def kind(self) -> ActionKind:
+        """Whether the action asks the customer, executes something, or only ends."""
+        if self.type in assumptions.INTERACTION_TYPES:
+            return "interaction"
+        if self.type in assumptions.END_TYPES:
+            return "end"
+        return "execution"
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    id: str
+    name: str
+    traffic: float
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    name: str
+    action: Action | None
+    transitions: tuple[Transition, ...]
+    is_initial: bool = False
+    is_final: bool = False
+    variants: tuple[Variant, ...] = ()
+    # Derived once at load (see ``make_step``):
+    interactive: bool = False
+    responses: tuple[Mapping[str, str], ...] = ()
+    response_types: frozenset[str] = frozenset()
+    action_config: Mapping[str, Any] = field(default_factory=dict)
+    timeout: Transition | None = None
+
+
+def make_step(
+    id: str, name: str, action: Action | None, transitions: tuple[Transition, ...],
+    is_initial: bool, is_final: bool, variants: tuple[Variant, ...],
+) -> Step:
+    """Build a step with its derived, read-only fields."""
+    interactive = action is not None and action.kind == "interaction" and not is_final
+    config = dict(action.config) if action else {}
+    responses = tuple(
+        assumptions.default_responses(action.type, config)
+    ) if interactive and action else ()
+    passed = {k: v for k, v in config.items() if k not in assumptions.ENGINE_CONFIG_KEYS
+              or k in ("options", "offers")}
+    timeout = next((t for t in transitions if t.type == "timeout"), None)
+    return Step(
+        id=id, name=name, action=action, transitions=transitions, is_initial=is_initial,
+        is_final=is_final, variants=variants, interactive=interactive, responses=responses,
+        response_types=frozenset(r["type"] for r in responses),
+        action_config=passed, timeout=timeout if interactive else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Workflow:
+    """One version of one workflow, as loaded from one file."""
+
+    id: str
+    name: str
+    version: int
+    status: str
+    trigger_type: str
+    trigger_conditions: Conditions | None
+    steps: Mapping[str, Step]
+    initial: str
+    source: str
+    description: str = ""
+    interactive_steps: tuple[Mapping[str, Any], ...] = ()
+
+    def summary(self) -> dict[str, Any]:
+        """``{id, version, name, triggerType, status}`` for listings."""
+        return {"id": self.id, "version": self.version, "name": self.name,
+                "triggerType": self.trigger_type, "status": self.status}
+
+
+def interactive_steps_of(steps: Mapping[str, Step]) -> tuple[Mapping[str, Any], ...]:
+    """The ``interactiveSteps`` array (Part B 10), computed once per workflow version."""
+    return tuple(
+        {
+            "stepId": s.id,
+            "actionType": s.action.type if s.action else "",
+            "actionConfig": s.action_config,
+            "availableResponses": list(s.responses),
+        }
+        for s in steps.values() if s.interactive
+    )

@@ -1,0 +1,326 @@
+"""Load workflow definition files from a directory into validated, immutable ``Workflow``s.
+
+Every problem of every file is collected; if there is any, one ``WorkflowDefinitionError``
+carries them all (each ``path:line:col`` with the source line and a hint). Cross-file rules
+(one published workflow per trigger type, unique id+version) are checked last.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from juo_flowtest.errors import Diagnostic, WorkflowDefinitionError
+from juo_flowtest.model import Position
+from juo_flowtest.sandbox import assumptions
+from juo_flowtest.sandbox.conditions import OPERATORS
+from juo_flowtest.sandbox.definitions import (
+    Action, ConditionGroup, ConditionItem, Conditions, Operand, Step, Transition, Variant,
+    Workflow, interactive_steps_of, make_step,
+)
+from juo_flowtest.sandbox.graph import check_graph
+from juo_flowtest.sandbox.source import Items, Node, SourceFile
+
+PATTERNS = ("*.workflow.yaml", "*.workflow.yml", "*.workflow.json")
+STATUSES = ("draft", "published", "archived")
+CATEGORIES = ("system_event", "customer_initiated", "admin_initiated", "time_based")
+KNOWN_ACTIONS = (assumptions.INTERACTION_TYPES | set(assumptions.EXECUTION_RESOURCES)
+                 | assumptions.END_TYPES)
+
+
+class _Reader:
+    """Typed access to a ``Node`` that records a problem for each missing or mistyped key."""
+
+    def __init__(self, src: SourceFile) -> None:
+        self.src = src
+
+    def at(self, node: Any, key: str | None = None) -> tuple[int, int]:
+        if isinstance(node, Node) and key is not None and key in node.keys_at:
+            return node.keys_at[key]
+        return (getattr(node, "line", 1), getattr(node, "column", 1))
+
+    def get(self, node: Node, key: str, kind: type | tuple[type, ...], where: str,
+            required: bool = True, default: Any = None) -> Any:
+        if key not in node:
+            if required:
+                self.src.problem(self.at(node), f"{where}: missing required key '{key}'",
+                                 f"add '{key}' to this mapping")
+            return default
+        value = node[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            self.src.problem(self.at(node, key), f"{where}: '{key}' must be {names}, "
+                             f"got {type(value).__name__}")
+            return default
+        return value
+
+    def mapping(self, value: Any, where: str, at: tuple[int, int]) -> Node | None:
+        if isinstance(value, Node):
+            return value
+        self.src.problem(at, f"{where} must be a mapping")
+        return None
+
+
+def load_directory(directory: Path) -> list[Workflow]:
+    """Every ``*.workflow.{yaml,yml,json}`` file of ``directory``, validated together."""
+    if not directory.is_dir():
+        raise WorkflowDefinitionError([Diagnostic(
+            Position(str(directory), 1, 1), "workflow directory not found",
+            hint="pass an existing directory holding *.workflow.yaml files")])
+    files = sorted({p for pattern in PATTERNS for p in directory.glob(pattern)})
+    return load_files(files)
+
+
+def load_files(files: list[Path]) -> list[Workflow]:
+    """Load and validate the given files; raise one error listing every problem."""
+    problems: list[Diagnostic] = []
+    loaded: list[tuple[Workflow, SourceFile, Node]] = []
+    for path in files:
+        src = SourceFile(path)
+        data = src.parse()
+        workflow = _workflow(src, data) if data is not None else None
+        problems.extend(src.problems)
+        if workflow is not None and not src.problems:
+            loaded.append((workflow, src, data))
+    problems.extend(_cross_file(loaded))
+    if problems:
+        raise WorkflowDefinitionError(problems)
+    return [w for w, _, _ in loaded]
+
+
+def _cross_file(loaded: list[tuple[Workflow, SourceFile, Node]]) -> list[Diagnostic]:
+    seen: dict[tuple[str, int], str] = {}
+    published: dict[str, str] = {}
+    for workflow, src, node in loaded:
+        key = (workflow.id, workflow.version)
+        if key in seen:
+            src.problem(node.keys_at.get("version", (1, 1)),
+                        f"workflow '{workflow.id}' version {workflow.version} is also "
+                        f"defined in {seen[key]}", "give each file its own version number")
+        seen[key] = str(src.path)
+        if workflow.status == "published":
+            if workflow.trigger_type in published:
+                src.problem(node.keys_at.get("status", (1, 1)),
+                            f"a second published workflow for trigger type "
+                            f"'{workflow.trigger_type}' (the other is in "
+                            f"{published[workflow.trigger_type]})",
+                            "only one workflow per trigger type may be published; "
+                            "make one of them draft or archived")
+            published[workflow.trigger_type] = str(src.path)
+    return [d for _, src, _ in loaded for d in src.problems]
+
+
+def _workflow(src: SourceFile, data: Any) -> Workflow | None:
+    r = _Reader(src)
+    root = r.mapping(data, "a workflow definition", (1, 1))
+    if root is None:
+        return None
+    wid = r.get(root, "id", str, "workflow", default="?")
+    name = r.get(root, "name", str, "workflow", default="")
+    version = r.get(root, "version", int, "workflow", default=1)
+    if version < 1:
+        src.problem(r.at(root, "version"), "workflow: 'version' must be >= 1")
+    status = r.get(root, "status", str, "workflow", default="draft")
+    if status not in STATUSES:
+        src.problem(r.at(root, "status"), f"workflow: unknown status '{status}'",
+                    f"use one of {', '.join(STATUSES)}")
+    trigger_type = r.get(root, "triggerType", str, "workflow", default="")
+    trigger_conditions = _trigger(r, root, trigger_type)
+    raw_steps = r.get(root, "steps", Items, "workflow", default=Items())
+    if "steps" in root and not raw_steps:
+        src.problem(r.at(root, "steps"), "workflow: 'steps' is empty", "add at least one step")
+    steps = _steps(r, raw_steps)
+    if src.problems:
+        return None
+    initial = check_graph(src, raw_steps, steps)
+    if src.problems or initial is None:
+        return None
+    return Workflow(
+        id=wid, name=name, version=version, status=status, trigger_type=trigger_type,
+        trigger_conditions=trigger_conditions, steps=steps, initial=initial,
+        source=str(src.path), description=str(root.get("description", "")),
+        interactive_steps=interactive_steps_of(steps),
+    )
+
+
+def _trigger(r: _Reader, root: Node, trigger_type: str) -> Conditions | None:
+    trigger = r.get(root, "trigger", Node, "workflow")
+    if trigger is None:
+        return None
+    r.get(trigger, "id", str, "trigger")
+    ttype = r.get(trigger, "type", str, "trigger")
+    if ttype is not None and trigger_type and ttype != trigger_type:
+        r.src.problem(r.at(trigger, "type"), f"trigger: type '{ttype}' differs from the "
+                      f"workflow's triggerType '{trigger_type}'", "make them the same")
+    category = r.get(trigger, "category", str, "trigger")
+    if category is not None and category not in CATEGORIES:
+        r.src.problem(r.at(trigger, "category"), f"trigger: unknown category '{category}'",
+                      f"use one of {', '.join(CATEGORIES)}")
+    raw = r.get(trigger, "conditions", Node, "trigger", required=False)
+    return _conditions(r, raw, "trigger.conditions") if raw is not None else None
+
+
+def _steps(r: _Reader, raw_steps: Items) -> dict[str, Step]:
+    steps: dict[str, Step] = {}
+    for index, raw in enumerate(raw_steps):
+        node = r.mapping(raw, f"steps[{index}]", raw_steps.items_at[index])
+        if node is None:
+            continue
+        step = _step(r, node, index)
+        if step is None:
+            continue
+        if step.id in steps:
+            r.src.problem(r.at(node, "id"), f"duplicate step id '{step.id}'",
+                          "step ids must be unique within a workflow")
+        steps[step.id] = step
+    return steps
+
+
+def _step(r: _Reader, node: Node, index: int) -> Step | None:
+    where = f"steps[{index}]"
+    sid = r.get(node, "id", str, where)
+    name = r.get(node, "name", str, where, default="")
+    is_initial = r.get(node, "isInitial", bool, where, required=False, default=False)
+    is_final = r.get(node, "isFinal", bool, where, required=False, default=False)
+    action = _action(r, node, f"step '{sid}'") if "action" in node else None
+    variants = _variants(r, node, f"step '{sid}'")
+    raw_transitions = r.get(node, "transitions", Items, where, required=False, default=Items())
+    transitions = tuple(
+        t for i, raw in enumerate(raw_transitions)
+        if (t := _transition(r, raw, raw_transitions.items_at[i], f"step '{sid}'")) is not None
+    )
+    if sid is None:
+        return None
+    return make_step(sid, name, action, transitions, is_initial, is_final, variants)
+
+
+def _action(r: _Reader, step: Node, where: str) -> Action | None:
+    node = r.get(step, "action", Node, where)
+    if node is None:
+        return None
+    aid = r.get(node, "id", str, f"{where} action", default="")
+    atype = r.get(node, "type", str, f"{where} action")
+    config = r.get(node, "config", Node, f"{where} action", required=False, default=Node())
+    if atype is None:
+        return None
+    if atype not in KNOWN_ACTIONS:
+        r.src.problem(r.at(node, "type"), f"{where}: unknown action type '{atype}'",
+                      "interactions: " + ", ".join(sorted(assumptions.INTERACTION_TYPES))
+                      + "; executions: " + ", ".join(sorted(assumptions.EXECUTION_RESOURCES))
+                      + "; or 'end'")
+        return None
+    _check_execution_config(r, config, where)
+    return Action(id=aid, type=atype, config=config)
+
+
+def _check_execution_config(r: _Reader, config: Node, where: str) -> None:
+    duration = config.get("durationMs")
+    if duration is not None and (not isinstance(duration, (int, float))
+                                 or isinstance(duration, bool) or duration < 0):
+        r.src.problem(r.at(config, "durationMs"),
+                      f"{where}: 'durationMs' must be a number >= 0")
+    fail = config.get("fail")
+    if fail is not None and not (isinstance(fail, Node) and isinstance(fail.get("message"), str)):
+        r.src.problem(r.at(config, "fail"), f"{where}: 'fail' must be {{code, message}}",
+                      "write fail: {code: some_code, message: Some text}")
+
+
+def _variants(r: _Reader, step: Node, where: str) -> tuple[Variant, ...]:
+    exp = r.get(step, "experimentConfig", Node, where, required=False)
+    if exp is None:
+        return ()
+    raw = r.get(exp, "variants", Items, f"{where} experimentConfig", default=Items())
+    variants = []
+    for i, item in enumerate(raw):
+        node = r.mapping(item, f"{where} variants[{i}]", raw.items_at[i])
+        if node is None:
+            continue
+        vid = r.get(node, "id", str, f"{where} variants[{i}]", default="")
+        traffic = r.get(node, "trafficPercentage", (int, float), f"{where} variants[{i}]",
+                        default=0)
+        variants.append(Variant(vid, str(node.get("name", vid)), float(traffic)))
+    if len(variants) < 2:
+        r.src.problem(r.at(exp, "variants"), f"{where}: an experiment needs two or more variants")
+    elif abs(sum(v.traffic for v in variants) - 100) > 1e-6:
+        r.src.problem(r.at(exp, "variants"),
+                      f"{where}: trafficPercentage values add up to "
+                      f"{sum(v.traffic for v in variants):g}, not 100")
+    return tuple(variants)
+
+
+def _transition(r: _Reader, raw: Any, at: tuple[int, int], where: str) -> Transition | None:
+    node = r.mapping(raw, f"{where} transition", at)
+    if node is None:
+        return None
+    tid = r.get(node, "id", str, f"{where} transition", default="")
+    ttype = r.get(node, "type", str, f"{where} transition")
+    if ttype not in ("auto", "response", "timeout"):
+        if ttype is not None:
+            r.src.problem(r.at(node, "type"), f"{where}: unknown transition type '{ttype}'",
+                          "use auto, response or timeout")
+        return None
+    target = r.get(node, "targetStepId", str, f"{where} transition '{tid}'",
+                   required=ttype != "timeout")
+    response_type = (r.get(node, "responseType", str, f"{where} transition '{tid}'")
+                     if ttype == "response" else None)
+    timeout = (r.get(node, "timeout", (int, float), f"{where} transition '{tid}'")
+               if ttype == "timeout" else None)
+    raw_cond = r.get(node, "conditions", Node, f"{where} transition", required=False)
+    cond = _conditions(r, raw_cond, f"{where} transition '{tid}'") if raw_cond else None
+    return Transition(tid, ttype, target, response_type, cond,
+                      int(timeout) if timeout is not None else None)
+
+
+def _conditions(r: _Reader, node: Node, where: str) -> Conditions | None:
+    root_logic = r.get(node, "rootLogic", str, where, default="and")
+    if root_logic not in ("and", "or"):
+        r.src.problem(r.at(node, "rootLogic"), f"{where}: rootLogic must be 'and' or 'or'")
+    raw_groups = r.get(node, "groups", Items, where, default=Items())
+    groups = []
+    for gi, raw in enumerate(raw_groups):
+        g = r.mapping(raw, f"{where} groups[{gi}]", raw_groups.items_at[gi])
+        if g is None:
+            continue
+        logic = r.get(g, "logic", str, f"{where} group", default="and")
+        if logic not in ("and", "or"):
+            r.src.problem(r.at(g, "logic"), f"{where}: logic must be 'and' or 'or'")
+        raw_items = r.get(g, "items", Items, f"{where} group", default=Items())
+        items = [it for ii, raw_item in enumerate(raw_items)
+                 if (it := _item(r, raw_item, raw_items.items_at[ii], where)) is not None]
+        groups.append(ConditionGroup(str(g.get("id", "")), logic, tuple(items)))
+    return Conditions(root_logic, tuple(groups))
+
+
+def _item(r: _Reader, raw: Any, at: tuple[int, int], where: str) -> ConditionItem | None:
+    node = r.mapping(raw, f"{where} condition", at)
+    if node is None:
+        return None
+    operator = r.get(node, "operator", str, f"{where} condition")
+    if operator is not None and operator not in OPERATORS:
+        r.src.problem(r.at(node, "operator"), f"{where}: unknown operator '{operator}'",
+                      "operators: " + ", ".join(OPERATORS))
+    left = _operand(r, node, "left", where, required=True)
+    right = _operand(r, node, "right", where,
+                     required=operator not in assumptions.UNARY_OPERATORS)
+    if operator is None or left is None:
+        return None
+    return ConditionItem(str(node.get("id", "")), left, operator, right)
+
+
+def _operand(r: _Reader, item: Node, side: str, where: str, required: bool) -> Operand | None:
+    node = r.get(item, side, Node, f"{where} condition", required=required)
+    if node is None:
+        return None
+    resolver = r.get(node, "resolver", str, f"{where} {side}")
+    params = r.get(node, "params", Node, f"{where} {side}", required=False, default=Node())
+    if resolver is None:
+        return None
+    if resolver not in assumptions.RESOLVERS:
+        r.src.problem(r.at(node, "resolver"), f"{where}: unknown resolver '{resolver}'",
+                      "resolvers: " + ", ".join(sorted(assumptions.RESOLVERS)))
+        return None
+    need = {"context": "path", "variant": "stepId", "value": "value"}.get(resolver)
+    if need is not None and need not in params:
+        r.src.problem(r.at(node, "params" if "params" in node else "resolver"),
+                      f"{where}: resolver '{resolver}' needs params.{need}")
+    return Operand(resolver, params)
