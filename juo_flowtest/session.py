@@ -1,0 +1,167 @@
+"""One test session's resources and bookkeeping, free of pytest.
+
+``FlowSession`` owns what a process needs to run flows: the resolved target, the embedded
+sandbox (started lazily, on the first flow, so a run of plain unit tests never starts one),
+one ``httpx.Client`` reused for every call, and the reporters. ``Tally`` counts verdicts and
+gathers coverage in the process that reports (the controller under xdist).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from juo_flowtest import coverage, report, runner, settings
+from juo_flowtest.client import Auth, JuoClient, make_http_client
+from juo_flowtest.errors import SandboxError
+from juo_flowtest.model import Case, Flow
+from juo_flowtest.result import CoverageSample, FlowResult, NullListener, RunListener
+
+FLOW_SUFFIXES = (".flow.yaml", ".flow.yml")
+
+
+def is_flow_file(name: str) -> bool:
+    return name.endswith(FLOW_SUFFIXES)
+
+
+@dataclass
+class Tally:
+    """Verdict counts and coverage samples, as the reporting process sees them."""
+
+    passed: int = 0
+    failed: int = 0
+    broken: int = 0
+    skipped: int = 0
+    xfailed: int = 0
+    invalid: int = 0
+    samples: list[CoverageSample] = field(default_factory=list)
+
+    @property
+    def flows(self) -> int:
+        return self.passed + self.failed + self.broken + self.skipped + self.xfailed
+
+    def record(self, when: str, outcome: str, props: Mapping[str, Any], xfail: bool) -> None:
+        """Count one report phase of a flow item: a skip at setup, or the call's verdict."""
+        if when == "setup" and outcome == "skipped":
+            self.skipped += 1
+        if when != "call":
+            return
+        if "juo_coverage" in props:
+            self.samples.append(coverage.sample_from_json(props["juo_coverage"]))
+        if outcome == "skipped":
+            if xfail:
+                self.xfailed += 1
+            else:
+                self.skipped += 1
+        elif outcome == "passed":
+            self.passed += 1
+        elif props.get("juo_verdict") == "broken":
+            self.broken += 1
+        else:
+            self.failed += 1
+
+    def summary(self) -> str:
+        parts = [f"{self.passed} passed", f"{self.failed} failed", f"{self.broken} broken",
+                 f"{self.invalid} invalid file{'s' if self.invalid != 1 else ''}"]
+        if self.skipped:
+            parts.append(f"{self.skipped} skipped")
+        if self.xfailed:
+            parts.append(f"{self.xfailed} xfailed")
+        return "flows: " + ", ".join(parts)
+
+
+class FlowSession:
+    """The target, the sandbox, the client and the reporters of one process."""
+
+    def __init__(
+        self, target: settings.Target, reports_dir: Path, alluredir: str | None, is_worker: bool
+    ) -> None:
+        self.target = target
+        self.reports_dir = reports_dir
+        self.alluredir = alluredir
+        self.is_worker = is_worker
+        self._sandbox: Any = None
+        self._http: httpx.Client | None = None
+        self._client: JuoClient | None = None
+        self._start_error: SandboxError | None = None
+
+    @classmethod
+    def create(
+        cls, options: Mapping[str, Any], rootdir: Path, environ: Mapping[str, str],
+        alluredir: str | None, is_worker: bool,
+    ) -> FlowSession:
+        """Resolve the target from options (CLI > env > pyproject > default)."""
+        workflows = options.get("juo_sandbox_workflows") or options.get("ini_sandbox_workflows")
+        if workflows:
+            workflows = str((rootdir / workflows).resolve())
+        overrides = settings.Overrides(
+            env_name=options.get("juo_env"),
+            base_url=options.get("juo_base_url"),
+            tenant=options.get("juo_tenant"),
+            timeout=options.get("juo_timeout"),
+            sandbox_workflows=workflows,
+            allow_protected=bool(options.get("juo_allow_protected")),
+        )
+        target = settings.resolve(overrides, environ, rootdir / "pyproject.toml")
+        reports = Path(options.get("juo_reports_dir") or options.get("ini_reports_dir")
+                       or "reports")
+        return cls(target, rootdir / reports, alluredir, is_worker)
+
+    def run(self, flow: Flow, case: Case | None) -> FlowResult:
+        """Run one flow (case) against the target, reporting live to Allure."""
+        client = self._juo_client()
+        listener: RunListener = report.AllureListener() if self.alluredir else NullListener()
+        if self.alluredir:
+            report.begin_test(flow, case)
+        outcome = runner.run_flow(flow, case, client, listener)
+        if self.alluredir:
+            report.end_test(outcome)
+        return outcome
+
+    def _juo_client(self) -> JuoClient:
+        if self._client is None:
+            base_url = self.target.base_url or self._start_sandbox()
+            self._http = make_http_client(self.target.timeout)
+            auth = Auth(self.target.auth, self.target.token) if self.target.auth else None
+            self._client = JuoClient(self._http, base_url, self.target.tenant, auth)
+        return self._client
+
+    def _start_sandbox(self) -> str:
+        if self._start_error is not None:
+            raise self._start_error
+        from juo_flowtest.sandbox import Sandbox  # only a sandbox run pays for the import
+
+        try:
+            self._sandbox = Sandbox(workflows_dir=self.target.sandbox_workflows)
+            return str(self._sandbox.start())
+        except SandboxError as exc:
+            self._start_error = exc
+            raise
+
+    def environment(self) -> dict[str, str]:
+        """What the report shows of the target: name, URL, tenant, sandbox workflows."""
+        env = self.target.describe()
+        if self.target.is_sandbox:
+            from juo_flowtest.sandbox import describe_workflows
+
+            env.update(describe_workflows(self.target.sandbox_workflows))
+        return env
+
+    def finish(self, tally: Tally) -> list[str]:
+        """Write coverage and the report's run files; return the terminal summary lines."""
+        cov = coverage.merge(tally.samples)
+        self.reports_dir.mkdir(parents=True, exist_ok=True)
+        coverage.write(cov, str(self.reports_dir / "coverage.json"))
+        if self.alluredir:
+            report.write_run_files(self.alluredir, self.environment(), cov)
+        return [tally.summary(), *coverage.render_terminal(cov)]
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+        if self._sandbox is not None:
+            self._sandbox.stop()
