@@ -14,8 +14,7 @@ from typing import Any
 
 import pytest
 
-from juo_flowtest import coverage, loader
-from juo_flowtest import report as report_module
+from juo_flowtest import coverage
 from juo_flowtest.errors import ConfigError, FlowFileError, JuoFlowtestError
 from juo_flowtest.model import Case, Flow
 from juo_flowtest.result import FlowResult, Verdict
@@ -73,6 +72,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if session.is_worker:
         return
     if session.alluredir and not config.option.collectonly:
+        from juo_flowtest import report as report_module
+
         report_module.clean_results_dir(session.alluredir)  # once per run, before any worker
     config.pluginmanager.register(FlowReporting(config), "juo_flowtest_reporting")
 
@@ -112,6 +113,8 @@ class FlowFileCollector(pytest.File):
     """A ``*.flow.yaml`` file: validated as a whole when collected, one item per flow/case."""
 
     def collect(self) -> list[pytest.Item]:
+        from juo_flowtest import loader
+
         try:
             flow_file = loader.load_file(self.path)
         except FlowFileError as exc:
@@ -138,6 +141,8 @@ class FlowItem(pytest.Item):
             self.add_marker(pytest.mark.skip(reason=flow.skip))
         if flow.xfail is not None:
             self.add_marker(pytest.mark.xfail(reason=flow.xfail, raises=FlowFailed, strict=True))
+        from juo_flowtest import report as report_module
+
         for mark in report_module.collection_marks(flow, case):
             self.add_marker(mark)
 
@@ -184,6 +189,8 @@ class FlowReporting:
             self.tally.invalid += 1
             alluredir = self.config.option.allure_report_dir
             if alluredir:
+                from juo_flowtest import report as report_module
+
                 report_module.write_invalid_file(alluredir, report.nodeid, str(report.longrepr))
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

@@ -15,8 +15,7 @@ from typing import Any
 
 import httpx
 
-from juo_flowtest import coverage, report, runner, settings
-from juo_flowtest.client import Auth, JuoClient, make_http_client
+from juo_flowtest import coverage, settings
 from juo_flowtest.errors import SandboxError
 from juo_flowtest.model import Case, Flow
 from juo_flowtest.result import CoverageSample, FlowResult, NullListener, RunListener
@@ -86,7 +85,7 @@ class FlowSession:
         self.is_worker = is_worker
         self._sandbox: Any = None
         self._http: httpx.Client | None = None
-        self._client: JuoClient | None = None
+        self._client: Any = None
         self._start_error: SandboxError | None = None
 
     @classmethod
@@ -113,6 +112,8 @@ class FlowSession:
 
     def run(self, flow: Flow, case: Case | None) -> FlowResult:
         """Run one flow (case) against the target, reporting live to Allure."""
+        from juo_flowtest import report, runner
+
         client = self._juo_client()
         listener: RunListener = report.AllureListener() if self.alluredir else NullListener()
         if self.alluredir:
@@ -122,7 +123,9 @@ class FlowSession:
             report.end_test(outcome)
         return outcome
 
-    def _juo_client(self) -> JuoClient:
+    def _juo_client(self) -> Any:
+        from juo_flowtest.client import Auth, JuoClient, make_http_client
+
         if self._client is None:
             base_url = self.target.base_url or self._start_sandbox()
             self._http = make_http_client(self.target.timeout)
@@ -157,6 +160,8 @@ class FlowSession:
         self.reports_dir.mkdir(parents=True, exist_ok=True)
         coverage.write(cov, str(self.reports_dir / "coverage.json"))
         if self.alluredir:
+            from juo_flowtest import report
+
             report.write_run_files(self.alluredir, self.environment(), cov)
         return [tally.summary(), *coverage.render_terminal(cov)]
 
