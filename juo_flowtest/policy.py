@@ -1,0 +1,306 @@
+"""The release-gate policy: what a run must show before a release may go out.
+
+A policy comes from a YAML file (``--policy FILE``), else from ``[tool.juo_flowtest.gate]`` in
+``pyproject.toml`` of the working directory, else it is ``DEFAULT_POLICY`` (no failed, no
+broken, no invalid flow file). Only the rules a policy writes are checked. The keys and their
+meaning are documented in ``docs/ci.md``. Every mistake in a policy is a ``PolicyError`` whose
+diagnostic points at ``path:line:col`` with the line, a caret and a hint.
+
+Both sources are turned into one small tree of ``Node`` (value + position) first, so one
+validator serves YAML and TOML. TOML gives no positions, so they are found again in the text
+(the table header, then the key), which is exact for the usual layouts and otherwise points at
+the table.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from juo_flowtest.errors import Diagnostic, PolicyError
+from juo_flowtest.model import Position
+
+SEVERITIES = ("blocker", "critical", "normal", "minor", "trivial")
+FLAKY_CHOICES = ("passed", "failed")
+TOML_TABLE = ("tool", "juo_flowtest", "gate")
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """The rules; ``None`` (or empty) means the rule is not checked."""
+
+    source: str = "default policy"
+    required_severities: tuple[str, ...] = ()
+    min_pass_rate: float | None = None
+    min_pass_rate_per_tag: dict[str, float] = field(default_factory=dict)
+    max_failed: int | None = None
+    max_broken: int | None = None
+    max_invalid: int | None = None
+    max_flaky: int | None = None
+    min_coverage: float | None = None
+    min_coverage_per_workflow: dict[str, float] = field(default_factory=dict)
+    quarantine: tuple[str, ...] = ()
+    flaky_counts_as: str = "passed"
+
+
+DEFAULT_POLICY = Policy(source="default policy", max_failed=0, max_broken=0, max_invalid=0)
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A policy value with where it was written; mappings hold ``{key: (key position, Node)}``."""
+
+    value: Any
+    position: Position
+
+
+class _Source:
+    """The text of a policy, for source lines in diagnostics."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+
+    def error(self, position: Position, message: str, hint: str | None = None) -> PolicyError:
+        line = self.lines[position.line - 1] if 0 < position.line <= len(self.lines) else ""
+        return PolicyError([Diagnostic(position, message, line, hint)])
+
+
+def load_policy(path: Path | None, cwd: Path) -> Policy:
+    """The policy of ``path`` (YAML, or a ``.toml`` holding the gate table), else pyproject's.
+
+    >>> load_policy(None, Path("/nowhere")) == DEFAULT_POLICY
+    True
+    """
+    if path is None:
+        pyproject = cwd / "pyproject.toml"
+        if not pyproject.is_file():
+            return DEFAULT_POLICY
+        return _from_toml(pyproject, required=False) or DEFAULT_POLICY
+    if not path.is_file():
+        message = f"{path}: no such policy file"
+        raise PolicyError([Diagnostic(Position(str(path), 1, 1), message, "", "check --policy")])
+    if path.suffix == ".toml":
+        policy = _from_toml(path, required=True)
+        assert policy is not None  # required=True raises instead
+        return policy
+    return _from_yaml(path)
+
+
+def _read(path: Path) -> _Source:
+    try:
+        return _Source(str(path), path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError([Diagnostic(Position(str(path), 1, 1), f"cannot read: {exc}")]) from None
+
+
+def _from_yaml(path: Path) -> Policy:
+    source = _read(path)
+    try:
+        root = yaml.compose("\n".join(source.lines), Loader=yaml.CSafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Position(
+            source.path, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1
+        )
+        raise source.error(
+            where,
+            f"not valid YAML: {exc.problem or exc.context}",
+            "check the indentation and brackets on this line",
+        ) from None
+    if root is None:
+        raise source.error(Position(source.path, 1, 1), "the policy is empty", _EMPTY_HINT)
+    return _build(_yaml_node(source, root), source, str(path))
+
+
+def _yaml_node(source: _Source, node: yaml.Node) -> Node:
+    position = Position(source.path, node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        items: dict[Any, tuple[Position, Node]] = {}
+        for key_node, value_node in node.value:
+            key = _yaml_node(source, key_node)
+            if key.value in items:
+                raise source.error(
+                    key.position, f"duplicate key '{key.value}'", "write each key once"
+                )
+            items[key.value] = (key.position, _yaml_node(source, value_node))
+        return Node(items, position)
+    if isinstance(node, yaml.SequenceNode):
+        return Node([_yaml_node(source, item) for item in node.value], position)
+    return Node(yaml.constructor.SafeConstructor().construct_object(node), position)
+
+
+def _from_toml(path: Path, required: bool) -> Policy | None:
+    source = _read(path)
+    try:
+        data: Any = tomllib.loads("\n".join(source.lines))
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line, col = (int(found[1]), int(found[2])) if found else (1, 1)
+        raise source.error(Position(source.path, line, col), f"not valid TOML: {exc}") from None
+    for key in TOML_TABLE:
+        data = data.get(key) if isinstance(data, dict) else None
+    if data is None:
+        if required:
+            where = Position(source.path, 1, 1)
+            raise source.error(
+                where, "no [tool.juo_flowtest.gate] table", "add the table or pass a YAML policy"
+            )
+        return None
+    label = f"{path.name} [tool.juo_flowtest.gate]" if path.name == "pyproject.toml" else str(path)
+    return _build(_toml_node(source, data, TOML_TABLE), source, label)
+
+
+def _toml_node(source: _Source, value: Any, path: tuple[str, ...]) -> Node:
+    position = _toml_position(source, path)
+    if isinstance(value, dict):
+        items = {
+            k: (_toml_position(source, (*path, k)), _toml_node(source, v, (*path, k)))
+            for k, v in value.items()
+        }
+        return Node(items, position)
+    if isinstance(value, list):
+        return Node([Node(item, position) for item in value], position)
+    return Node(value, position)
+
+
+def _toml_position(source: _Source, path: tuple[str, ...]) -> Position:
+    """Where ``path`` is written: the longest table header naming a prefix, then each key."""
+    line, col, done = 0, 0, 0
+    for depth in range(len(path), 0, -1):
+        header = re.compile(
+            r"^\s*\[\s*" + r"\s*\.\s*".join(map(re.escape, path[:depth])) + r"\s*\]"
+        )
+        found = next((i for i, text in enumerate(source.lines) if header.match(text)), None)
+        if found is not None:
+            line, col, done = found, source.lines[found].index("["), depth
+            break
+    for key in path[done:]:
+        pattern = re.compile(r"(?:^|[\s{,.])\"?(" + re.escape(key) + r")\"?\s*[=.]")
+        for i in range(line, len(source.lines)):
+            if i > line and source.lines[i].lstrip().startswith("["):
+                break
+            match = pattern.search(source.lines[i], col if i == line else 0)
+            if match:
+                line, col = i, match.start(1)
+                break
+    return Position(source.path, line + 1, col + 1)
+
+
+_EMPTY_HINT = (
+    "a policy without rules would pass every run; write at least one rule, e.g. max_failed: 0"
+)
+
+
+def _build(root: Node, source: _Source, label: str) -> Policy:
+    if not isinstance(root.value, dict):
+        raise source.error(root.position, "a policy is a mapping of rules", "e.g. `max_failed: 0`")
+    if not root.value:
+        raise source.error(root.position, "the policy has no rules", _EMPTY_HINT)
+    values: dict[str, Any] = {"source": label}
+    for key, (key_position, node) in root.value.items():
+        check = _RULES.get(str(key))
+        if check is None:
+            close = difflib.get_close_matches(str(key), _RULES, n=1)
+            hint = (
+                f"did you mean '{close[0]}'?"
+                if close
+                else "known keys: " + ", ".join(sorted(_RULES))
+            )
+            raise source.error(key_position, f"unknown policy key '{key}'", hint)
+        values[str(key)] = check(source, node, str(key))
+    return Policy(**values)
+
+
+def _percent(source: _Source, node: Node, key: str) -> float:
+    value = node.value
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        raise source.error(
+            node.position,
+            f"{key} must be a percentage from 0 to 100, not {value!r}",
+            f"e.g. `{key}: 95`",
+        )
+    return float(value)
+
+
+def _count(source: _Source, node: Node, key: str) -> int:
+    value = node.value
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise source.error(
+            node.position, f"{key} must be a whole number >= 0, not {value!r}", f"e.g. `{key}: 0`"
+        )
+    return value
+
+
+def _strings(source: _Source, node: Node, key: str) -> tuple[str, ...]:
+    if not isinstance(node.value, list):
+        raise source.error(
+            node.position, f"{key} must be a list of strings", f'e.g. `{key}: ["Flow name"]`'
+        )
+    seen: list[str] = []
+    for item in node.value:
+        if not isinstance(item.value, str) or not item.value.strip():
+            raise source.error(
+                item.position,
+                f"{key} entries must be non-empty strings, not {item.value!r}",
+                "quote the entry",
+            )
+        if item.value in seen:
+            raise source.error(
+                item.position, f"'{item.value}' is listed twice in {key}", "list it once"
+            )
+        seen.append(item.value)
+    return tuple(seen)
+
+
+def _severities(source: _Source, node: Node, key: str) -> tuple[str, ...]:
+    names = _strings(source, node, key)
+    for item, name in zip(node.value, names):
+        if name not in SEVERITIES:
+            close = difflib.get_close_matches(name, SEVERITIES, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "one of: " + ", ".join(SEVERITIES)
+            raise source.error(item.position, f"unknown severity '{name}'", hint)
+    return names
+
+
+def _rates(source: _Source, node: Node, key: str) -> dict[str, float]:
+    if not isinstance(node.value, dict) or not node.value:
+        raise source.error(
+            node.position, f"{key} must map names to percentages", f"e.g. `{key}: {{smoke: 100}}`"
+        )
+    return {
+        str(name): _percent(source, value, f"{key}.{name}")
+        for name, (_, value) in node.value.items()
+    }
+
+
+def _flaky_choice(source: _Source, node: Node, key: str) -> str:
+    if node.value not in FLAKY_CHOICES:
+        raise source.error(
+            node.position,
+            f"{key} must be 'passed' or 'failed', not {node.value!r}",
+            "flaky flows count as passed by default",
+        )
+    return str(node.value)
+
+
+_RULES: dict[str, Callable[[_Source, Node, str], Any]] = {
+    "required_severities": _severities,
+    "min_pass_rate": _percent,
+    "min_pass_rate_per_tag": _rates,
+    "max_failed": _count,
+    "max_broken": _count,
+    "max_invalid": _count,
+    "max_flaky": _count,
+    "min_coverage": _percent,
+    "min_coverage_per_workflow": _rates,
+    "quarantine": _strings,
+    "flaky_counts_as": _flaky_choice,
+}
