@@ -1,0 +1,44 @@
+"""`juo-flowtest lint`: every error of every file, and exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from juo_flowtest.cli import main
+from juo_flowtest.exitcodes import ExitCode
+
+GOOD = "flow: ok\nstart: {flowType: subscription_cancellation_requested, context: {}}\n"
+
+
+def test_all_valid_files_exit_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.flow.yaml").write_text(GOOD)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.flow.yml").write_text(GOOD + "---\n" + GOOD.replace("ok", "ok2"))
+    assert main(["lint", str(tmp_path)]) == ExitCode.PASSED
+    assert "2 file(s) checked, 3 flow(s), 0 invalid file(s)" in capsys.readouterr().out
+
+
+def test_every_invalid_file_is_reported_and_exit_is_two(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.flow.yaml").write_text(GOOD.replace("flow:", "flwo:"))
+    (tmp_path / "b.flow.yaml").write_text(GOOD + "severity: urgent\n")
+    (tmp_path / "c.flow.yaml").write_text(GOOD)
+    assert main(["lint", str(tmp_path)]) == ExitCode.INVALID
+    out = capsys.readouterr().out
+    assert f"{tmp_path / 'a.flow.yaml'}:1:1" in out
+    assert f"{tmp_path / 'b.flow.yaml'}:3:" in out
+    assert "3 file(s) checked, 1 flow(s), 2 invalid file(s)" in out
+    assert "Traceback" not in out
+
+
+def test_no_flow_files_and_missing_paths(tmp_path: Path) -> None:
+    assert main(["lint", str(tmp_path)]) == ExitCode.NO_FLOWS
+    assert main(["lint", str(tmp_path / "nope")]) == ExitCode.USAGE
+
+
+def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["frobnicate"]) == ExitCode.USAGE
+    assert "unknown command 'frobnicate'" in capsys.readouterr().err

@@ -1,0 +1,164 @@
+"""The pytest plugin end to end: real flow files, the real sandbox, real HTTP (pytester)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+PASSING = """\
+flow: Too expensive reaches a discount offer
+tags: [smoke, cancellation]
+start:
+  flowType: subscription_cancellation_requested
+  context: {subscription: {cycle_count: 2}}
+expect:
+  status: waiting_interaction
+  pending: {stepId: value_reminder, actionType: show_content}
+steps:
+  - respond: next
+    expect:
+      pending: {stepId: reason_poll, actionType: poll}
+  - respond: too_expensive
+    expect:
+      pending:
+        actionType: offer_discount
+        availableResponses: [accept, decline]
+"""
+
+FAILING = """\
+flow: Wrong expectation on the first step
+tags: [regression]
+start:
+  flowType: subscription_cancellation_requested
+  context: {}
+expect:
+  status: completed
+  pending: {stepId: reason_poll}
+"""
+
+PARAMETRIZED = """\
+flow: Reason leads to its offer
+parametrize:
+  - {id: frequency, reason: too_much_product, offer: offer_change_frequency}
+  - {id: skip, reason: not_using, offer: offer_skip}
+start:
+  flowType: subscription_cancellation_requested
+  context: {}
+steps:
+  - respond: next
+  - respond: "${reason}"
+    expect:
+      pending: {actionType: "${offer}"}
+"""
+
+INVALID = """\
+flow: Has a typo
+start:
+  flowType: subscription_cancellation_requested
+  context: {}
+expct:
+  status: waiting_interaction
+"""
+
+
+def _outcomes(result: pytest.RunResult) -> dict[str, int]:
+    return result.parseoutcomes()
+
+
+def test_a_passing_flow_passes_against_the_embedded_sandbox(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".flow.yaml", price=PASSING)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*flows: 1 passed, 0 failed, 0 broken, 0 invalid files*"])
+
+
+def test_a_failing_flow_shows_every_mismatch_without_a_traceback(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makefile(".flow.yaml", wrong=FAILING)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "status" in out and "completed" in out and "waiting_interaction" in out
+    assert "pending.stepId" in out and "reason_poll" in out and "value_reminder" in out
+    assert "wrong.flow.yaml:" in out
+    assert "Traceback" not in out and "pluggy" not in out and "_pytest" not in out
+
+
+def test_an_unreachable_target_is_broken_not_failed(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".flow.yaml", price=PASSING)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--juo-base-url",
+                                "http://127.0.0.1:9/customer/v1", "--juo-timeout", "2")
+    out = result.stdout.str()
+    assert result.ret == 1
+    assert "BROKEN" in out
+    assert re.search(r"\b1 broken\b", out), out
+    assert "flows: 0 passed, 0 failed, 1 broken" in out
+    assert "sandbox-token" not in out
+
+
+def test_an_invalid_file_is_a_collection_error_and_the_others_still_run(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makefile(".flow.yaml", price=PASSING, typo=INVALID)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    out = result.stdout.str()
+    result.assert_outcomes(passed=1, errors=1)
+    assert "INVALID FLOW FILE" in out
+    assert "typo.flow.yaml:5:1" in out
+    assert "did you mean 'expect'" in out
+    assert "Traceback" not in out
+    assert "1 invalid file" in out
+
+
+def test_parametrized_cases_are_separate_tests_with_their_ids(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".flow.yaml", reasons=PARAMETRIZED)
+    collected = pytester.runpytest("-p", "no:cacheprovider", "--collect-only", "-q")
+    collected.stdout.fnmatch_lines([
+        "reasons.flow.yaml::Reason leads to its offer[[]frequency[]]",
+        "reasons.flow.yaml::Reason leads to its offer[[]skip[]]",
+    ])
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+
+
+def test_tags_are_markers_and_names_select_with_k(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".flow.yaml", price=PASSING, wrong=FAILING)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--strict-markers", "-m", "smoke")
+    result.assert_outcomes(passed=1, deselected=1)
+    result = pytester.runpytest("-p", "no:cacheprovider", "-k", "Wrong")
+    result.assert_outcomes(failed=1, deselected=1)
+
+
+def test_skip_and_xfail_keys(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".flow.yaml", skipped=PASSING.replace(
+        "tags: [smoke, cancellation]", 'skip: "waiting for JUO-1"'),
+        xfailing=FAILING.replace("tags: [regression]", 'xfail: "known bug JUO-2"'))
+    result = pytester.runpytest("-p", "no:cacheprovider", "-rsx")
+    result.assert_outcomes(skipped=1, xfailed=1)
+    result.stdout.fnmatch_lines(["*waiting for JUO-1*", "*known bug JUO-2*"])
+
+
+def test_xdist_gives_the_same_verdicts_as_a_serial_run(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".flow.yaml", price=PASSING, wrong=FAILING, reasons=PARAMETRIZED)
+    serial = pytester.runpytest("-p", "no:cacheprovider")
+    parallel = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
+    assert serial.parseoutcomes() == {**parallel.parseoutcomes()}
+    assert serial.parseoutcomes() == {"passed": 3, "failed": 1}
+    parallel.stdout.fnmatch_lines(["*flows: 3 passed, 1 failed, 0 broken, 0 invalid files*"])
+
+
+def test_an_unknown_environment_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".flow.yaml", price=PASSING)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--juo-env", "nowhere")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*unknown environment 'nowhere' (known: sandbox)*"])
+
+
+def test_coverage_is_summarised_and_written(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".flow.yaml", price=PASSING)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    assert (pytester.path / "reports" / "coverage.json").is_file()
+    assert "cancellation@1" in result.stdout.str()
