@@ -24,7 +24,10 @@ ERRORS: Final[dict[str, int]] = {
     "interaction_mismatch": 409,
     "invalid_response_type": 422,
     "trigger_conditions_not_met": 422,
-    # Not in Part B's table: the fault injector's 503 (sandbox-only, only when faults are on).
+    # Not in Part B's table (sandbox-only): unknown routes and methods, and the fault
+    # injector's 503 (only when faults are on).
+    "route_not_found": 404,
+    "method_not_allowed": 405,
     "fault_injected": 503,
 }
 

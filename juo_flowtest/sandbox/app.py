@@ -1,0 +1,189 @@
+"""The sandbox's HTTP API as a Starlette app (Part A endpoints + the sandbox-only cancel).
+
+Handlers are async and never ``await`` between reading a run and writing it (the body is read
+first), so under uvicorn's single event loop each state change is atomic; ``store`` also locks
+per run for threaded callers. Check order: tenant (400), token (401), body (400), run (404),
+then the engine's own checks. Tokens are never echoed.
+"""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import ASGIApp
+
+from juo_flowtest.sandbox import assumptions
+from juo_flowtest.sandbox.catalog import Catalog
+from juo_flowtest.sandbox.clock import Clock, SystemClock
+from juo_flowtest.sandbox.engine import RunError
+from juo_flowtest.sandbox.faults import FaultConfig, FaultInjector
+from juo_flowtest.sandbox.loading import load_directory
+from juo_flowtest.sandbox.openapi import openapi_document
+from juo_flowtest.sandbox.store import Owner, RunStore
+from juo_flowtest.sandbox.tenants import SandboxConfig
+
+EXAMPLES_DIR = Path(__file__).parent / "examples"
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class JSON(Response):
+    """A compact JSON response (the stdlib C encoder, no indentation, no ASCII escaping)."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return _encode(content).encode("utf-8")
+
+
+def error_response(code: str, message: str) -> JSON:
+    """The Fastify-shaped error body (``assumptions.ERROR_FIELDS``)."""
+    status = assumptions.ERRORS[code]
+    return JSON({"statusCode": status, "error": HTTPStatus(status).phrase, "code": code,
+                 "message": message}, status_code=status)
+
+
+class _Invalid(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _owner(request: Request, config: SandboxConfig) -> Owner:
+    tenant = request.headers.get("x-tenant-id")
+    if not tenant:
+        raise RunError("tenant_required", "the X-Tenant-ID header is required")
+    token = request.headers.get("x-delegated-token")
+    if token is None:
+        auth = request.headers.get("authorization", "")
+        scheme, _, value = auth.partition(" ")
+        token = value.strip() if scheme.lower() == "bearer" else None
+    if not token:
+        raise RunError("unauthorized", "send X-Delegated-Token or Authorization: Bearer")
+    customer = config.customer(tenant, token)
+    if customer is None:
+        raise RunError("unauthorized", "the token is not valid for this tenant")
+    return (tenant, customer)
+
+
+async def _body(request: Request, required: bool = True) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip() and not required:
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise _Invalid("body: not valid JSON") from None
+    if not isinstance(data, dict):
+        raise _Invalid("body: must be a JSON object")
+    return data
+
+
+def _field(body: dict[str, Any], name: str, kind: str, required: bool) -> Any:
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise _Invalid(f"body/{name}: required {kind} is missing")
+        return None
+    ok = {
+        "string": isinstance(value, str),
+        "object": isinstance(value, dict),
+        "boolean": isinstance(value, bool),
+        "integer": isinstance(value, (int, float)) and not isinstance(value, bool)
+        and float(value).is_integer(),
+    }[kind]
+    if not ok:
+        raise _Invalid(f"body/{name}: must be {'an' if kind[0] in 'aeiou' else 'a'} {kind}, "
+                       f"got {type(value).__name__}")
+    return int(value) if kind == "integer" else value
+
+
+Handler = Callable[[Request, Owner], Awaitable[dict[str, Any]]]
+
+
+def _endpoint(config: SandboxConfig, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        try:
+            return JSON(await handler(request, _owner(request, config)))
+        except RunError as exc:
+            return error_response(exc.code, exc.message)
+        except _Invalid as exc:
+            return error_response("validation_error", exc.message)
+    return endpoint
+
+
+def _routes(store: RunStore, config: SandboxConfig, prefix: str) -> list[Route]:
+    async def start(request: Request, owner: Owner) -> dict[str, Any]:
+        body = await _body(request)
+        return store.start(owner, _field(body, "flowType", "string", True),
+                           _field(body, "workflowId", "string", False),
+                           _field(body, "context", "object", True),
+                           bool(_field(body, "dryRun", "boolean", False)))
+
+    async def respond(request: Request, owner: Owner) -> dict[str, Any]:
+        body = await _body(request)
+        return store.respond(owner, request.path_params["run_id"],
+                             _field(body, "interactionId", "string", True),
+                             _field(body, "responseType", "string", True),
+                             _field(body, "responseData", "object", False),
+                             _field(body, "expectedRunVersion", "integer", False))
+
+    async def read(request: Request, owner: Owner) -> dict[str, Any]:
+        return store.read(owner, request.path_params["run_id"])
+
+    async def cancel(request: Request, owner: Owner) -> dict[str, Any]:
+        body = await _body(request, required=False)
+        return store.cancel(owner, request.path_params["run_id"],
+                            _field(body, "expectedRunVersion", "integer", False))
+
+    return [
+        Route(f"{prefix}/workflows/start", _endpoint(config, start), methods=["POST"]),
+        Route(f"{prefix}/workflows/{{run_id}}/respond", _endpoint(config, respond),
+              methods=["POST"]),
+        Route(f"{prefix}/workflows/{{run_id}}/cancel", _endpoint(config, cancel),
+              methods=["POST"]),
+        Route(f"{prefix}/workflows/{{run_id}}", _endpoint(config, read), methods=["GET"]),
+    ]
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = "route_not_found" if exc.status_code == 404 else "method_not_allowed"
+    if exc.status_code not in (404, 405):
+        return JSON({"statusCode": exc.status_code, "error": HTTPStatus(exc.status_code).phrase,
+                     "code": "http_error", "message": str(exc.detail)}, exc.status_code)
+    return error_response(code, f"{request.method} {request.url.path} is not part of the API")
+
+
+def create_app(
+    workflows_dir: str | Path | None = None,
+    config: SandboxConfig | None = None,
+    faults: FaultConfig | None = None,
+    clock: Clock | None = None,
+    prefix: str = assumptions.DEFAULT_PREFIX,
+    store: RunStore | None = None,
+) -> ASGIApp:
+    """The sandbox as an ASGI app with fresh state; raises ``WorkflowDefinitionError``."""
+    prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
+    if store is None:
+        catalog = Catalog(load_directory(Path(workflows_dir) if workflows_dir else EXAMPLES_DIR))
+        store = RunStore(catalog, clock or SystemClock())
+    config = config or SandboxConfig()
+    document = openapi_document(prefix)
+
+    async def openapi(request: Request) -> Response:
+        return JSON(document)
+
+    routes = [Route("/openapi.json", openapi, methods=["GET"]), *_routes(store, config, prefix)]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
+    app.state.store = store
+    if faults is not None and faults.active:
+        return FaultInjector(app, faults, prefix)
+    return app

@@ -1,0 +1,305 @@
+"""The run state machine: pure Python, no HTTP, time passed in by the caller.
+
+A ``Run`` is a compact mutable record (slots); it references its immutable ``Workflow``
+version, so a run stays on the version it started with. Every operation takes ``now``; due
+timers (slow executions, timeouts) are applied lazily by ``fire_timers`` whenever a run is
+read or written, each as its own state change at the time it fell due. Callers hold the run's
+lock around each operation (see ``store``). Rejections raise ``RunError`` before any change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from typing import Any, Mapping
+
+from juo_flowtest.sandbox import assumptions
+from juo_flowtest.sandbox.clock import iso
+from juo_flowtest.sandbox.conditions import Scope, met
+from juo_flowtest.sandbox.definitions import Step, Transition, Workflow
+
+#: A guard against a runaway walk; load-time cycle checks make it unreachable in practice.
+MAX_HOPS = 1000
+
+
+class RunError(Exception):
+    """A rejected call: ``code`` is one of ``assumptions.ERRORS``; nothing was changed."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class Run:
+    """One workflow run. Kept small: about 1-2 KB plus its context."""
+
+    __slots__ = (
+        "run_id", "workflow", "owner", "version", "status", "step", "interaction_id",
+        "presented_at", "context", "dry_run", "variants", "effects", "invalidated",
+        "response_type", "response_data", "due", "outcome", "end_step", "error", "visited",
+        "lock",
+    )
+
+    def __init__(self, run_id: str, workflow: Workflow, owner: tuple[str, str],
+                 context: Mapping[str, Any], dry_run: bool) -> None:
+        self.run_id = run_id
+        self.workflow = workflow
+        self.owner = owner
+        self.version = 0
+        self.status = "running"
+        self.step: Step = workflow.steps[workflow.initial]
+        self.interaction_id: str | None = None
+        self.presented_at = 0.0
+        self.context = context
+        self.dry_run = dry_run
+        self.variants: dict[str, str] | None = None
+        self.effects: list[dict[str, Any]] | None = None
+        self.invalidated: list[str] | None = None
+        self.response_type: str | None = None
+        self.response_data: Mapping[str, Any] | None = None
+        self.due: float | None = None
+        self.outcome: Mapping[str, Any] | None = None
+        self.end_step: dict[str, Any] | None = None
+        self.error: dict[str, Any] | None = None
+        self.visited: list[str] = []
+        self.lock = threading.Lock()
+
+    def scope(self) -> Scope:
+        return Scope(self.context, self.response_type, self.response_data, self.variants)
+
+
+def start(workflow: Workflow, context: Mapping[str, Any], owner: tuple[str, str], now: float,
+          dry_run: bool = False, run_id: str | None = None) -> Run:
+    """A new run, advanced to its first wait or end; ``runVersion`` is then 1."""
+    if not met(workflow.trigger_conditions, Scope(context)):
+        raise RunError("trigger_conditions_not_met",
+                       f"the context does not meet the trigger conditions of workflow "
+                       f"'{workflow.id}'")
+    run = Run(run_id or str(uuid.uuid4()), workflow, owner, context, dry_run)
+    _enter(run, workflow.initial, now)
+    run.version = assumptions.FIRST_RUN_VERSION
+    return run
+
+
+def fire_timers(run: Run, now: float) -> None:
+    """Apply every timer that fell due by ``now``, each at its own due time."""
+    while run.due is not None and run.due <= now:
+        at, run.due = run.due, None
+        step = run.step
+        if run.status == "running":  # a slow execution finished
+            _after_execution(run, step, at)
+        elif step.timeout is not None and step.timeout.target is not None:
+            run.interaction_id = None
+            _enter(run, step.timeout.target, at)
+        else:
+            run.interaction_id = None
+            _finish(run, "cancelled", dict(assumptions.ABANDONED_OUTCOME), step, category=None)
+        run.version += assumptions.RUN_VERSION_STEP
+
+
+def respond(run: Run, interaction_id: str, response_type: str,
+            response_data: Mapping[str, Any] | None, expected_version: int | None,
+            now: float) -> None:
+    """Answer the pending interaction (checks in ``assumptions.RESPOND_CHECK_ORDER``)."""
+    if expected_version is not None and expected_version != run.version:
+        raise RunError("run_version_conflict",
+                       f"expectedRunVersion is {expected_version} but the run is at "
+                       f"runVersion {run.version}")
+    if run.status != "waiting_interaction":
+        raise RunError("run_not_waiting", f"the run is {run.status}, not waiting_interaction")
+    if interaction_id != run.interaction_id:
+        raise RunError("interaction_mismatch",
+                       f"interactionId '{interaction_id}' is not the pending interaction "
+                       f"(step '{run.step.id}')")
+    step = run.step
+    if response_type not in step.response_types:
+        raise RunError("invalid_response_type",
+                       f"responseType '{response_type}' is not available at step '{step.id}'; "
+                       f"available: {', '.join(r['type'] for r in step.responses)}")
+    run.response_type, run.response_data = response_type, response_data
+    run.interaction_id, run.due = None, None
+    if _is_acceptance(step, response_type):
+        _record(run, step, assumptions.OFFER_RESOURCES.get(step.action.type if step.action
+                                                           else "", ()), response_type)
+    chosen = _pick(step.transitions, "response", run, response_type)
+    if chosen is None or chosen.target is None:
+        _finish(run, "completed", None, step, category=None)
+    else:
+        _enter(run, chosen.target, now)
+    run.version += assumptions.RUN_VERSION_STEP
+
+
+def cancel(run: Run, expected_version: int | None) -> None:
+    """Sandbox-only: end a running or waiting run as ``cancelled``."""
+    if expected_version is not None and expected_version != run.version:
+        raise RunError("run_version_conflict",
+                       f"expectedRunVersion is {expected_version} but the run is at "
+                       f"runVersion {run.version}")
+    if run.status not in ("running", "waiting_interaction"):
+        raise RunError("run_not_waiting", f"the run is already {run.status}")
+    run.interaction_id, run.due = None, None
+    _finish(run, "cancelled", dict(assumptions.CANCELLED_OUTCOME), run.step, category=None)
+    run.version += assumptions.RUN_VERSION_STEP
+
+
+def _is_acceptance(step: Step, response_type: str) -> bool:
+    action_type = step.action.type if step.action else ""
+    if action_type not in assumptions.OFFER_RESOURCES:
+        return False
+    return action_type == "offer_selection" or response_type == assumptions.ACCEPT_RESPONSE
+
+
+def _enter(run: Run, step_id: str, at: float) -> None:
+    """Walk from ``step_id`` through automatic steps to the next wait or end."""
+    for _ in range(MAX_HOPS):
+        step = run.workflow.steps[step_id]
+        run.step = step
+        run.visited.append(step.id)
+        if step.variants and (run.variants is None or step.id not in run.variants):
+            _choose_variant(run, step)
+        action = step.action
+        if step.is_final or (action is not None and action.kind == "end"):
+            config = action.config if action else {}
+            _finish(run, "completed", config.get("outcome"), step, config.get("category"))
+            return
+        if step.interactive:
+            _present(run, step, at)
+            return
+        if action is not None and action.kind == "execution":
+            duration = action.config.get("durationMs") or 0
+            if duration > 0:
+                run.status, run.due = "running", at + duration / 1000.0
+                return
+            if not _execute(run, step):
+                return
+        chosen = _pick(step.transitions, "auto", run, None)
+        if chosen is None or chosen.target is None:
+            _finish(run, "completed", None, step, category=None)
+            return
+        step_id = chosen.target
+    raise RunError("validation_error", "the workflow kept moving automatically; giving up")
+
+
+def _after_execution(run: Run, step: Step, at: float) -> None:
+    if _execute(run, step):
+        chosen = _pick(step.transitions, "auto", run, None)
+        if chosen is None or chosen.target is None:
+            _finish(run, "completed", None, step, category=None)
+        else:
+            _enter(run, chosen.target, at)
+
+
+def _execute(run: Run, step: Step) -> bool:
+    """Run an execution step's effect; ``False`` when it failed (the run is then failed)."""
+    assert step.action is not None
+    fail = step.action.config.get("fail")
+    if fail is not None:
+        run.status = "failed"
+        run.error = {"message": str(fail.get("message", "execution failed")),
+                     "code": str(fail.get("code", "execution_failed"))}
+        return False
+    _record(run, step, assumptions.EXECUTION_RESOURCES.get(step.action.type, ()), None)
+    return True
+
+
+def _record(run: Run, step: Step, resources: tuple[str, ...], response: str | None) -> None:
+    assert step.action is not None
+    effect: dict[str, Any] = {"stepId": step.id, "type": step.action.type,
+                              "config": step.action_config, "applied": not run.dry_run}
+    if response is not None:
+        effect["response"] = response
+    if run.effects is None:
+        run.effects = []
+    run.effects.append(effect)
+    if run.dry_run:
+        return
+    if run.invalidated is None:
+        run.invalidated = []
+    run.invalidated.extend(r for r in resources if r not in run.invalidated)
+
+
+def _present(run: Run, step: Step, at: float) -> None:
+    run.status = "waiting_interaction"
+    run.interaction_id = str(uuid.uuid4())
+    run.presented_at = at
+    if step.timeout is not None and step.timeout.timeout_ms is not None:
+        run.due = at + step.timeout.timeout_ms / 1000.0
+
+
+def _pick(transitions: tuple[Transition, ...], kind: str, run: Run,
+          response_type: str | None) -> Transition | None:
+    """The first transition of ``kind`` (and response type) whose conditions hold."""
+    scope: Scope | None = None
+    for t in transitions:
+        if t.type != kind or (kind == "response" and t.response_type != response_type):
+            continue
+        if t.conditions is None:
+            return t
+        scope = scope or run.scope()
+        if met(t.conditions, scope):
+            return t
+    return None
+
+
+def _choose_variant(run: Run, step: Step) -> None:
+    digest = hashlib.sha256(f"{run.run_id}:{step.id}".encode()).digest()
+    bucket = int.from_bytes(digest[:8], "big") % assumptions.EXPERIMENT_BUCKETS
+    point = bucket * 100.0 / assumptions.EXPERIMENT_BUCKETS
+    total, chosen = 0.0, step.variants[-1].id
+    for variant in step.variants:
+        total += variant.traffic
+        if point < total:
+            chosen = variant.id
+            break
+    if run.variants is None:
+        run.variants = {}
+    run.variants[step.id] = chosen
+
+
+def _finish(run: Run, status: str, outcome: Mapping[str, Any] | None, step: Step,
+            category: Any) -> None:
+    run.status = status
+    run.outcome = outcome
+    end: dict[str, Any] = {"id": step.id, "label": step.name}
+    if category is not None:
+        end["category"] = category
+    run.end_step = end
+
+
+def state(run: Run) -> dict[str, Any]:
+    """The run as Part A's ``WorkflowRunState`` (absent optional fields are left out)."""
+    wf = run.workflow
+    out: dict[str, Any] = {
+        "workflowId": wf.id, "workflowVersion": wf.version, "runId": run.run_id,
+        "runVersion": run.version, "status": run.status,
+    }
+    if run.interaction_id is not None:
+        out["pendingInteraction"] = _pending(run)
+    out["interactiveSteps"] = wf.interactive_steps
+    # Copies, so a caller may encode the state after releasing the run's lock.
+    out["result"] = {"variants": dict(run.variants or {}), "effects": list(run.effects or ()),
+                     "visitedSteps": list(run.visited), "dryRun": run.dry_run}
+    out["invalidatedResources"] = list(run.invalidated or ())
+    if run.error is not None:
+        out["error"] = run.error
+    if run.end_step is not None:
+        completion: dict[str, Any] = {"endStep": run.end_step}
+        if run.outcome is not None:
+            out["outcome"] = completion["outcome"] = run.outcome
+        out["completionData"] = completion
+    return out
+
+
+def _pending(run: Run) -> dict[str, Any]:
+    step = run.step
+    pending: dict[str, Any] = {
+        "interactionId": run.interaction_id, "stepId": step.id,
+        "actionType": step.action.type if step.action else "", "actionBehavior": "input",
+        "actionConfig": step.action_config, "availableResponses": step.responses,
+        "presentedAt": iso(run.presented_at),
+    }
+    if step.timeout is not None and step.timeout.timeout_ms is not None:
+        pending["timeoutMs"] = step.timeout.timeout_ms
+    return pending
