@@ -149,9 +149,15 @@ class FlowSession:
         """What the report shows of the target: name, URL, tenant, sandbox workflows."""
         env = self.target.describe()
         if self.target.is_sandbox:
-            from juo_flowtest.sandbox import describe_workflows
+            from juo_flowtest.sandbox import Sandbox
 
-            env.update(describe_workflows(self.target.sandbox_workflows))
+            sandbox = self._sandbox or Sandbox(workflows_dir=self.target.sandbox_workflows)
+            try:
+                for wf in sandbox.workflows:
+                    env[f"sandbox.workflow.{wf['id']}"] = (
+                        f"v{wf['version']} {wf['status']} ({wf['triggerType']})")
+            except SandboxError as exc:
+                env["sandbox.workflows"] = f"not loaded: {str(exc).splitlines()[0]}"
         return env
 
     def finish(self, tally: Tally) -> list[str]:
