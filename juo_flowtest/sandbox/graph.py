@@ -10,7 +10,7 @@ from juo_flowtest.sandbox.source import Items, Node, SourceFile
 
 def check_graph(src: SourceFile, raw_steps: Items, steps: Mapping[str, Step]) -> str | None:
     """Record every graph problem in ``src``; return the initial step id when there is one."""
-    nodes = {n.get("id"): n for n in raw_steps if isinstance(n, Node)}
+    nodes = {n.get("id"): n for n in raw_steps if isinstance(n, Node) and n.get("id") in steps}
     initial = [s.id for s in steps.values() if s.is_initial]
     if not initial:
         src.problem((raw_steps.line, raw_steps.column), "no step has isInitial: true",
@@ -25,13 +25,20 @@ def check_graph(src: SourceFile, raw_steps: Items, steps: Mapping[str, Step]) ->
         raw_transitions = node.get("transitions")
         positions = raw_transitions.items_at if isinstance(raw_transitions, Items) else []
         for transition, at in zip(step.transitions, positions):
-            _check_transition(src, step, transition, at, steps)
+            _check_transition(src, step, transition, at, steps, "action" in node)
     _check_auto_cycles(src, steps, nodes)
     return initial[0] if len(initial) == 1 else None
 
 
 def _check_transition(src: SourceFile, step: Step, t: Transition, at: tuple[int, int],
-                      steps: Mapping[str, Step]) -> None:
+                      steps: Mapping[str, Step], wrote_action: bool) -> None:
+    """Check one transition; a step whose action was already reported is not judged again."""
+    if wrote_action and step.action is None:
+        steps_ok = t.target is None or t.target in steps
+        if not steps_ok:
+            src.problem(at, f"step '{step.id}': transition '{t.id}' targets unknown step "
+                        f"'{t.target}'", "known steps: " + ", ".join(steps))
+        return
     if t.target is not None and t.target not in steps:
         src.problem(at, f"step '{step.id}': transition '{t.id}' targets unknown step "
                     f"'{t.target}'", "known steps: " + ", ".join(steps))

@@ -130,9 +130,7 @@ def _workflow(src: SourceFile, data: Any) -> Workflow | None:
     if "steps" in root and not raw_steps:
         src.problem(r.at(root, "steps"), "workflow: 'steps' is empty", "add at least one step")
     steps = _steps(r, raw_steps)
-    if src.problems:
-        return None
-    initial = check_graph(src, raw_steps, steps)
+    initial = check_graph(src, raw_steps, steps) if steps else None
     if src.problems or initial is None:
         return None
     return Workflow(

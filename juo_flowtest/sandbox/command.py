@@ -1,0 +1,83 @@
+"""``juo-flowtest sandbox``: serve the sandbox in the foreground with uvicorn.
+
+The lead wires this into ``juo_flowtest/cli.py`` with ``configure_parser`` and ``command``;
+``python -m juo_flowtest.sandbox.command`` runs it standalone (the benchmark does).
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+
+import uvicorn
+
+from juo_flowtest.errors import ConfigError, WorkflowDefinitionError
+from juo_flowtest.exitcodes import ExitCode
+from juo_flowtest.sandbox import assumptions
+from juo_flowtest.sandbox.app import create_app
+from juo_flowtest.sandbox.faults import FaultConfig
+from juo_flowtest.sandbox.tenants import SandboxConfig
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    """Add the sandbox options to ``parser``."""
+    parser.add_argument("--workflows", metavar="DIR", default=None,
+                        help="directory of *.workflow.yaml/json files (default: the examples)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8077, help="0 picks a free port")
+    parser.add_argument("--config", metavar="FILE", default=None,
+                        help="tenants/tokens file (default: sandbox.myshopify.com, "
+                             "sandbox-token, sandbox-token-2)")
+    parser.add_argument("--prefix", default=assumptions.DEFAULT_PREFIX)
+    faults = parser.add_argument_group("fault injection")
+    faults.add_argument("--fault-seed", type=int, default=0)
+    faults.add_argument("--fault-latency-ms", type=float, default=0.0)
+    faults.add_argument("--fault-error-rate", type=float, default=0.0)
+    faults.add_argument("--fault-drop-rate", type=float, default=0.0)
+    faults.add_argument("--fault-malformed-rate", type=float, default=0.0)
+    faults.add_argument("--fault-missing-field-rate", type=float, default=0.0)
+
+
+def command(args: argparse.Namespace) -> int:
+    """Serve until interrupted; bad workflows exit 2 (INVALID), bad options 4 (USAGE)."""
+    try:
+        faults = FaultConfig(args.fault_seed, args.fault_latency_ms, args.fault_error_rate,
+                             args.fault_drop_rate, args.fault_malformed_rate,
+                             args.fault_missing_field_rate)
+        config = SandboxConfig.from_file(args.config) if args.config else None
+        app = create_app(args.workflows, config, faults, prefix=args.prefix)
+    except WorkflowDefinitionError as exc:
+        print(exc, file=sys.stderr)
+        print(f"{len(exc.diagnostics)} problem(s) in the workflow definitions", file=sys.stderr)
+        return int(ExitCode.INVALID)
+    except (ConfigError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return int(ExitCode.USAGE)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((args.host, args.port))
+    except OSError as exc:
+        print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        return int(ExitCode.USAGE)
+    port = sock.getsockname()[1]
+    prefix = "/" + args.prefix.strip("/") if args.prefix.strip("/") else ""
+    print(f"Juo sandbox serving on http://{args.host}:{port}{prefix}  "
+          f"(OpenAPI: http://{args.host}:{port}/openapi.json)", flush=True)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off",
+                                          access_log=False))
+    server.run(sockets=[sock])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Standalone entry point: ``python -m juo_flowtest.sandbox.command``."""
+    parser = argparse.ArgumentParser(prog="juo-flowtest sandbox",
+                                     description="Serve the Juo workflow sandbox.")
+    configure_parser(parser)
+    return command(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
