@@ -1,0 +1,370 @@
+"""Allure output of ``juo_flowtest.report``: titles, labels, steps, attachments, statuses, files.
+
+The first half drives the report functions inside a real pytest + allure-pytest run (pytester)
+with hand-built run values; the end-to-end half (real flow files against the sandbox) is below.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from juo_flowtest import coverage, report
+from juo_flowtest.result import CoverageSample
+
+HARNESS = '''"""Hand-built run values (written into the pytester dir by tests/test_report.py)."""
+from __future__ import annotations
+
+from juo_flowtest import model, result
+
+TOKEN = "tok-SECRET-abc123"
+POS = model.Position("flows/cancel.flow.yaml", 1, 1)
+T0 = 1_700_000_000.0  # a fixed epoch: the report must carry these times, not "now"
+
+FLOW = model.Flow(
+    name="Price objection is saved by a discount",
+    steps=(),
+    position=POS,
+    description="Customer finds it too expensive and accepts 20% off.",
+    tags=("smoke", "cancellation"),
+    severity="critical",
+    feature="Cancellation flow",
+    epic="Retention",
+    story="Discount offer",
+    owner="qa-team",
+    links=(model.Link("issue", "JUO-412", "https://tracker.example/JUO-412"),),
+)
+CASES = (
+    model.Case("frequency", {"reason": "too_much_product", "offer": "offer_change_frequency"}, POS),
+    model.Case("skip", {"reason": "not_using", "offer": "offer_skip"}, POS),
+)
+
+
+def exchange(status: int | None, body: object, elapsed: float = 3.14) -> result.Exchange:
+    return result.Exchange(
+        method="POST",
+        url="http://127.0.0.1:1/workflows/start?access_token=" + TOKEN,
+        request_headers={
+            "X-Tenant-ID": "sandbox.myshopify.com",
+            "X-Delegated-Token": TOKEN,
+            "Authorization": "Bearer " + TOKEN,
+        },
+        request_body={"flowType": "subscription_cancellation_requested", "apiKey": TOKEN},
+        status=status,
+        response_headers={"content-type": "application/json", "set-cookie": "sid=" + TOKEN},
+        response_body=body,
+        elapsed_ms=elapsed,
+    )
+
+
+MISMATCH = result.Mismatch(
+    path="pending.actionConfig.percentage",
+    expected=20,
+    actual=15,
+    message="expected 20, got 15",
+    position=model.Position("flows/cancel.flow.yaml", 14, 9),
+)
+
+
+def call(kind: str, title: str, offset: float, **kw: object) -> result.CallRecord:
+    return result.CallRecord(
+        kind=kind,
+        title=title,
+        exchange=kw.pop("exchange", exchange(200, {"status": "waiting_interaction"})),  # type: ignore[arg-type]
+        started_at=T0 + offset,
+        stopped_at=T0 + offset + 0.5,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def run(listener: object, verdict: result.Verdict) -> result.FlowResult:
+    """Drive ``listener`` through a two-step run ending in ``verdict``; return the result."""
+    start = call("start", "start subscription_cancellation_requested", 0.0)
+    steps = [result.StepResult(0, "start", result.Verdict.PASSED, (start,),
+                               started_at=T0, stopped_at=T0 + 0.5)]
+    listener.step_started(0, "start")  # type: ignore[attr-defined]
+    listener.call_finished(start)  # type: ignore[attr-defined]
+    listener.step_finished(steps[0])  # type: ignore[attr-defined]
+    title = "respond too_expensive to show_content (step value_reminder)"
+    if verdict is result.Verdict.BROKEN:
+        second = call("respond", title, 1.0, exchange=exchange(None, None),
+                      broken="BROKEN: target unreachable: connection refused")
+    else:
+        mismatches = (MISMATCH,) if verdict is result.Verdict.FAILED else ()
+        second = call("respond", title, 1.0, mismatches=mismatches)
+    listener.step_started(1, "Customer picks too expensive")  # type: ignore[attr-defined]
+    listener.call_finished(second)  # type: ignore[attr-defined]
+    step = result.StepResult(1, "Customer picks too expensive", verdict, (second,),
+                             mismatches=second.mismatches, broken=second.broken,
+                             started_at=T0 + 1.0, stopped_at=T0 + 1.5)
+    listener.step_finished(step)  # type: ignore[attr-defined]
+    steps.append(step)
+    message = {"passed": "", "failed": "pending.actionConfig.percentage: expected 20, got 15",
+               "broken": "BROKEN: target unreachable: connection refused"}[verdict.value]
+    return result.FlowResult(FLOW.name, None, verdict, tuple(steps), message,
+                             variables={"first_version": 1, "token": TOKEN})
+'''
+
+CONFTEST = """
+from juo_flowtest import report
+from harness import CASES, FLOW
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        case = CASES[0] if "case" in item.name else None
+        for mark in report.collection_marks(FLOW, case):
+            item.add_marker(mark)
+"""
+
+TESTS = """
+import pytest
+from juo_flowtest import report, result
+from harness import CASES, FLOW, TOKEN, run
+
+def _drive(verdict, case=None):
+    report.begin_test(FLOW, case)
+    listener = report.AllureListener(secrets=[TOKEN])
+    outcome = run(listener, result.Verdict(verdict))
+    report.end_test(outcome, secrets=[TOKEN])
+    if outcome.verdict is result.Verdict.FAILED:
+        raise AssertionError(outcome.message)
+    if outcome.verdict is result.Verdict.BROKEN:
+        raise RuntimeError(outcome.message)
+
+def test_passed():
+    _drive("passed")
+
+def test_failed():
+    _drive("failed")
+
+def test_broken():
+    _drive("broken")
+
+def test_case():
+    _drive("passed", CASES[0])
+
+def test_unfinished():
+    listener = report.AllureListener()
+    listener.step_started(0, "a step the run never finished")
+    listener.close()
+"""
+
+TOKEN = "tok-SECRET-abc123"
+
+
+def load_results(results: Path, key: str = "name") -> dict[str, dict[str, Any]]:
+    """Every ``*-result.json`` in ``results`` by its ``key`` (the report title by default)."""
+    found = {}
+    for path in results.glob("*-result.json"):
+        data = json.loads(path.read_text())
+        found[data[key].rsplit("#", 1)[-1]] = data
+    return found
+
+
+def labels(data: dict[str, Any], name: str) -> list[str]:
+    return [label["value"] for label in data.get("labels", []) if label["name"] == name]
+
+
+def attachment(results: Path, item: dict[str, Any], name: str) -> str:
+    sources = [a["source"] for a in item.get("attachments", []) if a["name"] == name]
+    assert sources, f"no attachment {name!r} in {[a['name'] for a in item.get('attachments', [])]}"
+    return (results / sources[0]).read_text()
+
+
+@pytest.fixture(scope="module")
+def harness_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, dict[str, Any]]]:
+    # A subprocess, not in-process pytester: allure_commons keeps its step registry in a class
+    # attribute shared by every reporter, so two allure sessions in one process collide.
+    root = tmp_path_factory.mktemp("harness")
+    (root / "harness.py").write_text(HARNESS)
+    (root / "conftest.py").write_text(CONFTEST)
+    (root / "test_flows.py").write_text(TESTS)
+    results = root / "allure-results"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--alluredir",
+         str(results), "--juo-reports-dir", str(root / "reports"), "test_flows.py"],
+        check=False, cwd=root, capture_output=True, text=True, timeout=120,
+    )
+    assert "2 failed, 3 passed" in proc.stdout, proc.stdout + proc.stderr
+    return results, load_results(results, key="fullName")
+
+
+TITLE = "Price objection is saved by a discount"
+
+
+def test_flow_labels_title_description_and_links(harness_run: Any) -> None:
+    _, found = harness_run
+    data = found["test_passed"]
+    assert data["name"] == TITLE
+    assert data["description"] == "Customer finds it too expensive and accepts 20% off."
+    assert labels(data, "feature") == ["Cancellation flow"]
+    assert labels(data, "epic") == ["Retention"]
+    assert labels(data, "story") == ["Discount offer"]
+    assert labels(data, "owner") == ["qa-team"]
+    assert labels(data, "severity") == ["critical"]
+    assert data["links"] == [{"type": "issue", "url": "https://tracker.example/JUO-412",
+                              "name": "JUO-412"}]
+
+
+def test_a_case_has_its_title_and_parameters(harness_run: Any) -> None:
+    _, found = harness_run
+    data = found["test_case"]
+    assert data["name"] == f"{TITLE}[frequency]"
+    params = {p["name"]: p["value"] for p in data["parameters"]}
+    assert params == {"case": "'frequency'", "reason": "'too_much_product'",
+                      "offer": "'offer_change_frequency'"}
+    assert labels(data, "case") == ["frequency"]
+
+
+def test_calls_are_steps_nested_under_flow_steps_with_real_times(harness_run: Any) -> None:
+    results, found = harness_run
+    passed = found["test_passed"]
+    assert [s["name"] for s in passed["steps"]] == ["start", "Customer picks too expensive"]
+    start_call = passed["steps"][0]["steps"][0]
+    assert start_call["name"] == "start subscription_cancellation_requested — 200 in 3.1 ms"
+    assert {p["name"]: p["value"] for p in start_call["parameters"]} == {
+        "kind": "start", "HTTP status": "200", "time": "3.1 ms"}
+    assert (start_call["start"], start_call["stop"]) == (1_700_000_000_000, 1_700_000_000_500)
+    assert passed["steps"][1]["start"] == 1_700_000_001_000
+    request = json.loads(attachment(results, start_call, "Request"))
+    assert request["body"]["flowType"] == "subscription_cancellation_requested"
+    response = json.loads(attachment(results, start_call, "Response"))
+    assert response["status"] == 200
+    assert response["body"] == {"status": "waiting_interaction"}
+
+
+def test_a_failed_step_is_failed_and_carries_its_mismatch_table(harness_run: Any) -> None:
+    results, found = harness_run
+    failed = found["test_failed"]
+    step = failed["steps"][1]
+    assert step["status"] == "failed"
+    assert step["steps"][0]["status"] == "failed"
+    assert step["statusDetails"]["message"].startswith("pending.actionConfig.percentage: "
+                                                       "expected 20, got 15")
+    table = attachment(results, step, "Mismatches")
+    assert re.search(r"<td class=v>pending.actionConfig.percentage</td>"
+                     r"<td class='v e'>20</td><td class='v a'>15</td>", table)
+    assert "flows/cancel.flow.yaml:14:9" in table
+    assert failed["steps"][0]["status"] == "passed"
+    summary = attachment(results, failed, "Failure summary")
+    assert "expected 20, got 15" in summary
+
+
+def test_a_broken_call_makes_a_broken_step(harness_run: Any) -> None:
+    _, found = harness_run
+    broken = found["test_broken"]
+    step = broken["steps"][1]
+    assert step["status"] == "broken"
+    assert step["statusDetails"]["message"] == "BROKEN: target unreachable: connection refused"
+    assert step["steps"][0]["name"].endswith(" — no response in 3.1 ms")
+
+
+def test_a_step_left_open_is_closed_broken(harness_run: Any) -> None:
+    _, found = harness_run
+    data = found["test_unfinished"]
+    assert [(s["name"], s["status"]) for s in data["steps"]] == [("step did not finish", "broken")]
+
+
+def test_no_secret_reaches_any_result_file(harness_run: Any) -> None:
+    results, found = harness_run
+    for path in results.iterdir():
+        assert TOKEN not in path.read_text(), path.name
+    start_call = found["test_passed"]["steps"][0]["steps"][0]
+    request = json.loads(attachment(results, start_call, "Request"))
+    assert request["headers"]["X-Delegated-Token"] == report.REDACTED
+    assert request["headers"]["Authorization"] == report.REDACTED
+    assert request["headers"]["X-Tenant-ID"] == "sandbox.myshopify.com"
+    assert request["url"].endswith("?access_token=" + report.REDACTED)
+
+
+def test_scrub_text_hides_bearer_values_jwts_and_known_secrets() -> None:
+    text = "sent Bearer abc.def-123, jwt eyJhbGciOi.eyJzdWIi.c2lnbmF0dXJl and " + TOKEN
+    assert report.scrub_text(text, [TOKEN]) == (
+        f"sent Bearer {report.REDACTED}, jwt {report.REDACTED} and {report.REDACTED}")
+    assert report.scrub({"note": "Basic dXNlcjpwYXNz", "clientSecret": "x", "n": None}) == {
+        "note": f"Basic {report.REDACTED}", "clientSecret": report.REDACTED, "n": None}
+
+
+CATEGORY_MESSAGES = {
+    "Invalid flow file": "INVALID FLOW FILE: flows/x.flow.yaml:3:1 unknown key 'expct'",
+    "Contract violation": "juo_flowtest.plugin.FlowBroken: BROKEN: contract violation: "
+                          "runVersion missing\nat step 2",
+    "Target unreachable or timed out": "FlowBroken: BROKEN: target unreachable: connection "
+                                       "refused",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CATEGORY_MESSAGES))
+def test_categories_match_the_plugin_message_prefixes(name: str) -> None:
+    """Allure 2 full-matches messageRegex, Allure 3 searches: both must pick the category."""
+    rules = json.loads((Path(report.__file__).parent / "categories.json").read_text())
+    message = CATEGORY_MESSAGES[name]
+
+    def first(match: Any) -> str:
+        return next(r["name"] for r in rules if "broken" in r["matchedStatuses"]
+                    and match(r["messageRegex"], message))
+
+    assert first(lambda rx, m: re.fullmatch(rx, m, re.DOTALL)) == name
+    assert first(re.search) == name
+
+
+def test_expectation_mismatch_is_the_failed_category() -> None:
+    rules = json.loads((Path(report.__file__).parent / "categories.json").read_text())
+    assert [r["name"] for r in rules if "failed" in r["matchedStatuses"]] == [
+        "Expectation mismatch"]
+
+
+def _coverage() -> coverage.Coverage:
+    known = frozenset({("offer", "accept"), ("offer", "decline")})
+    return coverage.merge([CoverageSample({"cancellation@1": known},
+                                          {"cancellation@1": frozenset({("offer", "accept")})})])
+
+
+def test_run_files_name_the_target_and_show_coverage_without_secrets(tmp_path: Path) -> None:
+    env = {"target": "sandbox", "base url": "http://127.0.0.1:8123", "tenant": "t.myshopify.com",
+           "token": TOKEN, "workflow cancellation": "v1", "auth header": "Bearer " + TOKEN}
+    report.write_run_files(str(tmp_path), env, _coverage())
+    props = (tmp_path / "environment.properties").read_text()
+    assert "target=sandbox\n" in props and "tenant=t.myshopify.com" in props
+    assert "base\\ url=http\\://127.0.0.1\\:8123" in props
+    assert "workflow\\ coverage=50.0% (1/2)" in props
+    assert "coverage\\ cancellation@1=50.0% (1/2)" in props
+    assert TOKEN not in "".join(p.read_text() for p in tmp_path.iterdir())
+    categories = json.loads((tmp_path / "categories.json").read_text())
+    assert [c["name"] for c in categories] == ["Invalid flow file", "Contract violation",
+                                               "Target unreachable or timed out",
+                                               "Expectation mismatch"]
+    (globals_file,) = tmp_path.glob("*-globals.json")
+    attachments = json.loads(globals_file.read_text())["attachments"]
+    assert [a["name"] for a in attachments] == ["Workflow coverage", "coverage.json"]
+    page = (tmp_path / attachments[0]["source"]).read_text()
+    assert "Workflow coverage: 50.0% (1/2 step responses)" in page
+    assert "<td>offer</td><td>decline</td><td class=no>never</td>" in page
+
+
+def test_an_invalid_file_is_a_broken_result_in_its_category(tmp_path: Path) -> None:
+    report.write_invalid_file(str(tmp_path), "flows/bad.flow.yaml",
+                              "flows/bad.flow.yaml:3:1: unknown key 'expct'")
+    (result_file,) = tmp_path.glob("*-result.json")
+    data = json.loads(result_file.read_text())
+    assert data["name"] == "Invalid flow file: flows/bad.flow.yaml"
+    assert data["status"] == "broken"
+    assert data["statusDetails"]["message"] == (
+        "INVALID FLOW FILE: flows/bad.flow.yaml:3:1: unknown key 'expct'")
+
+
+def test_clean_results_dir_removes_only_allure_files(tmp_path: Path) -> None:
+    names = ["a-result.json", "b-container.json", "c-attachment.json", "d-attachment",
+             "e-globals.json", "categories.json", "environment.properties", "notes.txt"]
+    for name in names:
+        (tmp_path / name).write_text("x")
+    report.clean_results_dir(str(tmp_path))
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+    report.clean_results_dir(str(tmp_path / "new"))
+    assert (tmp_path / "new").is_dir()
