@@ -79,7 +79,7 @@ def test_every_problem_is_reported_with_its_path() -> None:
         "schema pendingInteraction.presentedAt",
         "schema status",
     ]
-    status = [m for m in check_run_state(state) if m.path == "schema status"][0]
+    status = next(m for m in check_run_state(state) if m.path == "schema status")
     assert status.actual == "paused"
     assert "is not one of" in status.message and status.message.startswith("contract violation")
 
