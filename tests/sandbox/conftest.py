@@ -1,0 +1,70 @@
+"""Fixtures for the sandbox tests: one served sandbox on a ManualClock, and an API helper."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from juo_flowtest.sandbox import ManualClock, Sandbox
+
+TENANT = "sandbox.myshopify.com"
+HEADERS = {"X-Tenant-ID": TENANT, "X-Delegated-Token": "sandbox-token"}
+CANCELLATION = "subscription_cancellation_requested"
+
+
+class Api:
+    """Thin calls to the served sandbox; returns httpx responses, asserts nothing."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        self.client = client
+
+    def start(self, flow_type: str = CANCELLATION, context: dict[str, Any] | None = None,
+              headers: dict[str, str] | None = None, **extra: Any) -> httpx.Response:
+        body = {"flowType": flow_type, "context": context or {}, **extra}
+        return self.client.post("/workflows/start", json=body, headers=headers)
+
+    def started(self, flow_type: str = CANCELLATION, context: dict[str, Any] | None = None,
+                **extra: Any) -> dict[str, Any]:
+        response = self.start(flow_type, context, **extra)
+        assert response.status_code == 200, response.text
+        data: dict[str, Any] = response.json()
+        return data
+
+    def respond(self, state: dict[str, Any], response_type: str,
+                headers: dict[str, str] | None = None, **body: Any) -> httpx.Response:
+        payload = {"interactionId": state.get("pendingInteraction", {}).get("interactionId", "x"),
+                   "responseType": response_type, "expectedRunVersion": state["runVersion"]}
+        payload.update(body)
+        payload = {k: v for k, v in payload.items() if v is not None}
+        return self.client.post(f"/workflows/{state['runId']}/respond", json=payload,
+                                headers=headers)
+
+    def answer(self, state: dict[str, Any], *response_types: str) -> dict[str, Any]:
+        for response_type in response_types:
+            response = self.respond(state, response_type)
+            assert response.status_code == 200, response.text
+            state = response.json()
+        return state
+
+    def get(self, run_id: str, headers: dict[str, str] | None = None) -> httpx.Response:
+        return self.client.get(f"/workflows/{run_id}", headers=headers)
+
+
+@pytest.fixture(scope="session")
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture(scope="session")
+def sandbox(clock: ManualClock) -> Iterator[Sandbox]:
+    with Sandbox(clock=clock) as sb:
+        yield sb
+
+
+@pytest.fixture(scope="session")
+def api(sandbox: Sandbox) -> Iterator[Api]:
+    with httpx.Client(base_url=sandbox.base_url, headers=HEADERS, timeout=10) as client:
+        yield Api(client)
