@@ -379,9 +379,10 @@ def environment_entries(
         k: scrub_text(str(v)) for k, v in environment.items() if not _SECRET_ENV_NAME.search(k)
     }
     if cov is not None:
-        entries["workflow coverage"] = f"{cov.percent}% ({cov.exercised}/{cov.known})"
+        # Short keys: the report's metadata panel cuts keys at ~15 characters.
+        entries["coverage"] = f"{cov.percent}% ({cov.exercised}/{cov.known} step responses)"
         for key, w in cov.workflows.items():
-            entries[f"coverage {key}"] = f"{w.percent}% ({len(w.covered)}/{len(w.known)})"
+            entries[key] = f"{w.percent}% covered ({len(w.covered)}/{len(w.known)})"
     return entries
 
 

@@ -333,8 +333,8 @@ def test_run_files_name_the_target_and_show_coverage_without_secrets(tmp_path: P
     props = (tmp_path / "environment.properties").read_text()
     assert "target=sandbox\n" in props and "tenant=t.myshopify.com" in props
     assert "base\\ url=http\\://127.0.0.1\\:8123" in props
-    assert "workflow\\ coverage=50.0% (1/2)" in props
-    assert "coverage\\ cancellation@1=50.0% (1/2)" in props
+    assert "coverage=50.0% (1/2 step responses)" in props
+    assert "cancellation@1=50.0% covered (1/2)" in props
     assert TOKEN not in "".join(p.read_text() for p in tmp_path.iterdir())
     categories = json.loads((tmp_path / "categories.json").read_text())
     assert [c["name"] for c in categories] == ["Invalid flow file", "Contract violation",
