@@ -27,7 +27,7 @@ from juo_flowtest.runresults import (
     ResultsError,
     RunResults,
     Status,
-    TestOutcome,
+    FlowOutcome,
     read_coverage,
     read_results,
 )
@@ -46,17 +46,17 @@ class RuleResult:
     expected: str
     actual: str
     holds: bool
-    offenders: tuple[TestOutcome, ...] = ()
+    offenders: tuple[FlowOutcome, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class GateVerdict:
     policy: Policy
     rules: tuple[RuleResult, ...]
-    buckets: dict[str, tuple[TestOutcome, ...]]  # every name of BUCKETS, outcomes by name
+    buckets: dict[str, tuple[FlowOutcome, ...]]  # every name of BUCKETS, outcomes by name
     pass_rate: float | None  # None when no flow counted
     coverage: Coverage | None
-    can_leave_quarantine: tuple[TestOutcome, ...]
+    can_leave_quarantine: tuple[FlowOutcome, ...]
     unmatched_quarantine: tuple[str, ...]
     stale: tuple[str, ...]
 
@@ -69,13 +69,13 @@ class GateVerdict:
         return sum(len(group) for group in self.buckets.values())
 
 
-def quarantined(outcome: TestOutcome, entries: Iterable[str]) -> bool:
+def quarantined(outcome: FlowOutcome, entries: Iterable[str]) -> bool:
     """``"flow"`` quarantines the flow and all its cases; ``"flow[case]"`` one case."""
     base = outcome.name.split("[", 1)[0] if outcome.name.endswith("]") else outcome.name
     return any(entry in (outcome.name, base) for entry in entries)
 
 
-def bucket(outcome: TestOutcome, policy: Policy) -> str:
+def bucket(outcome: FlowOutcome, policy: Policy) -> str:
     """The one bucket a test lands in (see the module docstring)."""
     if outcome.status in (Status.INVALID, Status.SKIPPED):
         return str(outcome.status.value)
@@ -92,7 +92,7 @@ def evaluate(results: RunResults, coverage: Coverage | None, policy: Policy) -> 
     >>> evaluate(read_results([DEFAULT_RESULTS]), None, DEFAULT_POLICY).holds  # doctest: +SKIP
     True
     """
-    groups: dict[str, list[TestOutcome]] = {name: [] for name in BUCKETS}
+    groups: dict[str, list[FlowOutcome]] = {name: [] for name in BUCKETS}
     for outcome in results.outcomes:
         groups[bucket(outcome, policy)].append(outcome)
     buckets = {name: tuple(group) for name, group in groups.items()}
@@ -112,21 +112,21 @@ def evaluate(results: RunResults, coverage: Coverage | None, policy: Policy) -> 
     )
 
 
-def _passing(outcome: TestOutcome, policy: Policy) -> bool:
+def _passing(outcome: FlowOutcome, policy: Policy) -> bool:
     if outcome.flaky:
         return policy.flaky_counts_as == "passed"
     return outcome.status is Status.PASSED
 
 
-def _rate(outcomes: Sequence[TestOutcome], policy: Policy) -> float | None:
+def _rate(outcomes: Sequence[FlowOutcome], policy: Policy) -> float | None:
     if not outcomes:
         return None
     return 100.0 * sum(_passing(o, policy) for o in outcomes) / len(outcomes)
 
 
 def _rules(
-    buckets: dict[str, tuple[TestOutcome, ...]],
-    counted: list[TestOutcome],
+    buckets: dict[str, tuple[FlowOutcome, ...]],
+    counted: list[FlowOutcome],
     coverage: Coverage | None,
     policy: Policy,
 ) -> Iterable[RuleResult]:
@@ -154,7 +154,7 @@ def _rules(
 
 
 def _rate_rule(
-    rule: str, minimum: float, outcomes: Sequence[TestOutcome], policy: Policy
+    rule: str, minimum: float, outcomes: Sequence[FlowOutcome], policy: Policy
 ) -> RuleResult:
     rate = _rate(outcomes, policy)
     bad = tuple(o for o in outcomes if not _passing(o, policy))

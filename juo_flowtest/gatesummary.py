@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from juo_flowtest.gate import GateVerdict, RuleResult
-    from juo_flowtest.runresults import TestOutcome
+    from juo_flowtest.runresults import FlowOutcome
 
 _ORDER = ("passed", "failed", "broken", "invalid", "skipped", "flaky", "quarantined")
 _MESSAGE_WIDTH = 160
@@ -88,7 +88,7 @@ def _totals(verdict: GateVerdict) -> list[str]:
     ]
 
 
-def _flaky(outcomes: Iterable[TestOutcome]) -> list[str]:
+def _flaky(outcomes: Iterable[FlowOutcome]) -> list[str]:
     lines = [
         f"- {_name(o.name)} — passed on attempt {len(o.attempts)}; earlier: {_earlier(o)}"
         for o in outcomes
@@ -96,7 +96,7 @@ def _flaky(outcomes: Iterable[TestOutcome]) -> list[str]:
     return ["", "### Flaky flows", "", *lines] if lines else []
 
 
-def _earlier(outcome: TestOutcome) -> str:
+def _earlier(outcome: FlowOutcome) -> str:
     parts = [a.status.value for a in outcome.attempts[:-1]]
     message = _clip(outcome.message)
     return ", ".join(parts) + (f" ({message})" if message else "")
@@ -115,7 +115,7 @@ def _quarantine(verdict: GateVerdict) -> list[str]:
     return ["", "### Quarantine", "", *lines] if lines else []
 
 
-def _flow_line(outcome: TestOutcome) -> str:
+def _flow_line(outcome: FlowOutcome) -> str:
     status = "flaky" if outcome.flaky else outcome.status.value
     message = _clip(outcome.message)
     return f"{_name(outcome.name)} — {status}" + (f": {message}" if message else "")

@@ -11,7 +11,8 @@ carry another ``thread`` label (another process). They are not retries: only the
 session of each test counts, and the older ones are reported in ``RunResults.stale``.
 
 An invalid flow file is written by the report as a ``broken`` result whose message starts with
-``INVALID FLOW FILE:``; it is an ``INVALID`` outcome, never a broken flow.
+``INVALID FLOW FILE:`` and tagged ``invalid-flow-file``; either mark makes it an ``INVALID``
+outcome, never a broken flow.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 from juo_flowtest.errors import JuoFlowtestError
 
 INVALID_PREFIX = "INVALID FLOW FILE:"
+INVALID_TAG = "invalid-flow-file"
 DEFAULT_SEVERITY = "normal"
 
 
@@ -54,14 +56,14 @@ class Attempt:
 
 
 @dataclass(frozen=True, slots=True)
-class TestOutcome:
+class FlowOutcome:
     """One test (one ``historyId``) of the newest session that ran it."""
 
     key: str
     name: str
     full_name: str
     severity: str
-    tags: tuple[str, ...]
+    tags: tuple[str, ...]  # sorted
     attempts: tuple[Attempt, ...]  # oldest first
 
     @property
@@ -89,7 +91,7 @@ class TestOutcome:
 
 @dataclass(frozen=True, slots=True)
 class RunResults:
-    outcomes: tuple[TestOutcome, ...]  # sorted by name, then key
+    outcomes: tuple[FlowOutcome, ...]  # sorted by name, then key
     files: int  # result files read
     stale: tuple[str, ...] = ()  # names of tests with results of older sessions ignored
 
@@ -113,7 +115,7 @@ def read_results(directories: Sequence[Path]) -> RunResults:
     groups: dict[str, list[dict[str, Any]]] = {}
     for data in raw:
         groups.setdefault(_key(data), []).append(data)
-    outcomes: list[TestOutcome] = []
+    outcomes: list[FlowOutcome] = []
     stale: list[str] = []
     for key, group in groups.items():
         outcome, had_stale = _outcome(key, group)
@@ -144,18 +146,18 @@ def _key(data: Mapping[str, Any]) -> str:
     return str(data["__file__"])
 
 
-def _outcome(key: str, group: list[dict[str, Any]]) -> tuple[TestOutcome, bool]:
+def _outcome(key: str, group: list[dict[str, Any]]) -> tuple[FlowOutcome, bool]:
     attempts = sorted((_attempt(d) for d in group), key=lambda a: (a.start, a.stop, a.file))
     newest_session = attempts[-1].session
     current = tuple(a for a in attempts if a.session == newest_session)
     last = next(d for d in group if d["__file__"] == current[-1].file)
     labels = _labels(last)
-    outcome = TestOutcome(
+    outcome = FlowOutcome(
         key=key,
         name=str(last.get("name") or key),
         full_name=str(last.get("fullName") or ""),
         severity=(labels.get("severity") or [DEFAULT_SEVERITY])[-1],
-        tags=tuple(dict.fromkeys(labels.get("tag", []))),
+        tags=tuple(sorted(set(labels.get("tag", [])))),
         attempts=current,
     )
     return outcome, len(current) < len(attempts)
@@ -167,8 +169,9 @@ def _attempt(data: Mapping[str, Any]) -> Attempt:
     message = message if isinstance(message, str) else ""
     labels = _labels(data)
     session = "/".join(labels.get("host", [""])[-1:] + labels.get("thread", [""])[-1:])
+    invalid = message.startswith(INVALID_PREFIX) or INVALID_TAG in labels.get("tag", [])
     return Attempt(
-        status=_status(data.get("status"), message),
+        status=Status.INVALID if invalid else _status(data.get("status")),
         message=message,
         start=_int(data.get("start")),
         stop=_int(data.get("stop")),
@@ -177,9 +180,7 @@ def _attempt(data: Mapping[str, Any]) -> Attempt:
     )
 
 
-def _status(value: object, message: str) -> Status:
-    if message.startswith(INVALID_PREFIX):
-        return Status.INVALID
+def _status(value: object) -> Status:
     try:
         return Status(str(value))
     except ValueError:
