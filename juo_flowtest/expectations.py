@@ -1,0 +1,171 @@
+"""``expect`` and ``save`` blocks -> ``model.Expect`` / ``model.SaveSpec``, checked at load.
+
+Each JSONPath is parsed once (``jsonpath_ng.ext``; memoised across files, since parsed
+expressions are read-only) and each expectation compiled once into a ``Matcher``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from jsonpath_ng.ext.parser import parse as _parse_jsonpath
+
+from juo_flowtest.fieldreader import IDENTIFIER, Reader, as_mapping
+from juo_flowtest.matchers import Matcher, MatcherSyntaxError, compile_matcher
+from juo_flowtest.model import Expect, FieldCheck, JsonPathCheck, Position, SaveSpec
+from juo_flowtest.problems import Problems, kind
+from juo_flowtest.variables import Variables
+from juo_flowtest.yamlsource import PosDict, child_position
+
+#: expect key -> the keys into the response body it checks.
+FIELD_PATHS: dict[str, tuple[str, ...]] = {
+    "status": ("status",),
+    "pending": ("pendingInteraction",),
+    "outcome": ("outcome",),
+    "endStep": ("completionData", "endStep"),
+    "completion": ("completionData",),
+    "error": ("error",),
+    "result": ("result",),
+    "invalidatedResources": ("invalidatedResources",),
+    "interactiveSteps": ("interactiveSteps",),
+    "body": (),
+}
+EXPECT_KEYS = ("http", *FIELD_PATHS, "jsonpath", "headers", "maxMs", "schema")
+
+
+class JsonPathError(ValueError):
+    """A JSONPath expression that does not parse."""
+
+
+@lru_cache(maxsize=4096)
+def parse_jsonpath(expression: str) -> Any:
+    """The parsed expression; raises ``JsonPathError`` with the parser's reason."""
+    try:
+        return _parse_jsonpath(expression)
+    except Exception as exc:  # noqa: BLE001 - jsonpath_ng raises unrelated types (lexer, parser, ply)
+        raise JsonPathError(str(exc) or type(exc).__name__) from None
+
+
+class ExpectBuilder:
+    """Builds ``Expect`` and save specs, reporting into one ``Problems``."""
+
+    def __init__(self, problems: Problems, variables: Variables) -> None:
+        self.problems = problems
+        self.variables = variables
+        #: saved name -> (index of the first step saving it, position), for the scope check.
+        self.saved: dict[str, tuple[int, Position]] = {}
+
+    def expect(self, raw: Any, at: Position, what: str = "expect") -> Expect | None:
+        node = as_mapping(self.problems, raw, at, what)
+        if node is None:
+            return None
+        r = Reader(self.problems, node, what)
+        r.keys(EXPECT_KEYS)
+        fields = tuple(FieldCheck(key, path, self.matcher(node[key], r.at(key)), r.at(key))
+                       for key, path in FIELD_PATHS.items() if key in node)
+        return Expect(
+            http=self.http(r) if r.has("http") else None,
+            fields=fields,
+            jsonpath=self.jsonpaths(r),
+            headers=self.headers(r),
+            max_ms=self.max_ms(r),
+            schema=r.boolean("schema") is not False,
+            position=node.pos,
+        )
+
+    def matcher(self, raw: Any, at: Position) -> Matcher:
+        self.variables.value(raw, at)  # records variable uses; the matcher has its own templates
+        try:
+            return compile_matcher(raw, at, child_position)
+        except MatcherSyntaxError as exc:
+            for problem in exc.problems:
+                self.problems.add(problem.position or at, problem.message, problem.hint)
+            return compile_matcher({"$any": True}, at, child_position)
+
+    def http(self, r: Reader) -> Matcher:
+        raw = r.get("http")
+        if isinstance(raw, bool) or not isinstance(raw, (int, list, dict, str)):
+            r.wrong("http", "a status code, a list of codes or an operator mapping")
+        elif isinstance(raw, int) and not 100 <= raw <= 599:
+            self.problems.add(r.at("http"), f"'http' in expect: {raw} is not an HTTP status code")
+        if isinstance(raw, list):  # a list of codes means "one of them"
+            raw = {"$in": raw}
+        return self.matcher(raw, r.at("http"))
+
+    def jsonpaths(self, r: Reader) -> tuple[JsonPathCheck, ...]:
+        node = r.mapping("jsonpath")
+        if node is None:
+            return ()
+        checks = []
+        for expression, raw in node.items():
+            at = node.key_pos[expression]
+            parsed = self.parse(expression, at)
+            matcher = self.matcher(raw, node.value_pos[expression])
+            if parsed is not None:
+                checks.append(JsonPathCheck(expression, parsed, matcher, at))
+        return tuple(checks)
+
+    def parse(self, expression: str, at: Position) -> Any:
+        try:
+            return parse_jsonpath(expression)
+        except JsonPathError as exc:
+            self.problems.add(at, f"bad JSONPath '{expression}': {exc}",
+                              "JSONPath looks like $.pendingInteraction.stepId or "
+                              "$.result.effects[?(@.type=='apply_discount')]")
+            return None
+
+    def headers(self, r: Reader) -> Matcher | None:
+        node = r.mapping("headers")
+        if node is None:
+            return None
+        lowered = PosDict()
+        lowered.pos, lowered.key_pos, lowered.value_pos = node.pos, {}, {}
+        for name, value in node.items():
+            low = name.lower()
+            if low in lowered:
+                self.problems.add(node.key_pos[name], f"header '{name}' is expected twice "
+                                  "(header names are case-insensitive)")
+            lowered[low] = value
+            lowered.key_pos[low] = node.key_pos[name]
+            lowered.value_pos[low] = node.value_pos[name]
+        return self.matcher(lowered, node.pos)
+
+    def max_ms(self, r: Reader) -> float | None:
+        raw = r.get("maxMs")
+        if raw is None and not r.has("maxMs"):
+            return None
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw <= 0:
+            self.problems.add(r.at("maxMs"), f"'maxMs' in expect: expected a positive number "
+                              f"of milliseconds, got {kind(raw)}" + (
+                                  f" {raw}" if isinstance(raw, (int, float)) else ""))
+            return None
+        return float(raw)
+
+    def save(self, raw: Any, at: Position) -> tuple[SaveSpec, ...]:
+        node = as_mapping(self.problems, raw, at, "save")
+        if node is None:
+            return ()
+        specs = []
+        for name, source in node.items():
+            spec = self.save_one(node, name, source)
+            if spec is not None:
+                specs.append(spec)
+        return tuple(specs)
+
+    def save_one(self, node: PosDict, name: str, source: Any) -> SaveSpec | None:
+        key_at, at = node.key_pos[name], node.value_pos[name]
+        self.saved.setdefault(name, (self.variables.step, key_at))
+        if not IDENTIFIER.fullmatch(name):
+            self.problems.add(key_at, f"cannot save to '{name}': a variable name is an "
+                              "identifier", "use letters, digits and '_', e.g. first_run")
+        if isinstance(source, str):
+            parsed = self.parse(source, at)
+            return SaveSpec(name, source, parsed, None, key_at) if parsed is not None else None
+        if isinstance(source, PosDict) and list(source) == ["header"] and isinstance(
+                source["header"], str) and source["header"].strip():
+            return SaveSpec(name, None, None, source["header"], key_at)
+        self.problems.add(at, f"save '{name}': expected a JSONPath string or {{header: NAME}}, "
+                          f"got {kind(source)}", "e.g. save: {run: $.runId, "
+                          "trace: {header: X-Trace-Id}}")
+        return None
