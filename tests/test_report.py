@@ -7,6 +7,7 @@ with hand-built run values; the end-to-end half (real flow files against the san
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -368,3 +369,145 @@ def test_clean_results_dir_removes_only_allure_files(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
     report.clean_results_dir(str(tmp_path / "new"))
     assert (tmp_path / "new").is_dir()
+
+
+# ----- end to end: real flow files against the sandbox the plugin starts ------------------
+
+START = """
+start:
+  flowType: subscription_cancellation_requested
+  context: {subscriptionId: "gid://shopify/SubscriptionContract/1001", subscription: {cycle_count: 2}}
+"""
+
+FLOWS = f"""
+flow: Reminder leads to the reason poll
+description: The customer reads the reminder and reaches the reason poll.
+tags: [smoke, cancellation]
+severity: critical
+feature: Cancellation flow
+epic: Retention
+story: Reason poll
+owner: qa-retention
+links:
+  - {{type: issue, name: JUO-412, url: "https://tracker.example/JUO-412"}}
+{START}
+expect:
+  status: waiting_interaction
+  pending: {{stepId: value_reminder}}
+steps:
+  - name: Customer continues
+    respond: next
+    expect:
+      pending: {{stepId: reason_poll, actionType: poll}}
+---
+flow: Reminder wrongly expected to offer a discount
+feature: Cancellation flow
+story: Reason poll
+severity: normal
+{START}
+steps:
+  - name: Customer continues
+    respond: next
+    expect:
+      pending: {{stepId: discount_offer, actionType: offer_discount}}
+---
+flow: Each reason leads to its offer
+feature: Cancellation flow
+story: Reasons
+parametrize:
+  - {{id: volume, reason: too_much_product, offer: offer_change_frequency}}
+  - {{id: unused, reason: not_using, offer: offer_skip}}
+{START}
+steps:
+  - respond: next
+  - respond: "${{reason}}"
+    expect:
+      pending: {{actionType: "${{offer}}"}}
+"""
+
+
+def run_flows(root: Path, *args: str, env: dict[str, str] | None = None) -> tuple[str, Path]:
+    """Run pytest on flow files in a subprocess; return its output and the results dir."""
+    results = root / "allure-results"
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("JUO_")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--alluredir", str(results),
+         "--juo-reports-dir", str(root / "reports"), *args],
+        check=False, cwd=root, capture_output=True, text=True, timeout=300,
+        env={**environ, **(env or {})},
+    )
+    return proc.stdout + proc.stderr, results
+
+
+@pytest.fixture(scope="module")
+def flow_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, dict[str, Any]]:
+    root = tmp_path_factory.mktemp("flows")
+    (root / "cancel.flow.yaml").write_text(FLOWS)
+    (root / "broken.flow.yaml").write_text("flow: Typo\nstart: {flowType: x, context: {}}\nexpct: {}\n")
+    output, results = run_flows(root, "cancel.flow.yaml", "broken.flow.yaml")
+    return output, results, load_results(results)
+
+
+def test_each_flow_and_case_is_a_test_with_the_labels_of_its_file(flow_run: Any) -> None:
+    output, _, found = flow_run
+    assert set(found) >= {
+        "Reminder leads to the reason poll", "Reminder wrongly expected to offer a discount",
+        "Each reason leads to its offer[volume]", "Each reason leads to its offer[unused]"}, output
+    data = found["Reminder leads to the reason poll"]
+    assert data["status"] == "passed"
+    assert data["description"] == "The customer reads the reminder and reaches the reason poll."
+    assert (labels(data, "feature"), labels(data, "epic"), labels(data, "story")) == (
+        ["Cancellation flow"], ["Retention"], ["Reason poll"])
+    assert (labels(data, "owner"), labels(data, "severity")) == (["qa-retention"], ["critical"])
+    assert sorted(labels(data, "tag")) == ["cancellation", "smoke"]
+    assert data["links"] == [{"type": "issue", "url": "https://tracker.example/JUO-412",
+                              "name": "JUO-412"}]
+
+
+def test_parametrized_cases_have_their_values_and_distinct_histories(flow_run: Any) -> None:
+    _, _, found = flow_run
+    volume = found["Each reason leads to its offer[volume]"]
+    unused = found["Each reason leads to its offer[unused]"]
+    assert {p["name"]: p["value"] for p in volume["parameters"]} == {
+        "case": "'volume'", "reason": "'too_much_product'", "offer": "'offer_change_frequency'"}
+    assert volume["historyId"] != unused["historyId"]
+    assert volume["status"] == unused["status"] == "passed"
+
+
+def test_calls_are_nested_under_their_flow_step_with_exchange_attachments(flow_run: Any) -> None:
+    _, results, found = flow_run
+    steps = found["Reminder leads to the reason poll"]["steps"]
+    assert len(steps) == 2 and steps[1]["name"] == "Customer continues"
+    (call,) = steps[1]["steps"]
+    assert re.fullmatch(r"respond next to show_content \(step value_reminder\)"
+                        r" — 200 in \d+\.\d ms", call["name"]), call["name"]
+    assert call["start"] <= call["stop"] and steps[1]["start"] <= call["start"]
+    request = json.loads(attachment(results, call, "Request"))
+    assert request["method"] == "POST" and request["body"]["responseType"] == "next"
+    assert request["headers"].get("x-delegated-token", report.REDACTED) == report.REDACTED
+    response = json.loads(attachment(results, call, "Response"))
+    assert response["body"]["pendingInteraction"]["stepId"] == "reason_poll"
+
+
+def test_a_mismatch_fails_its_step_with_a_table_and_is_categorised(flow_run: Any) -> None:
+    _, results, found = flow_run
+    data = found["Reminder wrongly expected to offer a discount"]
+    assert data["status"] == "failed"
+    step = data["steps"][1]
+    assert step["status"] == "failed" and data["steps"][0]["status"] == "passed"
+    table = attachment(results, step, "Mismatches")
+    assert "pending.stepId" in table and "discount_offer" in table and "reason_poll" in table
+
+
+def test_an_invalid_file_is_a_broken_result_and_run_files_are_written(flow_run: Any) -> None:
+    output, results, found = flow_run
+    (invalid,) = [d for n, d in found.items() if n.startswith("Invalid flow file")]
+    assert invalid["status"] == "broken", output
+    assert "INVALID FLOW FILE: " in invalid["statusDetails"]["message"]
+    assert "expct" in invalid["statusDetails"]["message"]
+    props = (results / "environment.properties").read_text()
+    assert "cancellation@1=" in props and "coverage=" in props
+    assert (results / "categories.json").exists()
+    cov = json.loads((results.parent / "reports" / "coverage.json").read_text())
+    assert ["value_reminder", "next"] in cov["workflows"]["cancellation@1"]["exercised"]
+    assert "Workflow coverage:" in output
