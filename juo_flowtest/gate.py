@@ -228,7 +228,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 def command(args: argparse.Namespace, out: Callable[[str], None] = print) -> int:
     """Run the gate: print and write the summary, return a ``GateExit``."""
     try:
-        policy = load_policy(args.policy, Path.cwd())
+        policy = load_policy(args.policy, Path())
         results = read_results(args.results or [DEFAULT_RESULTS])
         coverage = _read_coverage(args.coverage)
     except (PolicyError, ResultsError) as exc:

@@ -66,7 +66,10 @@ class _Source:
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
+        self.text = text
         self.lines = text.splitlines()
+        # Hints show examples in the file's own syntax.
+        self.assign = " =" if path.endswith(".toml") else ":"
 
     def error(self, position: Position, message: str, hint: str | None = None) -> PolicyError:
         line = self.lines[position.line - 1] if 0 < position.line <= len(self.lines) else ""
@@ -104,7 +107,7 @@ def _read(path: Path) -> _Source:
 def _from_yaml(path: Path) -> Policy:
     source = _read(path)
     try:
-        root = yaml.compose("\n".join(source.lines), Loader=yaml.CSafeLoader)
+        root = yaml.compose(source.text, Loader=yaml.CSafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Position(
@@ -140,10 +143,11 @@ def _yaml_node(source: _Source, node: yaml.Node) -> Node:
 def _from_toml(path: Path, required: bool) -> Policy | None:
     source = _read(path)
     try:
-        data: Any = tomllib.loads("\n".join(source.lines))
+        data: Any = tomllib.loads(source.text)
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        line, col = (int(found[1]), int(found[2])) if found else (1, 1)
+        last = max(len(source.lines), 1)
+        line, col = (int(found[1]), int(found[2])) if found else (last, 1)
         raise source.error(Position(source.path, line, col), f"not valid TOML: {exc}") from None
     for key in TOML_TABLE:
         data = data.get(key) if isinstance(data, dict) else None
@@ -166,9 +170,19 @@ def _toml_node(source: _Source, value: Any, path: tuple[str, ...]) -> Node:
             for k, v in value.items()
         }
         return Node(items, position)
+    position = _after_equals(source, position)
     if isinstance(value, list):
         return Node([Node(item, position) for item in value], position)
     return Node(value, position)
+
+
+def _after_equals(source: _Source, key: Position) -> Position:
+    """Where the value of the key at ``key`` starts (the key itself when not found)."""
+    text = source.lines[key.line - 1] if 0 < key.line <= len(source.lines) else ""
+    found = re.compile(r"\s*=\s*").match(text, text.find("=", key.column - 1))
+    if "=" not in text[key.column - 1 :] or found is None:
+        return key
+    return Position(key.path, key.line, found.end() + 1)
 
 
 def _toml_position(source: _Source, path: tuple[str, ...]) -> Position:
@@ -225,16 +239,22 @@ def _percent(source: _Source, node: Node, key: str) -> float:
         raise source.error(
             node.position,
             f"{key} must be a percentage from 0 to 100, not {value!r}",
-            f"e.g. `{key}: 95`",
+            f"e.g. `{_example(source, key, '95')}`",
         )
     return float(value)
+
+
+def _example(source: _Source, key: str, value: str) -> str:
+    return f"{key.rsplit('.', 1)[-1]}{source.assign} {value}"
 
 
 def _count(source: _Source, node: Node, key: str) -> int:
     value = node.value
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise source.error(
-            node.position, f"{key} must be a whole number >= 0, not {value!r}", f"e.g. `{key}: 0`"
+            node.position,
+            f"{key} must be a whole number >= 0, not {value!r}",
+            f"e.g. `{_example(source, key, '0')}`",
         )
     return value
 
@@ -242,7 +262,9 @@ def _count(source: _Source, node: Node, key: str) -> int:
 def _strings(source: _Source, node: Node, key: str) -> tuple[str, ...]:
     if not isinstance(node.value, list):
         raise source.error(
-            node.position, f"{key} must be a list of strings", f'e.g. `{key}: ["Flow name"]`'
+            node.position,
+            f"{key} must be a list of strings",
+            "e.g. `" + _example(source, key, '["Flow name"]') + "`",
         )
     seen: list[str] = []
     for item in node.value:
@@ -273,7 +295,9 @@ def _severities(source: _Source, node: Node, key: str) -> tuple[str, ...]:
 def _rates(source: _Source, node: Node, key: str) -> dict[str, float]:
     if not isinstance(node.value, dict) or not node.value:
         raise source.error(
-            node.position, f"{key} must map names to percentages", f"e.g. `{key}: {{smoke: 100}}`"
+            node.position,
+            f"{key} must map names to percentages",
+            f"e.g. `{_example(source, key, '{smoke' + source.assign + ' 100}')}`",
         )
     return {
         str(name): _percent(source, value, f"{key}.{name}")

@@ -171,7 +171,9 @@ def test_several_directories_merge(pytester: pytest.Pytester) -> None:
     ],
     ids=["missing", "empty", "corrupt", "not-an-object"],
 )
-def test_unreadable_results_raise_a_clear_error(tmp_path: Path, setup: object, expected: str) -> None:
+def test_unreadable_results_raise_a_clear_error(
+    tmp_path: Path, setup: object, expected: str
+) -> None:
     directory = tmp_path / "allure-results"
     setup(directory)  # type: ignore[operator]
     with pytest.raises(ResultsError) as caught:
@@ -181,14 +183,44 @@ def test_unreadable_results_raise_a_clear_error(tmp_path: Path, setup: object, e
 
 def test_coverage_files_merge_by_union(tmp_path: Path) -> None:
     one, two = tmp_path / "a.json", tmp_path / "b.json"
-    known = [["offer", "accept"], ["offer", "decline"], ["reason", "too_expensive"], ["confirm", "ok"]]
-    one.write_text(json.dumps({"workflows": {"cancel@3": {
-        "known": known, "exercised": [["offer", "accept"]], "missing": [], "percent": 25}}}))
-    two.write_text(json.dumps({"workflows": {
-        "cancel@3": {"known": known, "exercised": [["offer", "accept"], ["offer", "decline"]]},
-        "pause@1": {"known": [["when", "next"]], "exercised": [["when", "next"]]}}}))
+    known = [
+        ["offer", "accept"],
+        ["offer", "decline"],
+        ["reason", "too_expensive"],
+        ["confirm", "ok"],
+    ]
+    one.write_text(
+        json.dumps(
+            {
+                "workflows": {
+                    "cancel@3": {
+                        "known": known,
+                        "exercised": [["offer", "accept"]],
+                        "missing": [],
+                        "percent": 25,
+                    }
+                }
+            }
+        )
+    )
+    two.write_text(
+        json.dumps(
+            {
+                "workflows": {
+                    "cancel@3": {
+                        "known": known,
+                        "exercised": [["offer", "accept"], ["offer", "decline"]],
+                    },
+                    "pause@1": {"known": [["when", "next"]], "exercised": [["when", "next"]]},
+                }
+            }
+        )
+    )
     coverage = read_coverage([one, two])
-    assert [(w.key, w.percent) for w in coverage.workflows] == [("cancel@3", 50.0), ("pause@1", 100.0)]
+    assert [(w.key, w.percent) for w in coverage.workflows] == [
+        ("cancel@3", 50.0),
+        ("pause@1", 100.0),
+    ]
     assert (coverage.exercised, coverage.known, coverage.percent) == (3, 5, 60.0)
 
 

@@ -1,0 +1,190 @@
+"""Policy loading: YAML with positions, pyproject's gate table, the default, and exact errors."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from juo_flowtest.errors import PolicyError
+from juo_flowtest.policy import DEFAULT_POLICY, Policy, load_policy
+
+FULL = """\
+# The release policy of the example suite.
+required_severities: [blocker, critical]
+min_pass_rate: 95
+min_pass_rate_per_tag: {smoke: 100, cancellation: 90.5}
+max_failed: 1
+max_broken: 0
+max_invalid: 0
+max_flaky: 2
+min_coverage: 80
+min_coverage_per_workflow: {"cancellation@3": 90, pause: 100}
+quarantine: ["Pause flow", "Reasons[not_using]"]
+flaky_counts_as: failed
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def error_of(path: Path, cwd: Path | None = None) -> str:
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path, cwd or path.parent)
+    return str(caught.value)
+
+
+def test_every_key_of_a_yaml_policy_is_read(tmp_path: Path) -> None:
+    policy = load_policy(write(tmp_path, "gate.yaml", FULL), tmp_path)
+    assert policy == Policy(
+        source=str(tmp_path / "gate.yaml"),
+        required_severities=("blocker", "critical"),
+        min_pass_rate=95.0,
+        min_pass_rate_per_tag={"smoke": 100.0, "cancellation": 90.5},
+        max_failed=1,
+        max_broken=0,
+        max_invalid=0,
+        max_flaky=2,
+        min_coverage=80.0,
+        min_coverage_per_workflow={"cancellation@3": 90.0, "pause": 100.0},
+        quarantine=("Pause flow", "Reasons[not_using]"),
+        flaky_counts_as="failed",
+    )
+
+
+def test_without_a_policy_file_or_gate_table_the_default_applies(tmp_path: Path) -> None:
+    assert load_policy(None, tmp_path) == DEFAULT_POLICY
+    write(tmp_path, "pyproject.toml", '[project]\nname = "shop"\n')
+    assert load_policy(None, tmp_path) == DEFAULT_POLICY
+    assert (DEFAULT_POLICY.max_failed, DEFAULT_POLICY.max_broken, DEFAULT_POLICY.max_invalid) == (
+        0,
+        0,
+        0,
+    )
+    assert DEFAULT_POLICY.min_pass_rate is None and not DEFAULT_POLICY.required_severities
+
+
+def test_the_gate_table_of_pyproject_is_the_policy(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "pyproject.toml",
+        """\
+        [project]
+        name = "shop"
+
+        [tool.juo_flowtest.gate]
+        required_severities = ["blocker"]
+        max_broken = 0
+        quarantine = ["Pause flow"]
+
+        [tool.juo_flowtest.gate.min_pass_rate_per_tag]
+        smoke = 100
+        """,
+    )
+    policy = load_policy(None, tmp_path)
+    assert policy.source == "pyproject.toml [tool.juo_flowtest.gate]"
+    assert policy.required_severities == ("blocker",) and policy.max_broken == 0
+    assert policy.min_pass_rate_per_tag == {"smoke": 100.0}
+    assert policy.quarantine == ("Pause flow",) and policy.max_failed is None
+
+
+def test_unknown_key_points_at_it_with_did_you_mean(tmp_path: Path) -> None:
+    path = write(tmp_path, "gate.yaml", "min_pass_rate: 95\nmax_brokn: 0\n")
+    assert error_of(path) == (
+        f"{path}:2:1: error: unknown policy key 'max_brokn'\n"
+        "  max_brokn: 0\n"
+        "  ^\n"
+        "  hint: did you mean 'max_broken'?"
+    )
+
+
+def test_unknown_severity_points_at_the_list_item(tmp_path: Path) -> None:
+    path = write(tmp_path, "gate.yaml", "required_severities: [blocker, critcal]\n")
+    assert error_of(path) == (
+        f"{path}:1:32: error: unknown severity 'critcal'\n"
+        "  required_severities: [blocker, critcal]\n"
+        "                                 ^\n"
+        "  hint: did you mean 'critical'?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("min_pass_rate: 120\n", ":1:16: error: min_pass_rate must be a percentage from 0 to 100"),
+        ("min_pass_rate: '95'\n", "must be a percentage from 0 to 100, not '95'"),
+        ("max_broken: -1\n", ":1:13: error: max_broken must be a whole number >= 0, not -1"),
+        ("max_flaky: true\n", "max_flaky must be a whole number >= 0, not True"),
+        ("max_broken: 0\nmax_broken: 1\n", ":2:1: error: duplicate key 'max_broken'"),
+        ("quarantine: Pause flow\n", "quarantine must be a list of strings"),
+        ("quarantine: [a, a]\n", ":1:17: error: 'a' is listed twice in quarantine"),
+        ("min_pass_rate_per_tag: {smoke: 100%}\n", "not '100%'"),
+        ("min_pass_rate_per_tag: []\n", "must map names to percentages"),
+        ("flaky_counts_as: maybe\n", "flaky_counts_as must be 'passed' or 'failed'"),
+        ("- max_broken: 0\n", ":1:1: error: a policy is a mapping of rules"),
+        ("{}\n", "the policy has no rules"),
+        ("# nothing yet\n", ":1:1: error: the policy is empty"),
+        ("max_broken: [0\n", "error: not valid YAML"),
+    ],
+)
+def test_malformed_policies_say_where_and_what(tmp_path: Path, text: str, expected: str) -> None:
+    message = error_of(write(tmp_path, "gate.yaml", text))
+    assert expected in message and "Traceback" not in message
+
+
+def test_a_percentage_hint_shows_the_file_s_own_syntax(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "pyproject.toml",
+        """\
+        [tool.juo_flowtest.gate]
+        min_pass_rate_per_tag = { smoke = 100, nightly = 120 }
+        """,
+    )
+    assert error_of(path) == (
+        f"{path}:2:50: error: min_pass_rate_per_tag.nightly must be a percentage from 0 to 100,"
+        " not 120\n"
+        "  min_pass_rate_per_tag = { smoke = 100, nightly = 120 }\n"
+        "                                                   ^\n"
+        "  hint: e.g. `nightly = 95`"
+    )
+
+
+def test_an_error_in_a_toml_subtable_points_at_its_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "gate.toml",
+        """\
+        [tool.juo_flowtest.gate]
+        max_broken = 0
+
+        [tool.juo_flowtest.gate.min_pass_rate_per_tag]
+        smoke = 100
+        cancel = "90"
+        """,
+    )
+    assert error_of(path).startswith(
+        f"{path}:6:10: error: min_pass_rate_per_tag.cancel must be a percentage from 0 to 100"
+    )
+
+
+def test_an_unknown_key_in_pyproject_is_found_in_the_text(tmp_path: Path) -> None:
+    write(
+        tmp_path, "pyproject.toml", "[tool.juo_flowtest.gate]\nmax_broken = 0\nmin_passrate = 95\n"
+    )
+    with pytest.raises(PolicyError) as caught:
+        load_policy(None, tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path / 'pyproject.toml'}:3:1: error: unknown")
+    assert "did you mean 'min_pass_rate'?" in str(caught.value)
+
+
+def test_broken_toml_and_missing_files_are_policy_errors(tmp_path: Path) -> None:
+    broken = write(tmp_path, "pyproject.toml", "[tool.juo_flowtest.gate]\nmax_broken = \n")
+    assert f"{broken}:2:14: error: not valid TOML" in error_of(broken)
+    assert "no such policy file" in error_of(tmp_path / "nope.yaml")
+    other = write(tmp_path, "other.toml", '[project]\nname = "x"\n')
+    assert "no [tool.juo_flowtest.gate] table" in error_of(other)
