@@ -15,6 +15,7 @@ from juo_flowtest.fieldreader import IDENTIFIER, Reader, as_mapping
 from juo_flowtest.matchers import Matcher, MatcherSyntaxError, compile_matcher
 from juo_flowtest.model import Expect, FieldCheck, JsonPathCheck, Position, SaveSpec
 from juo_flowtest.problems import Problems, kind
+from juo_flowtest.templating import Template, TemplateSyntaxError, compile_string
 from juo_flowtest.variables import Variables
 from juo_flowtest.yamlsource import PosDict, child_position
 
@@ -32,6 +33,14 @@ FIELD_PATHS: dict[str, tuple[str, ...]] = {
     "body": (),
 }
 EXPECT_KEYS = ("http", *FIELD_PATHS, "jsonpath", "headers", "maxMs", "schema")
+
+
+def _is_whole_placeholder(text: str) -> bool:
+    try:
+        compiled = compile_string(text)
+    except TemplateSyntaxError:
+        return False
+    return isinstance(compiled, Template) and compiled.whole is not None
 
 
 class JsonPathError(ValueError):
@@ -85,8 +94,10 @@ class ExpectBuilder:
 
     def http(self, r: Reader) -> Matcher:
         raw = r.get("http")
-        if isinstance(raw, bool) or not isinstance(raw, (int, list, dict, str)):
+        template = isinstance(raw, str) and _is_whole_placeholder(raw)
+        if isinstance(raw, bool) or not (isinstance(raw, (int, list, dict)) or template):
             r.wrong("http", "a status code, a list of codes or an operator mapping")
+            raw = {"$any": True}
         elif isinstance(raw, int) and not 100 <= raw <= 599:
             self.problems.add(r.at("http"), f"'http' in expect: {raw} is not an HTTP status code")
         if isinstance(raw, list):  # a list of codes means "one of them"
@@ -136,9 +147,9 @@ class ExpectBuilder:
         if raw is None and not r.has("maxMs"):
             return None
         if isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw <= 0:
+            got = str(raw) if isinstance(raw, (int, float)) else kind(raw)
             self.problems.add(r.at("maxMs"), f"'maxMs' in expect: expected a positive number "
-                              f"of milliseconds, got {kind(raw)}" + (
-                                  f" {raw}" if isinstance(raw, (int, float)) else ""))
+                              f"of milliseconds, got {got}")
             return None
         return float(raw)
 

@@ -118,7 +118,8 @@ class StepBuilder:
         r = Reader(self.problems, node, "a step")
         r.keys(STEP_KEYS)
         actions = [key for key in ACTIONS if key in node]
-        if len(actions) != 1:
+        unknown = any(key not in STEP_KEYS for key in node)
+        if len(actions) > 1 or (not actions and not unknown):  # a typo'd action is reported once
             got = "none" if not actions else " and ".join(actions)
             self.problems.add(node.pos, f"a step has exactly one action (respond, get, wait or "
                               f"start), got {got}")
@@ -182,7 +183,8 @@ class StepBuilder:
             return default
         seconds = parse_duration(r.get(key))
         if seconds is None or seconds <= 0:
-            shown = repr(r.get(key)) if isinstance(r.get(key), str) else kind(r.get(key))
+            value = r.get(key)
+            shown = repr(value) if isinstance(value, (str, int, float)) else kind(value)
             self.problems.add(r.at(key), f"bad duration {shown} for '{key}'",
                               "write 10s, 250ms, 1.5s, 2m or a positive number of seconds")
             return None

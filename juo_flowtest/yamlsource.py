@@ -186,7 +186,7 @@ def parse(text: str, path: str) -> Source:
                 break
             source.documents.append((loader.construct_document(node), loader.mark(node)))
     except yaml.MarkedYAMLError as exc:
-        source.problems.append(_syntax_problem(exc, path))
+        source.problems.append(_syntax_problem(exc, path, text))
     except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as exc:
         source.problems.append(SourceProblem(Position(path, 1, 1), f"invalid YAML: {exc}"))
     finally:
@@ -196,14 +196,16 @@ def parse(text: str, path: str) -> Source:
     return source
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, path: str) -> SourceProblem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> SourceProblem:
     mark = exc.problem_mark or exc.context_mark
     position = Position(path, mark.line + 1, mark.column + 1) if mark else Position(path, 1, 1)
     problem = exc.problem or "invalid YAML"
-    if exc.context and isinstance(exc, ConstructorError) is False:
+    if exc.context and not isinstance(exc, ConstructorError):
         problem = f"{problem} ({exc.context})"
     hint = "check the indentation and quoting around this place"
-    if "tab" in problem:
+    lines = text.splitlines()
+    line = lines[position.line - 1] if 0 < position.line <= len(lines) else ""
+    if "tab" in problem or "\t" in line[: position.column]:
         hint = "YAML indentation uses spaces, never tabs"
     elif isinstance(exc, ConstructorError):
         hint = "flow files use plain YAML: no '!tags'"
