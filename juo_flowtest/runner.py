@@ -22,7 +22,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from juo_flowtest import model, templating
 from juo_flowtest.client import ApiResponse, JuoClient
@@ -44,6 +44,7 @@ Sleep = Callable[[float], None]
 
 _BACKOFF_FACTOR = 1.5
 _BACKOFF_CAP_S = 2.0
+_NO_HEADERS = model.Headers()
 _RUN_BUILTINS = frozenset({"run.id", "run.version", "pending.interactionId", "pending.stepId"})
 
 
@@ -51,9 +52,11 @@ class _NoValue(Exception):
     """A known variable that has no value right now (``${run.id}`` before any run, unset env)."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Run:
-    """The current run as its last successful run state showed it; replaced, never mutated."""
+class _Run(NamedTuple):
+    """The current run as its last successful run state showed it; replaced, never mutated.
+
+    A NamedTuple rather than a frozen dataclass: one is built per call, and it is 4x cheaper.
+    """
 
     run_id: str
     version: Any
@@ -65,13 +68,13 @@ class _Run:
     last_interaction_id: str | None  # survives the pending interaction going away
 
 
-@dataclass(frozen=True, slots=True)
 class _Scope:
     """Resolves ``${...}``: built-ins from ``run`` (a snapshot), ``env:``, then variables."""
 
-    values: dict[str, Any]
-    run: _Run | None
-    env: Mapping[str, str]
+    __slots__ = ("env", "run", "values")
+
+    def __init__(self, values: dict[str, Any], run: _Run | None, env: Mapping[str, str]):
+        self.values, self.run, self.env = values, run, env
 
     def resolve(self, name: str) -> Any:
         if name == "uuid":
@@ -396,7 +399,7 @@ class _FlowRun:
         return "get"
 
     def _headers(self, step: model.Step, scope: _Scope) -> dict[str, Any] | None:
-        action_headers = getattr(step.action, "headers", model.Headers())
+        action_headers = getattr(step.action, "headers", _NO_HEADERS)
         pairs = self.flow.headers.values + action_headers.values + step.headers.values
         if not pairs:
             return None
@@ -526,10 +529,13 @@ def _wait_title(until: model.Expect, scope: _Scope) -> str:
     return "wait until " + (", ".join(parts) or "a 2xx")
 
 
+_PLAIN_TITLES: dict[type, str] = {
+    model.StartAction: "start", model.AttachAction: "attach", model.RespondAction: "respond",
+    model.GetAction: "get", model.WaitAction: "wait"}
+
+
 def _plain_title(action: model.Action) -> str:
-    names = {model.StartAction: "start", model.AttachAction: "attach",
-             model.RespondAction: "respond", model.GetAction: "get", model.WaitAction: "wait"}
-    return names[type(action)]
+    return _PLAIN_TITLES[type(action)]
 
 
 def _short(value: Any) -> str:

@@ -83,9 +83,9 @@ def test_exchange_redacts_sensitive_headers_both_ways() -> None:
     res = client_for(recording([], reply)).get("r", {
         "Cookie": "c=1", "X-Client-Secret": "shh", "Authorization": "Bearer other-tok"})
     ex = res.exchange
-    for name in ("X-Delegated-Token", "Cookie", "X-Client-Secret", "Authorization"):
+    for name in ("x-delegated-token", "cookie", "x-client-secret", "authorization"):
         assert ex.request_headers[name] == REDACTED
-    assert ex.request_headers["X-Tenant-ID"] == "shop.test"
+    assert ex.request_headers["x-tenant-id"] == "shop.test"
     for name in ("set-cookie", "x-api-key", "x-session-token"):
         assert ex.response_headers[name] == REDACTED
     assert ex.response_headers["x-plain"] == "v"
@@ -187,10 +187,12 @@ def test_a_refused_connection_names_the_target_and_what_to_check() -> None:
     assert TOKEN not in res.failure
 
 
-def test_make_http_client_bounds_every_timeout() -> None:
+def test_make_http_client_bounds_every_timeout_and_asks_for_json() -> None:
     with make_http_client(3.5) as http:
         t = http.timeout
         assert (t.connect, t.read, t.write, t.pool) == (3.5, 3.5, 3.5, 3.5)
+        assert http.headers["accept"] == "application/json"
+        assert http.headers["user-agent"].startswith("juo-flowtest/")
 
 
 def test_scrub_replaces_the_token_in_any_text() -> None:

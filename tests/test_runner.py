@@ -392,7 +392,7 @@ def test_headers_merge_flow_action_step_and_none_removes() -> None:
     assert removed.headers["x-trace"] == "s-run-1"
     assert plain.headers["x-tenant"] == "step" and plain.headers["x-delegated-token"] == TOKEN
     exchange = result.steps[0].calls[0].exchange
-    assert exchange is not None and exchange.request_headers["X-Delegated-Token"] == "<redacted>"
+    assert exchange is not None and exchange.request_headers["x-delegated-token"] == "<redacted>"
 
 
 def test_an_attach_picks_up_a_run_that_becomes_current() -> None:
