@@ -1,0 +1,100 @@
+"""yamlsource: positions without injected keys, strict scalars, duplicate keys, documents."""
+
+from __future__ import annotations
+
+import json
+
+from juo_flowtest import yamlsource
+from juo_flowtest.model import Position
+from juo_flowtest.yamlsource import PosDict, PosList, child_position, key_position, parse, plain
+
+
+def only_document(text: str) -> object:
+    source = parse(text, "f.yaml")
+    assert source.problems == []
+    ((doc, _),) = source.documents
+    return doc
+
+
+def test_the_c_parser_is_used() -> None:
+    assert yamlsource.C_LOADER
+
+
+def test_positions_of_mappings_keys_values_and_items() -> None:
+    doc = only_document("a: 1\nb:\n  - x\n  - {c: 2}\n")
+    assert isinstance(doc, PosDict)
+    assert doc.pos == Position("f.yaml", 1, 1)
+    assert key_position(doc, "b") == Position("f.yaml", 2, 1)
+    assert child_position(doc, "a") == Position("f.yaml", 1, 4)
+    items = doc["b"]
+    assert isinstance(items, PosList)
+    assert child_position(items, 1) == Position("f.yaml", 4, 5)
+    assert child_position(items, 5) is None
+    assert child_position({"plain": 1}, "plain") is None
+
+
+def test_data_is_plain_json_without_position_keys() -> None:
+    doc = only_document("a: {b: [1, 2]}\n")
+    assert doc == {"a": {"b": [1, 2]}}
+    assert json.loads(json.dumps(doc)) == {"a": {"b": [1, 2]}}
+    assert not any(k.startswith("__") for k in doc)  # type: ignore[attr-defined]
+    copied = plain(doc)
+    assert type(copied) is dict and type(copied["a"]["b"]) is list
+
+
+def test_strict_scalars() -> None:
+    doc = only_document(
+        "a: [yes, no, on, off, y, n, true, False, TRUE]\n"
+        "b: [010, 0x1F, 1_000, '1:20', 1:20, 7, -3, +4, 0]\n"
+        "c: [1.5, .5, 1e3, -2.0, .inf, .nan]\n"
+        "d: [null, ~, Null, NULL, 2024-05-01, 2024-05-01T10:00:00Z]\n"
+        "e:\n"
+    )
+    assert doc == {
+        "a": ["yes", "no", "on", "off", "y", "n", True, False, True],
+        "b": ["010", "0x1F", "1_000", "1:20", "1:20", 7, -3, 4, 0],
+        "c": [1.5, 0.5, 1000.0, -2.0, ".inf", ".nan"],
+        "d": [None, None, None, None, "2024-05-01", "2024-05-01T10:00:00Z"],
+        "e": None,
+    }
+
+
+def test_keys_are_always_strings() -> None:
+    assert only_document("200: ok\ntrue: t\nnull: n\n") == {"200": "ok", "true": "t", "null": "n"}
+
+
+def test_duplicate_keys_are_reported_at_the_second_key() -> None:
+    source = parse("a: 1\nb:\n  c: 1\n  c: 2\na: 3\n", "f.yaml")
+    assert [(p.position.line, p.position.column, p.message) for p in source.problems] == [
+        (4, 3, "duplicate key 'c' (first written at line 3)"),
+        (5, 1, "duplicate key 'a' (first written at line 1)"),
+    ]
+
+
+def test_merge_keys_work_and_explicit_keys_win() -> None:
+    doc = only_document("base: &b {x: 1, y: 2}\nuse:\n  <<: *b\n  y: 3\n")
+    assert doc["use"] == {"x": 1, "y": 3}  # type: ignore[index]
+
+
+def test_several_documents_each_with_its_position() -> None:
+    source = parse("a: 1\n---\nb: 2\n---\n", "f.yaml")
+    assert [(doc, at.line) for doc, at in source.documents] == [
+        ({"a": 1}, 1), ({"b": 2}, 3), (None, 5)]
+
+
+def test_syntax_error_keeps_earlier_documents() -> None:
+    source = parse("a: 1\n---\nb: [\n", "f.yaml")
+    assert [doc for doc, _ in source.documents] == [{"a": 1}]
+    (problem,) = source.problems
+    assert problem.message.startswith("YAML syntax error:")
+    assert problem.position.line == 4
+
+
+def test_complex_keys_and_tags_are_problems() -> None:
+    assert "a key must be a plain string" in parse("? [a]\n: 1\n", "f.yaml").problems[0].message
+    tagged = parse("a: !custom x\n", "f.yaml").problems[0]
+    assert "could not determine a constructor" in tagged.message and tagged.hint is not None
+
+
+def test_explicit_standard_tags_still_work() -> None:
+    assert only_document("a: !!str 010\nb: !!int '7'\n") == {"a": "010", "b": 7}
