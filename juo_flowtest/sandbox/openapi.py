@@ -97,8 +97,9 @@ def openapi_document(prefix: str) -> dict[str, Any]:
         "paths": {
             "/workflows/start": {"post": {
                 "operationId": "startWorkflow", "parameters": [_TENANT],
-                "requestBody": _body({"flowType": {"type": "string"},
-                                      "context": {"type": "object"},
+                "requestBody": _body({"flowType": {"type": "string", "examples": [
+                                          "subscription_cancellation_requested"]},
+                                      "context": {"type": "object", "examples": [{}]},
                                       "workflowId": {"type": "string"},
                                       "dryRun": {"type": "boolean"}}, ["flowType", "context"]),
                 "responses": _responses(404, 422)}},
