@@ -37,7 +37,9 @@ from juo_flowtest import model, result
 # allure's API is untyped; one Any-typed alias keeps mypy --strict quiet without per-line ignores.
 allure: Any = _allure_module
 
-REDACTED = "[redacted]"
+REDACTED = "<redacted>"  # the client's marker too
+#: Token variables scrubbed even when the caller passes no ``secrets`` (defence in depth).
+TOKEN_VARIABLES = ("JUO_DELEGATED_TOKEN", "JUO_ACCESS_TOKEN")
 _SECRET_NAME = re.compile(r"token|secret|key|auth|password|cookie|credential", re.IGNORECASE)
 _SECRET_ENV_NAME = re.compile(r"token|secret|password|credential|api.?key", re.IGNORECASE)
 _SECRET_VALUE = re.compile(r"\b(bearer|basic)(\s+)[^\s\"',;]+|\beyJ[\w-]+\.[\w-]+\.[\w-]+", re.IGNORECASE)
@@ -47,6 +49,12 @@ _RUN_FILES = {"categories.json", "environment.properties", "executor.json"}
 
 
 # ----- scrubbing ---------------------------------------------------------------------------
+
+
+def known_secrets(secrets: Iterable[str] | None = None) -> tuple[str, ...]:
+    """``secrets`` plus the values of ``TOKEN_VARIABLES``; never empty strings."""
+    found = [*(secrets or ()), *(os.environ.get(name, "") for name in TOKEN_VARIABLES)]
+    return tuple(s for s in dict.fromkeys(found) if s)
 
 
 def scrub_text(text: str, secrets: Iterable[str] = ()) -> str:
@@ -134,11 +142,11 @@ def begin_test(flow: model.Flow, case: model.Case | None) -> None:
                 allure.dynamic.parameter(name, scrub(value))
 
 
-def end_test(run: result.FlowResult, *, secrets: Iterable[str] = ()) -> None:
+def end_test(run: result.FlowResult, *, secrets: Iterable[str] | None = None) -> None:
     """Attach the failure summary, the failing step's mismatches and the saved variables."""
     if run.verdict is result.Verdict.PASSED:
         return
-    secrets = tuple(secrets)
+    secrets = known_secrets(secrets)
     allure.attach(
         scrub_text(run.message, secrets),
         name="Failure summary",
@@ -237,12 +245,14 @@ def _call_outcome(exchange: result.Exchange | None) -> str:
 class AllureListener:
     """A ``result.RunListener`` turning the run into nested Allure steps as it happens.
 
-    ``secrets``: values to scrub wherever they appear (e.g. the token the target uses).
+    ``secrets``: values to scrub wherever they appear (the target's token); the values of
+    ``TOKEN_VARIABLES`` are always added. Mismatches and titles come from the flow file and
+    may hold a token written as ``${env:...}``: only these known values can catch that.
     Call ``close()`` after the run to stop steps a crashed run left open.
     """
 
-    def __init__(self, *, secrets: Iterable[str] = ()) -> None:
-        self._secrets = tuple(s for s in secrets if s)
+    def __init__(self, *, secrets: Iterable[str] | None = None) -> None:
+        self._secrets = known_secrets(secrets)
         self._open: list[str] = []
 
     def step_started(self, index: int, title: str) -> None:
@@ -376,7 +386,7 @@ def environment_entries(
 ) -> dict[str, str]:
     """The environment shown in the report: secret-named keys dropped, coverage added."""
     entries = {
-        k: scrub_text(str(v)) for k, v in environment.items() if not _SECRET_ENV_NAME.search(k)
+        k: scrub_text(str(v), known_secrets()) for k, v in environment.items() if not _SECRET_ENV_NAME.search(k)
     }
     if cov is not None:
         # Short keys: the report's metadata panel cuts keys at ~15 characters.
@@ -432,7 +442,7 @@ def _now_ms() -> int:
 def write_invalid_file(results_dir: str, path: str, message: str) -> None:
     """A broken result "Invalid flow file: <path>" in category 'Invalid flow file'."""
     os.makedirs(results_dir, exist_ok=True)
-    text = scrub_text(message)
+    text = scrub_text(message, known_secrets())
     if "INVALID FLOW FILE: " not in text:
         text = f"INVALID FLOW FILE: {text}"
     identity = uuid.uuid5(uuid.NAMESPACE_URL, f"juo-flowtest-invalid:{path}").hex
