@@ -274,7 +274,7 @@ _yaml_values = st.recursive(_scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=5)), max_leaves=25)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_yaml_values)
 def test_fuzz_random_documents_never_crash(value: Any) -> None:
     import yaml
@@ -286,7 +286,7 @@ def test_fuzz_random_documents_never_crash(value: Any) -> None:
         assert all(d.render() for d in exc.diagnostics)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.text(max_size=80))
 def test_fuzz_random_text_never_crashes(text: str) -> None:
     try:
