@@ -1,0 +1,112 @@
+"""The example suite in ``flows/`` passes against the embedded sandbox, and lints clean.
+
+The suite is run once per session in a subprocess (``pytest flows/``), exactly as a user runs
+it, with its reports sent to a temporary directory. The tests below then read what it wrote:
+the JUnit XML (every flow passed, how many there are) and ``coverage.json`` (the cancellation
+workflow's (step, response) pairs are all exercised).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOWS = ROOT / "flows"
+CANCELLATION = "cancellation@1"
+MIN_FLOWS = 20
+# The run's own environment must not point the suite at another target.
+_TARGET_VARS = ("JUO_ENV", "JUO_BASE_URL", "JUO_DELEGATED_TOKEN", "JUO_ACCESS_TOKEN")
+
+
+@dataclass(frozen=True)
+class SuiteRun:
+    returncode: int
+    output: str
+    junit: ET.Element
+    coverage: dict[str, object]
+
+
+def _clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in _TARGET_VARS}
+
+
+@pytest.fixture(scope="module")
+def suite(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
+    reports = tmp_path_factory.mktemp("example-reports")
+    junit = reports / "examples-junit.xml"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", str(FLOWS), "-p", "no:cacheprovider", "-q",
+         "--juo-reports-dir", str(reports), f"--junitxml={junit}"],
+        cwd=ROOT, env=_clean_env(), capture_output=True, text=True, timeout=600,
+    )
+    output = proc.stdout + proc.stderr
+    assert junit.exists(), f"the example suite wrote no JUnit XML:\n{output}"
+    cov_path = reports / "coverage.json"
+    assert cov_path.exists(), f"the example suite wrote no coverage.json:\n{output}"
+    return SuiteRun(proc.returncode, output, ET.parse(junit).getroot(),
+                    json.loads(cov_path.read_text(encoding="utf-8")))
+
+
+def _cases(run: SuiteRun) -> list[ET.Element]:
+    return list(run.junit.iter("testcase"))
+
+
+def _not_passed(run: SuiteRun) -> list[str]:
+    bad = []
+    for case in _cases(run):
+        outcome = next((child.tag for child in case
+                        if child.tag in ("failure", "error", "skipped")), None)
+        if outcome is not None:
+            bad.append(f"{case.get('classname')}::{case.get('name')}: {outcome}")
+    return bad
+
+
+def test_every_example_flow_passes(suite: SuiteRun) -> None:
+    assert _not_passed(suite) == [], suite.output
+    assert suite.returncode == 0, suite.output
+
+
+def test_the_suite_holds_at_least_twenty_flows(suite: SuiteRun) -> None:
+    assert len(_cases(suite)) >= MIN_FLOWS, suite.output
+
+
+def test_every_example_file_contributes_tests(suite: SuiteRun) -> None:
+    files = {p.relative_to(ROOT).as_posix() for p in FLOWS.rglob("*.flow.yaml")
+             if "workflows" not in p.relative_to(FLOWS).parts}
+    seen = {(case.get("file") or case.get("classname") or "") for case in _cases(suite)}
+    missing = sorted(f for f in files
+                     if not any(f in s or f.replace("/", ".").removesuffix(".yaml") in s
+                                for s in seen))
+    assert missing == [], f"files with no test in the JUnit XML: {missing}"
+
+
+def test_the_cancellation_workflow_is_fully_covered(suite: SuiteRun) -> None:
+    workflows = suite.coverage["workflows"]
+    assert isinstance(workflows, dict)
+    cancellation = workflows[CANCELLATION]
+    assert cancellation["missing"] == [], cancellation
+    assert cancellation["percent"] == 100.0
+    # 17 (step, response) pairs: 1 + 4 poll reasons + 2 x 6 offers/confirmation.
+    assert len(cancellation["known"]) == 17
+
+
+def test_every_example_workflow_is_fully_covered(suite: SuiteRun) -> None:
+    workflows = suite.coverage["workflows"]
+    assert isinstance(workflows, dict)
+    incomplete = {key: w["missing"] for key, w in workflows.items() if w["percent"] != 100.0}
+    assert incomplete == {}
+
+
+def test_lint_accepts_the_example_flows() -> None:
+    cli = Path(sys.executable).parent / "juo-flowtest"
+    proc = subprocess.run([str(cli), "lint", str(FLOWS)], cwd=ROOT, env=_clean_env(),
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
