@@ -1,0 +1,134 @@
+"""Sandbox benchmark: respond throughput and latency over loopback, memory per finished run.
+
+    .venv/bin/python bench/sandbox_bench.py            # ~10 s
+    .venv/bin/python bench/sandbox_bench.py --quick    # smoke run, ~2 s
+
+The server runs in its own process (``python -m juo_flowtest.sandbox.command --port 0``);
+clients are threads with one keep-alive ``httpx.Client`` each, each driving its own runs of
+the cancellation workflow (start, then responds next -> other -> confirm). Memory is measured
+in-process with tracemalloc on the engine and store alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+
+import httpx
+
+from juo_flowtest.sandbox.app import EXAMPLES_DIR
+from juo_flowtest.sandbox.catalog import Catalog
+from juo_flowtest.sandbox.clock import ManualClock
+from juo_flowtest.sandbox.loading import load_directory
+from juo_flowtest.sandbox.store import RunStore
+
+HEADERS = {"X-Tenant-ID": "sandbox.myshopify.com", "X-Delegated-Token": "sandbox-token"}
+START = {"flowType": "subscription_cancellation_requested",
+         "context": {"subscriptionId": "gid://shopify/SubscriptionContract/1001"}}
+ANSWERS = ("next", "other", "confirm")
+
+
+def serve() -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen([sys.executable, "-m", "juo_flowtest.sandbox.command", "--port", "0"],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    return proc, line.split("serving on ", 1)[1].split()[0]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process (Linux /proc); 0 where unavailable."""
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def client_loop(base_url: str, until: float, latencies: list[float]) -> None:
+    with httpx.Client(base_url=base_url, headers=HEADERS, timeout=10) as client:
+        while time.perf_counter() < until:
+            state = client.post("/workflows/start", json=START).json()
+            for answer in ANSWERS:
+                body = {"interactionId": state["pendingInteraction"]["interactionId"],
+                        "responseType": answer, "expectedRunVersion": state["runVersion"]}
+                began = time.perf_counter()
+                response = client.post(f"/workflows/{state['runId']}/respond", json=body)
+                latencies.append(time.perf_counter() - began)
+                state = response.json()
+            assert state["status"] == "completed", state
+
+
+def throughput(clients: int, seconds: float) -> None:
+    proc, base_url = serve()
+    try:
+        per_thread: list[list[float]] = [[] for _ in range(clients)]
+        until = time.perf_counter() + seconds
+        threads = [threading.Thread(target=client_loop, args=(base_url, until, lat))
+                   for lat in per_thread]
+        cpu_before = cpu_seconds(proc.pid)  # excludes the server's imports and start-up
+        began = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - began
+        server_cpu = cpu_seconds(proc.pid) - cpu_before
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    latencies = sorted(x for lat in per_thread for x in lat)
+    if not latencies:
+        raise SystemExit("no respond completed: is the server up?")
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    print(f"responds: {len(latencies)} in {elapsed:.2f} s with {clients} clients "
+          f"(plus {len(latencies) // len(ANSWERS)} starts)")
+    print(f"  {len(latencies) / elapsed:,.0f} responds/s (server process, one event loop)")
+    requests = len(latencies) * (len(ANSWERS) + 1) // len(ANSWERS)
+    if server_cpu:
+        print(f"  server CPU {server_cpu:.2f} s for {requests} requests = "
+              f"{server_cpu / requests * 1e6:.0f} us each -> ~{requests / server_cpu:,.0f} "
+              "requests/s on one free core")
+    print(f"  latency p50 {statistics.median(latencies) * 1000:.2f} ms, "
+          f"p99 {p99 * 1000:.2f} ms")
+
+
+def memory(runs: int) -> None:
+    store = RunStore(Catalog(load_directory(EXAMPLES_DIR)), ManualClock())
+    owner = ("sandbox.myshopify.com", "customer-1")
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    for i in range(runs):
+        context = {"subscriptionId": f"gid://shopify/SubscriptionContract/{i}"}
+        state = store.start(owner, START["flowType"], None, context, False)  # type: ignore[arg-type]
+        for answer in ANSWERS:
+            state = store.respond(owner, state["runId"],
+                                  state["pendingInteraction"]["interactionId"], answer, None,
+                                  state["runVersion"])
+    after = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    grown = sum(s.size_diff for s in after.compare_to(before, "filename"))
+    print(f"memory: {grown / runs / 1024:.2f} KB per finished run "
+          f"({runs:,} runs, {grown / 1024 / 1024:.1f} MB)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny smoke run")
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    args = parser.parse_args(argv)
+    seconds, runs = (1.0, 500) if args.quick else (args.seconds, 10_000)
+    throughput(args.clients, seconds)
+    memory(runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
