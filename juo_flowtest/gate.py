@@ -24,10 +24,10 @@ from juo_flowtest.gatesummary import render, render_error
 from juo_flowtest.policy import Policy, load_policy
 from juo_flowtest.runresults import (
     Coverage,
+    FlowOutcome,
     ResultsError,
     RunResults,
     Status,
-    FlowOutcome,
     read_coverage,
     read_results,
 )
@@ -141,7 +141,7 @@ def _rules(
         yield _rate_rule("min_pass_rate", policy.min_pass_rate, counted, policy)
     for tag, minimum in policy.min_pass_rate_per_tag.items():
         tagged = [o for o in counted if tag in o.tags]
-        yield _rate_rule(f"min_pass_rate_per_tag.{tag}", minimum, tagged, policy)
+        yield _rate_rule(f"min_pass_rate_per_tag.{tag}", minimum, tagged, policy, f" tagged {tag}")
     limits = (("max_failed", "failed"), ("max_broken", "broken"), ("max_invalid", "invalid"))
     for rule, name in (*limits, ("max_flaky", "flaky")):
         limit: int | None = getattr(policy, rule)
@@ -154,12 +154,12 @@ def _rules(
 
 
 def _rate_rule(
-    rule: str, minimum: float, outcomes: Sequence[FlowOutcome], policy: Policy
+    rule: str, minimum: float, outcomes: Sequence[FlowOutcome], policy: Policy, which: str = ""
 ) -> RuleResult:
     rate = _rate(outcomes, policy)
     bad = tuple(o for o in outcomes if not _passing(o, policy))
     actual = (
-        "no flows ran"
+        f"no flow{which} ran"
         if rate is None
         else f"{_pct(rate)} ({len(outcomes) - len(bad)}/{len(outcomes)})"
     )
@@ -229,8 +229,8 @@ def command(args: argparse.Namespace, out: Callable[[str], None] = print) -> int
     """Run the gate: print and write the summary, return a ``GateExit``."""
     try:
         policy = load_policy(args.policy, Path())
-        results = read_results(args.results or [DEFAULT_RESULTS])
         coverage = _read_coverage(args.coverage)
+        results = read_results(args.results or [DEFAULT_RESULTS])
     except (PolicyError, ResultsError) as exc:
         print(f"juo-flowtest gate: {exc}", file=sys.stderr)
         _write(args.output, render_error(str(exc)))

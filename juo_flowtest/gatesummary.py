@@ -31,12 +31,9 @@ def render(verdict: GateVerdict) -> str:
     """
     broken = [rule for rule in verdict.rules if not rule.holds]
     head = "## ✅ Release gate: PASSED" if verdict.holds else "## ❌ Release gate: FAILED"
-    rules = "rule" if len(verdict.rules) == 1 else "rules"
-    lines = [
-        head,
-        "",
-        f"Policy: {verdict.policy.source} — {len(broken)} of {len(verdict.rules)} {rules} broken.",
-    ]
+    count = f"{len(verdict.rules)} rule" + ("" if len(verdict.rules) == 1 else "s")
+    state = f"{len(broken)} of {count} broken" if broken else f"all {count} hold"
+    lines = [head, "", f"Policy: {verdict.policy.source} — {state}."]
     if broken:
         lines += ["", "### What broke the policy", ""]
         for rule in broken:

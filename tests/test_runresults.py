@@ -9,9 +9,9 @@ import pytest
 
 from juo_flowtest import report
 from juo_flowtest.runresults import (
+    FlowOutcome,
     ResultsError,
     Status,
-    FlowOutcome,
     read_coverage,
     read_results,
 )
