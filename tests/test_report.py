@@ -18,6 +18,10 @@ import pytest
 
 from juo_flowtest import coverage, report
 from juo_flowtest.result import CoverageSample
+from juo_flowtest.sandbox import FaultConfig, Sandbox
+
+# Unrelated pytest plugins in the venv (schemathesis, hypothesis) cost seconds per subprocess.
+QUIET_PLUGINS = ("-p", "no:schemathesis", "-p", "no:hypothesispytest")
 
 HARNESS = '''"""Hand-built run values (written into the pytester dir by tests/test_report.py)."""
 from __future__ import annotations
@@ -188,8 +192,8 @@ def harness_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     (root / "test_flows.py").write_text(TESTS)
     results = root / "allure-results"
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--alluredir",
-         str(results), "--juo-reports-dir", str(root / "reports"), "test_flows.py"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *QUIET_PLUGINS,
+         "--alluredir", str(results), "--juo-reports-dir", str(root / "reports"), "test_flows.py"],
         check=False, cwd=root, capture_output=True, text=True, timeout=120,
     )
     assert "2 failed, 3 passed" in proc.stdout, proc.stdout + proc.stderr
@@ -431,8 +435,8 @@ def run_flows(root: Path, *args: str, env: dict[str, str] | None = None) -> tupl
     results = root / "allure-results"
     environ = {k: v for k, v in os.environ.items() if not k.startswith("JUO_")}
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--alluredir", str(results),
-         "--juo-reports-dir", str(root / "reports"), *args],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *QUIET_PLUGINS,
+         "--alluredir", str(results), "--juo-reports-dir", str(root / "reports"), *args],
         check=False, cwd=root, capture_output=True, text=True, timeout=300,
         env={**environ, **(env or {})},
     )
@@ -511,3 +515,42 @@ def test_an_invalid_file_is_a_broken_result_and_run_files_are_written(flow_run: 
     cov = json.loads((results.parent / "reports" / "coverage.json").read_text())
     assert ["value_reminder", "next"] in cov["workflows"]["cancellation@1"]["exercised"]
     assert "Workflow coverage:" in output
+
+
+def category_of(data: dict[str, Any]) -> str | None:
+    """The category Allure 3 gives a result: the first rule matching status and message."""
+    rules = json.loads((Path(report.__file__).parent / "categories.json").read_text())
+    message = data.get("statusDetails", {}).get("message", "")
+    for rule in rules:
+        if data["status"] in rule["matchedStatuses"] and re.search(
+            rule.get("messageRegex", ""), message
+        ):
+            return str(rule["name"])
+    return None
+
+
+BROKEN_FLOW = f"flow: Broken target\nfeature: Faults\n{START}"
+
+
+@pytest.mark.parametrize("fault", ["Contract violation", "Target unreachable or timed out"])
+def test_broken_runs_are_broken_and_fall_in_their_category(fault: str, tmp_path: Path) -> None:
+    (tmp_path / "broken.flow.yaml").write_text(BROKEN_FLOW)
+    if fault == "Contract violation":
+        with Sandbox(faults=FaultConfig(missing_field_rate=1.0)) as sandbox:
+            output, results = run_flows(tmp_path, "--juo-base-url", sandbox.base_url,
+                                        "--juo-tenant", "sandbox.myshopify.com", "broken.flow.yaml")
+    else:
+        output, results = run_flows(tmp_path, "--juo-base-url", "http://127.0.0.1:9",
+                                    "broken.flow.yaml")
+    data = load_results(results)["Broken target"]
+    assert data["status"] == "broken", output
+    assert data["steps"][0]["status"] == "broken"
+    assert category_of(data) == fault, data["statusDetails"]["message"]
+
+
+def test_the_failed_run_is_an_expectation_mismatch(flow_run: Any) -> None:
+    _, _, found = flow_run
+    assert category_of(found["Reminder wrongly expected to offer a discount"]) == (
+        "Expectation mismatch")
+    invalid = next(d for n, d in found.items() if n.startswith("Invalid flow file"))
+    assert category_of(invalid) == "Invalid flow file"

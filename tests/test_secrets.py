@@ -19,6 +19,8 @@ from juo_flowtest import htmlreport
 from juo_flowtest.sandbox import FaultConfig, Sandbox, SandboxConfig
 
 TOKEN = "tok-SECRET-abc123"
+# Unrelated pytest plugins in the venv (schemathesis, hypothesis) cost seconds per subprocess.
+QUIET_PLUGINS = ("-p", "no:schemathesis", "-p", "no:hypothesispytest")
 TENANT = "sandbox.myshopify.com"
 EXAMPLES = Path(__file__).resolve().parent.parent / "flows"
 
@@ -70,7 +72,7 @@ def _run(root: Path, base_url: str, *paths: str) -> str:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("JUO_")}
     reports = root / "reports"
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v", "-rA",
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *QUIET_PLUGINS, "-v", "-rA",
          "--alluredir", str(reports / "allure-results"), "--juo-reports-dir", str(reports),
          "--junitxml", str(reports / "junit.xml"), "--juo-base-url", base_url,
          "--juo-tenant", TENANT, *paths],
