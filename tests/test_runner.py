@@ -611,3 +611,29 @@ def test_get_transport_errors_are_retried_during_a_wait() -> None:
                  sleep=clock.sleep)
     assert result.verdict is Verdict.PASSED, result.message
     assert len(result.steps[1].calls) == 1 and len(fake.requests) == 4
+
+
+def test_an_unreachable_target_is_broken_with_what_to_check() -> None:
+    from juo_flowtest.client import make_http_client
+
+    with make_http_client(2.0) as http:
+        client = JuoClient(http, "http://127.0.0.1:9/customer/v1", "t", Auth("bearer", TOKEN),
+                           get_retries=0)
+        result = run_flow(flow(start(), respond("next")), None, client)
+    assert result.verdict is Verdict.BROKEN
+    assert result.message == (
+        'step 1 "start subscription_cancellation_requested" (flows/t.flow.yaml:1) is broken: '
+        "target unreachable at http://127.0.0.1:9/customer/v1: connection refused — is the "
+        "environment up? check --juo-base-url\n(1 later step was not run)")
+
+
+def test_each_poll_reaches_the_listener_as_it_happens() -> None:
+    fake, clock, rec = FakeJuo(), FakeClock(), Recorder()
+    slow_run(fake, ready_after_polls=2)
+    run(fake, flow(start(), wait(status="completed")), clock=clock, sleep=clock.sleep,
+        listener=rec)
+    assert rec.events[3:] == [
+        ("started", (1, "wait until status=completed")),
+        ("call", "poll 1 of wait until status=completed"),
+        ("call", "poll 2 of wait until status=completed"),
+        ("finished", (1, Verdict.PASSED))]
