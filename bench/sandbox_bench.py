@@ -45,7 +45,8 @@ def serve() -> tuple[subprocess.Popen[str], str]:
 def cpu_seconds(pid: int) -> float:
     """User + system CPU of a process (Linux /proc); 0 where unavailable."""
     try:
-        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

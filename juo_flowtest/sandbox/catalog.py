@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from juo_flowtest.sandbox import assumptions
 from juo_flowtest.sandbox.definitions import Workflow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Protocol
 
 
@@ -46,5 +46,5 @@ class ManualClock:
 
 def iso(at: float) -> str:
     """``2026-01-01T00:00:00.000Z`` for an epoch time."""
-    text = datetime.fromtimestamp(at, tz=timezone.utc).isoformat(timespec="milliseconds")
+    text = datetime.fromtimestamp(at, tz=UTC).isoformat(timespec="milliseconds")
     return text.replace("+00:00", "Z")

@@ -10,9 +10,10 @@ element with that operator, any other mapping is a subset match on each element.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from typing import Any, Callable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
 
 from juo_flowtest.sandbox.definitions import ConditionItem, Conditions, Operand
 
@@ -83,12 +84,12 @@ def _instant(x: Any) -> datetime | None:
         value = datetime(x.year, x.month, x.day)
     elif isinstance(x, str):
         try:
-            value = datetime.fromisoformat(x.replace("Z", "+00:00"))
+            value = datetime.fromisoformat(x)  # 3.11 reads a trailing "Z"
         except ValueError:
             return None
     else:
         return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def _dates(test: Callable[[datetime, datetime], bool], day: bool = False
@@ -98,7 +99,7 @@ def _dates(test: Callable[[datetime, datetime], bool], day: bool = False
         if x is None or y is None:
             return False
         if day:
-            x, y = (v.astimezone(timezone.utc).replace(hour=0, minute=0, second=0,
+            x, y = (v.astimezone(UTC).replace(hour=0, minute=0, second=0,
                                                        microsecond=0) for v in (x, y))
         return test(x, y)
     return compare

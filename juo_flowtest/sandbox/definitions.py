@@ -11,8 +11,9 @@ Loading and validation live in ``juo_flowtest.sandbox.loading``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from juo_flowtest.sandbox import assumptions
 

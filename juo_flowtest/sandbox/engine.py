@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import threading
 import uuid
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from juo_flowtest.sandbox import assumptions
 from juo_flowtest.sandbox.clock import iso
@@ -36,10 +37,27 @@ class Run:
     """One workflow run. Kept small: about 1-2 KB plus its context."""
 
     __slots__ = (
-        "run_id", "workflow", "owner", "version", "status", "step", "interaction_id",
-        "presented_at", "context", "dry_run", "variants", "effects", "invalidated",
-        "response_type", "response_data", "due", "outcome", "end_step", "error", "visited",
+        "context",
+        "dry_run",
+        "due",
+        "effects",
+        "end_step",
+        "error",
+        "interaction_id",
+        "invalidated",
         "lock",
+        "outcome",
+        "owner",
+        "presented_at",
+        "response_data",
+        "response_type",
+        "run_id",
+        "status",
+        "step",
+        "variants",
+        "version",
+        "visited",
+        "workflow",
     )
 
     def __init__(self, run_id: str, workflow: Workflow, owner: tuple[str, str],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from juo_flowtest.sandbox.definitions import Conditions, Step, Transition
 from juo_flowtest.sandbox.source import Items, Node, SourceFile

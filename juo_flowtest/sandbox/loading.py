@@ -15,8 +15,17 @@ from juo_flowtest.model import Position
 from juo_flowtest.sandbox import assumptions
 from juo_flowtest.sandbox.conditions import OPERATORS
 from juo_flowtest.sandbox.definitions import (
-    Action, ConditionGroup, ConditionItem, Conditions, Operand, Step, Transition, Variant,
-    Workflow, interactive_steps_of, make_step,
+    Action,
+    ConditionGroup,
+    ConditionItem,
+    Conditions,
+    Operand,
+    Step,
+    Transition,
+    Variant,
+    Workflow,
+    interactive_steps_of,
+    make_step,
 )
 from juo_flowtest.sandbox.graph import check_graph
 from juo_flowtest.sandbox.source import Items, Node, SourceFile

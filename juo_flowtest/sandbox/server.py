@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import uvicorn
 
@@ -94,7 +94,7 @@ class Sandbox:
         self._server = self._thread = None
         self.base_url = ""
 
-    def __enter__(self) -> Sandbox:
+    def __enter__(self) -> Self:
         self.start()
         return self
 

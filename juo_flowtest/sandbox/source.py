@@ -19,7 +19,7 @@ from juo_flowtest.model import Position
 class Node(dict[str, Any]):
     """A mapping that knows its own position and the position of each key (1-based)."""
 
-    __slots__ = ("line", "column", "keys_at")
+    __slots__ = ("column", "keys_at", "line")
 
     def __init__(self) -> None:
         super().__init__()
@@ -31,7 +31,7 @@ class Node(dict[str, Any]):
 class Items(list[Any]):
     """A sequence that knows its position and each item's position."""
 
-    __slots__ = ("line", "column", "items_at")
+    __slots__ = ("column", "items_at", "line")
 
     def __init__(self) -> None:
         super().__init__()

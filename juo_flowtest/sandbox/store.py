@@ -8,7 +8,8 @@ threaded callers (the engine-level tests and any sync embedding) at ~0.1 us per 
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from juo_flowtest.sandbox import engine
 from juo_flowtest.sandbox.catalog import Catalog

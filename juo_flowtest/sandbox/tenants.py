@@ -13,9 +13,10 @@ Tokens are secrets: they are never put in a response, a log line or an error mes
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 

@@ -8,7 +8,10 @@ import pytest
 
 from juo_flowtest.sandbox.conditions import OPERATORS, Scope, dig, met, resolve
 from juo_flowtest.sandbox.definitions import (
-    ConditionGroup, ConditionItem, Conditions, Operand,
+    ConditionGroup,
+    ConditionItem,
+    Conditions,
+    Operand,
 )
 
 ITEMS = [{"sku": "A", "qty": 2}, {"sku": "B", "qty": 5}]

@@ -13,7 +13,7 @@ from conftest import CANCELLATION, HEADERS
 from juo_flowtest.sandbox import FaultConfig, ManualClock, Sandbox
 from juo_flowtest.sandbox.faults import fate
 
-MIXED = dict(error_rate=0.2, drop_rate=0.2, malformed_rate=0.2, missing_field_rate=0.2)
+MIXED = {"error_rate": 0.2, "drop_rate": 0.2, "malformed_rate": 0.2, "missing_field_rate": 0.2}
 START = {"flowType": CANCELLATION, "context": {}}
 
 

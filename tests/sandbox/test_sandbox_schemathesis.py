@@ -11,18 +11,19 @@ content type, and every response body valid against the documented schema.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
-
 import pytest
 import schemathesis
 from conftest import HEADERS
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
-    content_type_conformance, not_a_server_error, response_schema_conformance,
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
     status_code_conformance,
 )
 
