@@ -145,7 +145,7 @@ class _FlowRun:
                  listener: RunListener, clock: Clock, sleep: Sleep, env: Mapping[str, str]):
         self.flow, self.case, self.client, self.listener = flow, case, client, listener
         self.clock, self.sleep, self.env = clock, sleep, env
-        self.values: dict[str, Any] = dict(case.values) if case else {}
+        self.values: dict[str, Any] = {}
         self.saved: dict[str, Any] = {}
         self.run: _Run | None = None
         self.known: dict[str, set[tuple[str, str]]] = {}
@@ -159,9 +159,8 @@ class _FlowRun:
         steps: list[StepResult] = []
         message = ""
         try:
-            for name, value in self.flow.vars.items():
-                if name not in self.values:  # a case's value wins over the flow's default
-                    self.values[name] = templating.render(value, self.scope().resolve)
+            self._declare(self.case.values if self.case else {}, overwrite=True)
+            self._declare(self.flow.vars, overwrite=False)  # a case's value wins over vars
         except (templating.UnknownVariable, _NoValue) as exc:
             message = f"vars: {self._variable_problem(exc)}"
         if not message:
@@ -186,6 +185,12 @@ class _FlowRun:
             started_at=started,
             stopped_at=time.time(),
         )
+
+    def _declare(self, values: Mapping[str, Any], overwrite: bool) -> None:
+        """Render variables in order, so each may use env, built-ins and the ones before it."""
+        for name, value in values.items():
+            if overwrite or name not in self.values:
+                self.values[name] = templating.render(value, self.scope().resolve)
 
     # -- one step ----------------------------------------------------------------------------
 

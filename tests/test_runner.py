@@ -318,19 +318,21 @@ def test_builtins_in_expect_describe_the_state_before_the_call() -> None:
 
 def test_variables_vars_env_case_save_and_uuid() -> None:
     fake = FakeJuo()
-    case = model.Case("c1", {"reason": "too_expensive", "who": "case"}, POS)
+    case = model.Case("c1", templating.compile_value(
+        {"reason": "too_expensive", "who": "case", "home": "${env:SHOP}"}), POS)
     f = flow(start(save=(save("first_version", "$.runVersion"),)),
              model.Step(model.GetAction(), save=(save("rv", header="X-Run-Version"),)),
              respond("next", data={"r": "${reason}", "v": "${first_version}", "rv": "${rv}",
                                    "tenant": "${tenant}", "who": "${who}", "u": "${uuid}",
-                                   "u2": "${uuid}", "run": "${run.id}"}),
-             vars={"tenant": "${env:SHOP}", "label": "t=${tenant}", "who": "flow"})
+                                   "u2": "${uuid}", "run": "${run.id}", "l": "${label}"}),
+             vars={"tenant": "${env:SHOP}", "label": "t=${tenant} h=${home}", "who": "flow"})
     result = run(fake, f, case)
     assert result.verdict is Verdict.PASSED, result.message
     data = fake.bodies()[2]["responseData"]
     assert (data["r"], data["v"], data["rv"], data["tenant"], data["who"], data["run"]) == (
         "too_expensive", 1, "1", "shop.env", "case", "run-1")
     assert data["u"] != data["u2"] and len(data["u"]) == 36
+    assert data["l"] == "t=shop.env h=shop.env"
     assert result.variables == {"first_version": 1, "rv": "1"}
     assert result.case_id == "c1"
 
