@@ -1,0 +1,152 @@
+"""The single-file Allure 3 HTML report, checked in a real headless Chromium.
+
+Needs Node.js/npm (Allure 3 is installed into the cache on first use) and the Debian package
+``chromium``; CI installs both. A missing tool fails with what to install, never a skip.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from juo_flowtest import htmlreport
+
+QUIET_PLUGINS = ("-p", "no:schemathesis", "-p", "no:hypothesispytest")
+START = """
+start:
+  flowType: subscription_cancellation_requested
+  context: {subscriptionId: "gid://shopify/SubscriptionContract/1001", subscription: {cycle_count: 2}}
+"""
+FLOWS = f"""
+flow: Reminder leads to the reason poll
+feature: Cancellation flow
+story: Reason poll
+{START}
+steps:
+  - name: Customer continues to the poll
+    respond: next
+    expect:
+      pending: {{stepId: reason_poll}}
+---
+flow: Reminder wrongly expected to offer a discount
+feature: Cancellation flow
+story: Discount
+{START}
+steps:
+  - name: Customer continues and expects a discount
+    respond: next
+    expect:
+      pending: {{stepId: discount_offer, actionType: offer_discount}}
+"""
+
+
+def chromium(*args: str, user_dir: Path) -> str:
+    """Run headless Chromium with the flags that make file:// reports finish loading."""
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert binary, "headless Chromium is needed: apt-get install -y chromium"
+    proc = subprocess.run(
+        [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={user_dir}", "--virtual-time-budget=8000", *args],
+        check=False, capture_output=True, text=True, timeout=120,
+    )
+    return proc.stdout
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Run two flows, build the report twice (history grows); return (index, results)."""
+    assert shutil.which("node") and shutil.which("npm"), (
+        "the HTML report needs Node.js and npm: apt-get install nodejs npm")
+    root = tmp_path_factory.mktemp("html")
+    (root / "cancel.flow.yaml").write_text(FLOWS)
+    results = root / "reports" / "allure-results"
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("JUO_")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *QUIET_PLUGINS,
+         "--alluredir", str(results), "--juo-reports-dir", str(root / "reports"),
+         "cancel.flow.yaml"],
+        check=False, cwd=root, capture_output=True, text=True, timeout=300, env=environ,
+    )
+    assert "1 passed, 1 failed" in proc.stdout, proc.stdout + proc.stderr
+    report_dir, history = root / "reports" / "allure-report", root / "reports" / "history"
+    htmlreport.build_html(str(results), str(report_dir), str(history))
+    first = (history / "allure-history.jsonl").read_text().count("\n")
+    index = Path(htmlreport.build_html(str(results), str(report_dir), str(history)))
+    assert (history / "allure-history.jsonl").read_text().count("\n") == first + 1
+    return index, results
+
+
+def test_the_report_is_one_file_and_leaves_the_cwd_alone(built: Any) -> None:
+    index, _ = built
+    assert index.name == "index.html" and index.stat().st_size > 100_000
+    assert not (index.parent / "data").exists()  # single file: no data directory beside it
+    assert not list(index.parent.parent.parent.glob("allurerc*"))
+
+
+def test_flow_names_render_in_chromium(built: Any, tmp_path: Path) -> None:
+    index, _ = built
+    dom = chromium("--dump-dom", index.as_uri(), user_dir=tmp_path)
+    # Allure 3 opens the groups holding failures and folds the all-passed ones.
+    for text in ("Cancellation flow", "Reason poll", "Discount",
+                 "Reminder wrongly expected to offer a discount"):
+        assert text in dom, f"{text!r} is not on the rendered overview"
+    passed = _test_id(index, "Reminder leads to the reason poll")
+    page = chromium("--dump-dom", f"{index.as_uri()}#{passed}", user_dir=tmp_path)
+    assert "Reminder leads to the reason poll" in page
+    assert "Customer continues to the poll" in page
+
+
+def _test_id(index: Path, name: str) -> str:
+    data = json.loads((index.parent / "test-results.json").read_text())
+    return next(k for k, v in data["byId"].items() if v["name"] == name)
+
+
+def test_step_and_call_names_render_on_the_failed_flow_page(built: Any, tmp_path: Path) -> None:
+    index, _ = built
+    test_id = _test_id(index, "Reminder wrongly expected to offer a discount")
+    dom = chromium("--dump-dom", f"{index.as_uri()}#{test_id}", user_dir=tmp_path)
+    for text in ("Customer continues and expects a discount",
+                 "respond next to show_content (step value_reminder)",
+                 "Expectation mismatch", "pending.stepId"):
+        assert text in dom, f"{text!r} is not on the rendered failed-flow page"
+
+
+def test_allurerc_is_single_file_grouped_by_feature_and_story(tmp_path: Path) -> None:
+    config = htmlreport.allure_config(tmp_path / "out", tmp_path / "h.jsonl")
+    options = config["plugins"]["awesome"]["options"]
+    assert options["singleFile"] is True and options["groupBy"] == ["feature", "story"]
+    assert config["historyPath"] == str(tmp_path / "h.jsonl")
+    assert [c["name"] for c in config["categories"]][-1] == "Expectation mismatch"
+
+
+def test_the_cache_honours_xdg_cache_home() -> None:
+    assert htmlreport.cache_dir({"XDG_CACHE_HOME": "/x"}) == Path("/x/juo-flowtest/allure-3.18.0")
+    assert htmlreport.cache_dir({"HOME": "/h"}).parts[-2:] == ("juo-flowtest", "allure-3.18.0")
+
+
+def test_without_node_it_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no node, no npm on this PATH
+    with pytest.raises(htmlreport.HtmlReportError, match="apt-get install nodejs npm"):
+        htmlreport.ensure_allure(tmp_path / "cache")
+
+
+def test_the_command_explains_missing_results(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parser = argparse.ArgumentParser()
+    htmlreport.configure_parser(parser)
+    args = parser.parse_args(["--results", str(tmp_path / "none"), "--output", str(tmp_path)])
+    assert htmlreport.command(args) == 4
+    err = capsys.readouterr().err
+    assert "no Allure results in" in err and "Traceback" not in err
