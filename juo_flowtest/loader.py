@@ -61,7 +61,8 @@ def load_text(text: str, path: str) -> FlowFile:
     """Validate flow-file text (``path`` is only used in positions and messages)."""
     problems = Problems(path, text)
     try:
-        flows = _load(text, path, problems)
+        with yamlsource.paused_gc():
+            flows = _load(text, path, problems)
     except RecursionError:  # absurdly deep nesting: say so instead of a traceback
         problems.add(None, "the file is nested too deeply to be a flow file")
         flows = []

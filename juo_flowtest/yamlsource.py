@@ -22,12 +22,15 @@ means what it looks like (see ``docs/flow-format-notes.md``):
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
@@ -90,109 +93,219 @@ class Source:
     problems: list[SourceProblem] = field(default_factory=list)
 
 
-class _Resolver(BaseResolver):
-    """Implicit tags for plain scalars: the strict YAML 1.2 core subset described above."""
-
-
-for _tag, _regex, _first in (
-    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("int", r"^[-+]?(?:0|[1-9][0-9]*)$", "-+0123456789"),
-    ("float", r"^[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?)$",
+_STR, _SEQ, _MAP = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
+_NULL, _MERGE = "tag:yaml.org,2002:null", "tag:yaml.org,2002:merge"
+_RULES: tuple[tuple[str, str, str], ...] = (
+    ("bool", r"(?:true|True|TRUE|false|False|FALSE)", "tTfF"),
+    ("int", r"[-+]?(?:0|[1-9][0-9]*)", "-+0123456789"),
+    ("float", r"[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?)",
      "-+0123456789."),
-    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("merge", r"^(?:<<)$", "<"),
-):
-    _Resolver.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_regex), list(_first))
+    ("null", r"(?:~|null|Null|NULL)", "~nN"),
+    ("merge", r"<<", "<"),
+)
+_BY_FIRST: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+for _name, _regex, _first in _RULES:
+    for _char in _first:
+        _BY_FIRST.setdefault(_char, []).append((f"tag:yaml.org,2002:{_name}", re.compile(_regex)))
+
+_SCALARS: dict[str, Any] = {
+    "tag:yaml.org,2002:int": int,
+    "tag:yaml.org,2002:float": float,
+    "tag:yaml.org,2002:bool": {"true": True, "false": False}.__getitem__,
+    _NULL: lambda value: None,
+}
+#: An expansion limit for aliases (a "billion laughs" file must not hang collection).
+MAX_NODES = 200_000
 
 
-class _Constructor(SafeConstructor):
-    """Builds ``PosDict``/``PosList``; records duplicate and complex keys as problems."""
+class _Resolver(BaseResolver):
+    """Implicit tags for plain scalars: the strict YAML 1.2 core subset described above.
 
-    path: str
-    problems: list[SourceProblem]
+    Overrides PyYAML's generic resolver with a direct lookup: the C composer calls it for
+    every node, so it is on the hot path of collection.
+    """
+
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if implicit[0]:
+                if not value:
+                    return _NULL
+                for tag, regex in _BY_FIRST.get(value[0], ()):
+                    if regex.fullmatch(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None  # no path resolvers
+
+    def ascend_resolver(self) -> None:
+        return None
+
+
+class FlowYamlLoader(_Parser, _Resolver):
+    """Composes YAML nodes with the C parser (when available) and the strict resolver."""
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        _Resolver.__init__(self)
+
+
+class _Builder:
+    """Nodes -> ``PosDict``/``PosList``/scalars, recording problems instead of raising.
+
+    A direct recursive build (not PyYAML's generator-based constructor): about twice as fast,
+    and it can keep going after a duplicate key or an unsupported tag.
+    """
+
+    def __init__(self, path: str, problems: list[SourceProblem]) -> None:
+        self.path = path
+        self.problems = problems
+        self.built: dict[int, Any] = {}
+        self.aliased = False
 
     def mark(self, node: Node) -> Position:
         return Position(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
 
-    def build_map(self, node: MappingNode) -> Any:
+    def problem(self, node: Node, message: str, hint: str | None = None) -> None:
+        self.problems.append(SourceProblem(self.mark(node), message, hint))
+
+    def build(self, node: Node) -> Any:
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        known = self.built.get(id(node))
+        if known is not None:
+            self.aliased = True
+            return known
+        if isinstance(node, MappingNode):
+            return self.mapping(node)
+        assert isinstance(node, SequenceNode)  # the composer makes only three kinds of node
+        return self.sequence(node)
+
+    def scalar(self, node: ScalarNode) -> Any:
+        if node.tag == _STR:
+            return node.value
+        convert = _SCALARS.get(node.tag)
+        if convert is None:
+            self.problem(node, f"unsupported YAML tag '{node.tag}'", "flow files use plain YAML: "
+                         "no '!tags' beyond !!str, !!int, !!float, !!bool and !!null")
+            return node.value
+        try:
+            return convert(node.value.lower() if node.tag.endswith("bool") else node.value)
+        except (ValueError, KeyError):
+            self.problem(node, f"'{node.value}' is not a valid {node.tag.rsplit(':', 1)[-1]}")
+            return node.value
+
+    def mapping(self, node: MappingNode) -> PosDict:
         data = PosDict()
-        data.pos = self.mark(node)
-        data.key_pos = {}
-        data.value_pos = {}
-        yield data
-        own = [(k, v) for k, v in node.value if k.tag != "tag:yaml.org,2002:merge"]
-        written: dict[str, Position] = {}
-        for key_node, _ in own:
-            if isinstance(key_node, ScalarNode):
-                self.check_duplicate(written, str(key_node.value), self.mark(key_node))
-        for key_node, value_node in self.merged(node, own):
-            self.put(data, key_node, value_node)
+        data.pos, data.key_pos, data.value_pos = self.mark(node), {}, {}
+        self.built[id(node)] = data
+        merges = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merges.append(value_node)
+            elif not isinstance(key_node, ScalarNode):
+                self.problem(key_node, "a key must be a plain string, not a mapping or a list")
+            elif key_node.value in data.key_pos:
+                self.problem(key_node, f"duplicate key '{key_node.value}' (first written at line "
+                             f"{data.key_pos[key_node.value].line})",
+                             "a key may appear once in a mapping; remove or rename one of them")
+            else:
+                key = key_node.value
+                data.key_pos[key] = self.mark(key_node)
+                data.value_pos[key] = self.mark(value_node)
+                data[key] = self.build(value_node)
+        for merge in merges:
+            self.merge(data, merge)
+        return data
 
-    def merged(self, node: MappingNode, own: list[tuple[Node, Node]]) -> list[tuple[Node, Node]]:
-        if len(own) == len(node.value):
-            return own
-        self.flatten_mapping(node)  # merged pairs first, own pairs after: own ones win
-        return list(node.value)
+    def merge(self, data: PosDict, node: Node) -> None:
+        """``<<: *a`` or ``<<: [*a, *b]``: keys not written explicitly; earlier sources win."""
+        for source_node in node.value if isinstance(node, SequenceNode) else [node]:
+            source = self.build(source_node)
+            if not isinstance(source, PosDict):
+                self.problem(source_node, "'<<' merges mappings only")
+                continue
+            for key, value in source.items():
+                if key not in data:
+                    data[key] = value
+                    data.key_pos[key] = source.key_pos[key]
+                    data.value_pos[key] = source.value_pos[key]
 
-    def check_duplicate(self, written: dict[str, Position], key: str, at: Position) -> None:
-        first = written.setdefault(key, at)
-        if first is not at:
-            self.problems.append(SourceProblem(
-                at, f"duplicate key '{key}' (first written at line {first.line})",
-                "a key may appear once in a mapping; remove or rename one of them"))
-
-    def put(self, data: PosDict, key_node: Node, value_node: Node) -> None:
-        if not isinstance(key_node, ScalarNode):
-            self.problems.append(SourceProblem(self.mark(key_node), "a key must be a plain "
-                                               "string, not a mapping or a list"))
-            return
-        key = str(key_node.value)
-        data[key] = self.construct_object(value_node, deep=False)
-        data.key_pos[key] = self.mark(key_node)
-        data.value_pos[key] = self.mark(value_node)
-
-    def build_seq(self, node: SequenceNode) -> Any:
+    def sequence(self, node: SequenceNode) -> PosList:
         data = PosList()
         data.pos = self.mark(node)
         data.item_pos = [self.mark(child) for child in node.value]
-        yield data
-        data.extend(self.construct_object(child, deep=False) for child in node.value)
+        self.built[id(node)] = data
+        data.extend(self.build(child) for child in node.value)
+        return data
+
+    def document(self, node: Node) -> Any:
+        data = self.build(node)
+        if self.aliased and not _bounded(data):
+            self.problem(node, f"the document expands to more than {MAX_NODES} values or refers "
+                         "to itself through YAML aliases")
+            return None
+        return data
 
 
-# types-PyYAML bounds add_constructor to its own loader classes; ours is equivalent.
-_Constructor.add_constructor("tag:yaml.org,2002:map", _Constructor.build_map)  # type: ignore[type-var]
-_Constructor.add_constructor("tag:yaml.org,2002:seq", _Constructor.build_seq)  # type: ignore[type-var]
+def _bounded(data: Any) -> bool:
+    """True when ``data`` is acyclic and has at most ``MAX_NODES`` values once expanded."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(value: Any) -> int:
+        if not isinstance(value, (dict, list)):
+            return 1
+        key = id(value)
+        if key in active:
+            return MAX_NODES + 1
+        if key not in sizes:
+            active.add(key)
+            children = value.values() if isinstance(value, dict) else value
+            sizes[key] = min(1 + sum(size(child) for child in children), MAX_NODES + 1)
+            active.discard(key)
+        return sizes[key]
+
+    return size(data) <= MAX_NODES
 
 
-class FlowYamlLoader(_Parser, _Constructor, _Resolver):
-    """The flow-file loader: C parser (when available), positions, strict scalars."""
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while loading a file.
 
-    def __init__(self, stream: str, path: str) -> None:
-        _Parser.__init__(self, stream)
-        _Constructor.__init__(self)
-        _Resolver.__init__(self)
-        self.path = path
-        self.problems = []
+    Loading allocates many small containers and no cycles worth collecting; with the collector
+    running, its generation-0 passes cost more than the whole build (measured 338 ms vs 140 ms
+    for 1,000 files).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def parse(text: str, path: str) -> Source:
     """Every document of ``text``; a syntax error ends the reading and becomes a problem."""
     source = Source(path)
-    loader = FlowYamlLoader(text, path)
+    loader = FlowYamlLoader(text)
+    problems: list[SourceProblem] = []
     try:
         while loader.check_node():
             node = loader.get_node()
             if node is None:  # pragma: no cover - check_node said there is one
                 break
-            source.documents.append((loader.construct_document(node), loader.mark(node)))
+            builder = _Builder(path, problems)
+            source.documents.append((builder.document(node), builder.mark(node)))
     except yaml.MarkedYAMLError as exc:
-        source.problems.append(_syntax_problem(exc, path, text))
-    except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as exc:
-        source.problems.append(SourceProblem(Position(path, 1, 1), f"invalid YAML: {exc}"))
+        problems.append(_syntax_problem(exc, path, text))
+    except Exception as exc:  # noqa: BLE001 - the C extension may raise unexpected types
+        problems.append(SourceProblem(Position(path, 1, 1), f"invalid YAML: {exc}"))
     finally:
         loader.dispose()
-    source.problems[:0] = loader.problems
-    source.problems.sort(key=lambda p: (p.position.line, p.position.column))
+    source.problems = sorted(problems, key=lambda p: (p.position.line, p.position.column))
     return source
 
 

@@ -92,9 +92,25 @@ def test_syntax_error_keeps_earlier_documents() -> None:
 
 def test_complex_keys_and_tags_are_problems() -> None:
     assert "a key must be a plain string" in parse("? [a]\n: 1\n", "f.yaml").problems[0].message
-    tagged = parse("a: !custom x\n", "f.yaml").problems[0]
-    assert "could not determine a constructor" in tagged.message and tagged.hint is not None
+    tagged = parse("a: !custom x\nb: !!int x1\n", "f.yaml").problems
+    assert [p.message for p in tagged] == ["unsupported YAML tag '!custom'",
+                                           "'x1' is not a valid int"]
 
 
 def test_explicit_standard_tags_still_work() -> None:
     assert only_document("a: !!str 010\nb: !!int '7'\n") == {"a": "010", "b": 7}
+
+
+def test_alias_bombs_and_self_references_are_refused() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 7)]
+    source = parse("\n".join(lines) + "\n", "f.yaml")
+    assert source.documents[0][0] is None
+    assert "expands to more than" in source.problems[0].message
+    looped = parse("a: &x [1, *x]\n", "f.yaml")
+    assert looped.documents[0][0] is None and looped.problems
+
+
+def test_aliases_within_limits_are_shared_values() -> None:
+    doc = only_document("h: &h {X-Tenant-ID: t}\nsteps: [{headers: *h}, {headers: *h}]\n")
+    assert doc["steps"][1]["headers"] == {"X-Tenant-ID": "t"}  # type: ignore[index]
