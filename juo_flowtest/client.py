@@ -159,11 +159,19 @@ class JuoClient:
     def _call(
         self, method: str, path: str, body: Any, overrides: Headers | None, retries: int
     ) -> ApiResponse:
-        headers, secrets = self._headers(overrides)
+        headers, removed, secrets = self._headers(overrides)
         url = self.base_url + path
-        request = self._http.build_request(
-            method, url, json=body, headers=headers, timeout=self._timeout
-        )
+        try:
+            request = self._http.build_request(
+                method, url, json=body, headers=headers, timeout=self._timeout
+            )
+        except httpx.InvalidURL as exc:
+            reason = self.scrub(f"invalid URL {url}: {exc} — check --juo-base-url", secrets)
+            exchange = Exchange(method, url, {}, None, None, {}, None, 0.0)
+            return ApiResponse(None, {}, None, False, 0.0, exchange, reason)
+        for name in removed:  # a null header also removes one the httpx client sets itself
+            if name in request.headers:
+                del request.headers[name]
         # What was really sent (the client's own headers included), redacted, for the record.
         redacted = _redact_headers(dict(request.headers.items()))
         sent_body = body
@@ -176,7 +184,7 @@ class JuoClient:
             try:
                 response = self._http.send(request)
                 content = response.read()
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 elapsed = (time.perf_counter() - started) * 1000.0
                 if attempt <= retries:
                     self._sleep(self._backoff * (2 ** (attempt - 1)))
@@ -220,14 +228,16 @@ class JuoClient:
 
     def _headers(
         self, overrides: Headers | None
-    ) -> tuple[dict[str, str], tuple[str, ...]]:
-        """The request headers and the secrets to scrub from records."""
+    ) -> tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]:
+        """The request headers, the names to remove, and the secrets to scrub from records."""
         if not overrides:
-            return self._defaults, self._secrets
+            return self._defaults, (), self._secrets
         merged = {name.lower(): (name, value) for name, value in self._defaults.items()}
+        removed: list[str] = []
         for name, value in overrides.items():
             if value is None:
                 merged.pop(name.lower(), None)
+                removed.append(name)
             else:
                 merged[name.lower()] = (name, str(value))
         headers = dict(merged.values())
@@ -235,9 +245,9 @@ class JuoClient:
         extra += tuple(v.split(" ", 1)[1] for k, v in headers.items()
                        if k.lower() == "authorization" and " " in v)
         secrets = tuple(dict.fromkeys(self._secrets + extra))
-        return headers, secrets
+        return headers, tuple(n for n in removed if n.lower() not in merged), secrets
 
-    def _explain(self, exc: httpx.TransportError, method: str, url: str, attempts: int) -> str:
+    def _explain(self, exc: httpx.RequestError, method: str, url: str, attempts: int) -> str:
         """What happened, and what to check, in one line."""
         tries = f" (after {attempts} attempts)" if attempts > 1 else ""
         timeout = self._timeout
@@ -254,6 +264,9 @@ class JuoClient:
         elif isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
             what = (f"the connection was dropped during {method} {url}: {detail}{tries}"
                     " — check the target's logs")
+        elif isinstance(exc, httpx.DecodingError):
+            what = (f"the response to {method} {url} could not be decoded: {detail}{tries}"
+                    " — check the target's Content-Encoding")
         else:
             what = f"{method} {url} failed: {type(exc).__name__}: {detail}{tries}"
         if method == "POST" and not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):

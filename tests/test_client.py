@@ -199,3 +199,29 @@ def test_scrub_replaces_the_token_in_any_text() -> None:
     client = client_for(recording([]))
     assert client.scrub(f"a {TOKEN} b", ("x9",)) == f"a {REDACTED} b"
     assert client.scrub("x9 y", ("x9",)) == f"{REDACTED} y"
+
+
+def test_null_also_removes_headers_the_http_client_sets_itself() -> None:
+    seen: list[httpx.Request] = []
+    http = httpx.Client(transport=httpx.MockTransport(recording(seen)),
+                        headers={"Accept": "application/json", "User-Agent": "juo-flowtest/x"})
+    client = JuoClient(http, BASE, "shop.test", Auth("delegated", TOKEN))
+    client.get("r", {"accept": None, "User-Agent": None, "user-agent": "mine"})
+    assert "accept" not in seen[0].headers
+    assert seen[0].headers["user-agent"] == "mine"
+
+
+def test_an_undecodable_body_is_a_failure_not_a_crash() -> None:
+    def gzip_lie(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"not gzip", headers={"Content-Encoding": "gzip"})
+
+    res = client_for(gzip_lie).respond("r", {})
+    assert res.status is None and res.failure is not None
+    assert "could not be decoded" in res.failure and "may or may not" in res.failure
+
+
+def test_an_invalid_base_url_is_a_failure_not_a_crash() -> None:
+    http = httpx.Client(transport=httpx.MockTransport(recording([])))
+    res = JuoClient(http, "http://[::1/customer/v1", None, None).get("r")
+    assert res.failure == ("invalid URL http://[::1/customer/v1/workflows/r: Invalid port: ':1'"
+                           " — check --juo-base-url")
