@@ -42,9 +42,11 @@ def _clean_env() -> dict[str, str]:
 def suite(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
     reports = tmp_path_factory.mktemp("example-reports")
     junit = reports / "examples-junit.xml"
+    # "-o addopts=": the repo's addopts configure its OWN test suite (tests/); the example
+    # suite runs as a user runs it, with every installed plugin (allure-pytest included).
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", str(FLOWS), "-p", "no:cacheprovider", "-q",
-         "--juo-reports-dir", str(reports), f"--junitxml={junit}"],
+         "-o", "addopts=", "--juo-reports-dir", str(reports), f"--junitxml={junit}"],
         cwd=ROOT, env=_clean_env(), capture_output=True, text=True, timeout=600,
     )
     output = proc.stdout + proc.stderr
