@@ -12,6 +12,7 @@ A rate over no flows at all does not hold: a gate never passes for want of evide
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -237,8 +238,12 @@ def command(args: argparse.Namespace, out: Callable[[str], None] = print) -> int
         return GateExit.NO_RESULTS
     verdict = evaluate(results, coverage, policy)
     markdown = render(verdict)
-    out(markdown)
     _write(args.output, markdown)
+    try:
+        out(markdown)
+    except BrokenPipeError:
+        # `juo-flowtest gate | head`: the reader left; the verdict still is the exit code.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return GateExit.HOLDS if verdict.holds else GateExit.VIOLATED
 
 

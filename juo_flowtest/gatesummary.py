@@ -46,8 +46,10 @@ def render(verdict: GateVerdict) -> str:
             "",
             "### Stale results ignored",
             "",
-            ("Results of earlier runs were found next to this run's and ignored; "
-            "clean the results directory before each run:"),
+            (
+                "Results of earlier runs were found next to this run's and ignored; "
+                "clean the results directory before each run:"
+            ),
             "",
         ]
         lines += [f"- {_name(name)}" for name in verdict.stale]

@@ -18,6 +18,7 @@ outcome, never a broken flow.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -28,6 +29,8 @@ from juo_flowtest.errors import JuoFlowtestError
 
 INVALID_PREFIX = "INVALID FLOW FILE:"
 INVALID_TAG = "invalid-flow-file"
+# allure writes ``exconly()``: the plugin's FlowFailed/FlowBroken say nothing a reader needs.
+_PLUGIN_EXCEPTION = re.compile(r"^juo_flowtest\.plugin\.Flow(?:Failed|Broken): ")
 DEFAULT_SEVERITY = "normal"
 
 
@@ -81,11 +84,13 @@ class FlowOutcome:
 
     @property
     def message(self) -> str:
-        """The first line of the deciding failure: the last attempt's, or for a flaky test the
-        last failing attempt's."""
+        """The gist of the deciding failure (the last attempt's, or for a flaky test the last
+        failing attempt's): its first line, and the next one when the first ends in a colon."""
         for attempt in reversed(self.attempts):
-            if attempt.message:
-                return attempt.message.strip().splitlines()[0]
+            lines = [line.strip() for line in attempt.message.splitlines() if line.strip()]
+            if lines:
+                gist = " ".join(lines[:2]) if lines[0].endswith(":") else lines[0]
+                return _PLUGIN_EXCEPTION.sub("", gist)
         return ""
 
 

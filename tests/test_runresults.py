@@ -93,7 +93,7 @@ def test_reruns_write_one_file_per_attempt_and_make_a_pass_flaky(pytester: pytes
     results = allure_run(pytester, SUITE, "--reruns", "1")
     files = [json.loads(p.read_text()) for p in results.glob("*-result.json")]
     flaky_files = [f for f in files if f["name"] == "test_flaky_then_passes"]
-    # What allure-pytest 2.16 writes under pytest-rerunfailures: one file per attempt, one historyId.
+    # allure-pytest 2.16 under pytest-rerunfailures: one file per attempt, one historyId.
     assert len(flaky_files) == 2 and len({f["historyId"] for f in flaky_files}) == 1
     outcomes = {o.name: o for o in read_results([results]).outcomes}
     flaky = outcomes["test_flaky_then_passes"]
