@@ -305,3 +305,17 @@ def test_quarantine_matches_a_flow_and_its_cases(suite_results: Path) -> None:
         assert [o.name for o in verdict.buckets["quarantined"]] == ["test_reasons[not_using]"]
     assert [o.name for o in whole.can_leave_quarantine] == ["test_reasons[too_expensive]"]
     assert case.can_leave_quarantine == () and case.unmatched_quarantine == ()
+
+
+@pytest.mark.parametrize("example", ["github-actions.yml", "gitlab-ci.yml"])
+def test_the_ci_examples_call_gate_and_report_with_options_that_exist(example: str) -> None:
+    text = (Path(__file__).parents[1] / "docs" / "examples" / example).read_text()
+    lines = [line.strip().removeprefix("- ") for line in text.splitlines()]
+    gates = [line.split()[2:] for line in lines if line.startswith("juo-flowtest gate")]
+    assert gates and all(arg != "|" for argv in gates for arg in argv)
+    parser = argparse.ArgumentParser()
+    gate.configure_parser(parser)
+    for argv in gates:
+        assert Path(parser.parse_args(argv).policy) == Path("flows/gate-policy.yaml")
+    assert any(line.startswith("juo-flowtest run flows --juo-env staging") for line in lines)
+    assert "juo-flowtest report" in lines and "JUO_STAGING_TOKEN" in text

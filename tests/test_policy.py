@@ -188,3 +188,12 @@ def test_broken_toml_and_missing_files_are_policy_errors(tmp_path: Path) -> None
     assert "no such policy file" in error_of(tmp_path / "nope.yaml")
     other = write(tmp_path, "other.toml", '[project]\nname = "x"\n')
     assert "no [tool.juo_flowtest.gate] table" in error_of(other)
+
+
+def test_the_example_suite_policy_loads() -> None:
+    path = Path(__file__).parents[1] / "flows" / "gate-policy.yaml"
+    policy = load_policy(path, path.parent)
+    assert policy.required_severities == ("blocker", "critical")
+    assert (policy.max_broken, policy.max_invalid, policy.min_coverage) == (0, 0, 90.0)
+    assert policy.min_pass_rate_per_tag == {"smoke": 100.0, "cancellation": 95.0}
+    assert policy.quarantine == ()
