@@ -143,7 +143,7 @@ def begin_test(flow: model.Flow, case: model.Case | None) -> None:
 
 
 def end_test(run: result.FlowResult, *, secrets: Iterable[str] | None = None) -> None:
-    """Attach the failure summary, the failing step's mismatches and the saved variables."""
+    """Attach the failure summary and the saved variables to a flow that did not pass."""
     if run.verdict is result.Verdict.PASSED:
         return
     secrets = known_secrets(secrets)
@@ -152,14 +152,7 @@ def end_test(run: result.FlowResult, *, secrets: Iterable[str] | None = None) ->
         name="Failure summary",
         attachment_type=allure.attachment_type.TEXT,
     )
-    for step in run.steps:
-        mismatches = _step_mismatches(step)
-        if step.verdict is not result.Verdict.PASSED and mismatches:
-            allure.attach(
-                mismatch_table(step.title, mismatches, secrets),
-                name=f"Mismatches: {scrub_text(step.title, secrets)}",
-                attachment_type=allure.attachment_type.HTML,
-            )
+    # The mismatch table sits on the failing step (step_finished); not repeated here.
     if run.variables:
         allure.attach(
             _json(scrub(run.variables, secrets)),
@@ -327,7 +320,9 @@ def _short(value: Any) -> str:
 
 
 def _mismatch_line(m: result.Mismatch) -> str:
-    return f"{m.path}: expected {_short(m.expected)}, got {_short(m.actual)} — {m.message}"
+    if m.message:  # the runner's message already names expected and actual
+        return f"{m.path}: {m.message}"
+    return f"{m.path}: expected {_short(m.expected)}, got {_short(m.actual)}"
 
 
 _TABLE_STYLE = (

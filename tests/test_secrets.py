@@ -8,6 +8,7 @@ the HTML report) and the captured stdout/stderr are scanned for the token.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -99,8 +100,10 @@ def sandbox() -> Iterator[Sandbox]:
 def test_example_suite_and_failing_flows_leak_no_token(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:
+    # A copy: run from the repo, pytest would pick up the project's own ini (addopts).
+    shutil.copytree(EXAMPLES, tmp_path / "flows")
     (tmp_path / "leaky.flow.yaml").write_text(LEAKY_FLOWS)
-    output = _run(tmp_path, sandbox.base_url, str(EXAMPLES), "leaky.flow.yaml")
+    output = _run(tmp_path, sandbox.base_url, "flows", "leaky.flow.yaml")
     results = tmp_path / "reports" / "allure-results"
     assert len(list(results.glob("*-result.json"))) > 50, output  # the examples really ran
     assert " passed" in output and " failed" in output, output
