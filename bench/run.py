@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -40,6 +41,7 @@ import scenario  # noqa: E402  (bench/ is not a package: the scripts run from an
 VENV = BENCH / ".venv"
 PYTEST_COMMON = ["-q", "-p", "no:cacheprovider"]
 NO_ALLURE = ["-p", "no:allure_pytest"]
+SANDBOX_CLIENTS = (1, 4, 8)
 TARGETS = {"floor_ratio": 1.5, "tavern_ratio": 0.5, "collect_s": 3.0, "collect_ratio": 1 / 3}
 
 
@@ -137,21 +139,31 @@ def pytest_expect(flows: int) -> str:
     return rf"\b{flows} passed\b"
 
 
+def pytest_argv(python: str, folder: Path, *options: str) -> list[str]:
+    """pytest on ``folder`` with its own pytest.ini as the only configuration.
+
+    Options take their values with ``=``: pytest counts a separate option value that looks like
+    a path when it picks the rootdir, and would then find the repo's pyproject.toml.
+    """
+    return [python, "-m", "pytest", f"-c={folder / 'pytest.ini'}", f"--rootdir={folder}",
+            *PYTEST_COMMON, *options, str(folder)]
+
+
 def make_tools(s: Settings, base_url: str) -> list[Tool]:
     py = s.python
-    juo_opts = [*PYTEST_COMMON, "-p", "no:tavern", "--juo-base-url", base_url]
+    juo_opts = ("-p", "no:tavern", f"--juo-base-url={base_url}")
 
     def juo(folder: Path, flows: int) -> list[str]:
-        return [py, "-m", "pytest", *juo_opts, *NO_ALLURE,
-                "--juo-reports-dir", str(folder.parent / "reports"), str(folder)]
+        return pytest_argv(py, folder, *juo_opts, *NO_ALLURE,
+                           f"--juo-reports-dir={folder.parent / 'reports'}")
 
     def juo_allure(folder: Path, flows: int) -> list[str]:
-        return [py, "-m", "pytest", *juo_opts, "--alluredir", str(folder.parent / "allure"),
-                "--juo-reports-dir", str(folder.parent / "reports"), str(folder)]
+        return pytest_argv(py, folder, *juo_opts, f"--alluredir={folder.parent / 'allure'}",
+                           f"--juo-reports-dir={folder.parent / 'reports'}")
 
     def tavern(folder: Path, flows: int) -> list[str]:
-        return [py, "-m", "pytest", *PYTEST_COMMON, *NO_ALLURE, "-p", "no:juo_flowtest",
-                str(folder), f"--tavern-global-cfg={folder / 'global.yaml'}"]
+        return pytest_argv(py, folder, *NO_ALLURE, "-p", "no:juo_flowtest",
+                           f"--tavern-global-cfg={folder / 'global.yaml'}")
 
     def floor(folder: Path, flows: int) -> list[str]:
         return [py, str(BENCH / "scenario.py"), "floor", base_url, str(flows), str(s.steps)]
@@ -165,8 +177,14 @@ def make_tools(s: Settings, base_url: str) -> list[Tool]:
     return tools
 
 
+def fresh(folder: Path) -> Path:
+    """An empty folder: files left by an earlier run with other sizes must not be collected."""
+    shutil.rmtree(folder, ignore_errors=True)
+    return folder
+
+
 def scenario_folder(s: Settings, tool: Tool, flows: int, base_url: str) -> Path:
-    folder = s.out / "scenario" / re.sub(r"\W+", "-", tool.name).strip("-") / f"n{flows}"
+    folder = fresh(s.out / "scenario" / re.sub(r"\W+", "-", tool.name).strip("-") / f"n{flows}")
     if tool.name.startswith("Tavern"):
         scenario.write_tavern(folder, flows, s.steps, base_url)
     elif tool.name.startswith("juo"):
@@ -235,20 +253,20 @@ def spread(values: Sequence[float]) -> str:
 def run_collection(s: Settings, base_url: str) -> dict[str, list[Sample]]:
     """Collect-only of K files (juo, Tavern) and juo-flowtest lint on them, interleaved."""
     k = s.collect_files
-    juo_dir = scenario.write_juo(s.out / "collect" / "juo", k, s.steps)
-    tav_dir = scenario.write_tavern(s.out / "collect" / "tavern", k, s.steps, base_url)
+    juo_dir = scenario.write_juo(fresh(s.out / "collect" / "juo"), k, s.steps)
+    tav_dir = scenario.write_tavern(fresh(s.out / "collect" / "tavern"), k, s.steps, base_url)
     py = s.python
     jobs: list[tuple[str, list[str], Path, str]] = [
-        ("juo-flowtest collect", [py, "-m", "pytest", "--collect-only", *PYTEST_COMMON,
-                                  *NO_ALLURE, "-p", "no:tavern", str(juo_dir)],
+        ("juo-flowtest collect",
+         pytest_argv(py, juo_dir, "--collect-only", *NO_ALLURE, "-p", "no:tavern"),
          juo_dir, rf"\b{k} tests? collected"),
         ("juo-flowtest lint", [py, "-m", "juo_flowtest.cli", "lint", str(juo_dir)],
          juo_dir, rf"{k} file\(s\) checked, {k} flow\(s\), 0 invalid"),
     ]
     if s.tavern:
-        jobs.append(("Tavern collect", [py, "-m", "pytest", "--collect-only", *PYTEST_COMMON,
-                                        *NO_ALLURE, "-p", "no:juo_flowtest", str(tav_dir),
-                                        f"--tavern-global-cfg={tav_dir / 'global.yaml'}"],
+        jobs.append(("Tavern collect",
+                     pytest_argv(py, tav_dir, "--collect-only", *NO_ALLURE, "-p",
+                                 "no:juo_flowtest", f"--tavern-global-cfg={tav_dir / 'global.yaml'}"),
                      tav_dir, rf"\b{k} tests? collected"))
     results: dict[str, list[Sample]] = {name: [] for name, *_ in jobs}
     for _ in range(s.repeats):
@@ -261,17 +279,21 @@ def run_collection(s: Settings, base_url: str) -> dict[str, list[Sample]]:
 
 
 def run_sandbox_bench(s: Settings) -> str:
-    """bench/sandbox_bench.py (the sandbox helper's), run as it is; its own output verbatim."""
+    """bench/sandbox_bench.py (the sandbox helper's) at 1, 4 and 8 clients; its output verbatim."""
     script = BENCH / "sandbox_bench.py"
     if not s.sandbox_bench:
         return "Not run (`--quick`, or `--no-sandbox-bench`)."
     if not script.exists():
         return "Not run: `bench/sandbox_bench.py` is not in the tree yet."
-    done = subprocess.run([s.python, str(script)], cwd=REPO, capture_output=True, text=True,
-                          timeout=900)
-    if done.returncode != 0:
-        return f"`bench/sandbox_bench.py` exited {done.returncode}:\n\n```\n{done.stderr[-2000:]}\n```"
-    return f"```\n{done.stdout.strip()}\n```"
+    parts = []
+    for clients in SANDBOX_CLIENTS:
+        argv = [s.python, str(script), "--clients", str(clients), "--seconds", "5"]
+        done = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=300)
+        if done.returncode != 0:
+            raise BenchError(f"{' '.join(argv)} exited {done.returncode}:\n{done.stderr[-2000:]}")
+        parts.append(f"$ python bench/sandbox_bench.py --clients {clients} --seconds 5\n"
+                     + done.stdout.strip())
+    return "```\n" + "\n\n".join(parts) + "\n```"
 
 
 # --- the machine -----------------------------------------------------------------------------
@@ -314,6 +336,8 @@ def ensure_venv(tavern: bool) -> str:
 
 
 def verdict(value: float, target: float) -> str:
+    if not value > 0:  # a negative or NaN difference: noise swamped the signal (tiny runs)
+        return "not measurable at this size"
     return "met" if value <= target else "**missed**"
 
 
@@ -374,6 +398,8 @@ def write_report(s: Settings, info: dict[str, str], figures: dict[str, PerCall],
         f"Written by `python bench/run.py {' '.join(sys.argv[1:])}`".rstrip() + " — every "
         f"figure below comes from this one run ({took / 60:.1f} min). Method: `bench/README.md`.",
         "",
+        *(["**Smoke mode (`--quick`)**: tiny sizes check that every part runs and reports; "
+           "the per-call figures are noise at this size.", ""] if s.quick else []),
         "**The machine was shared** with other agents' processes (2 cores) while this ran; "
         "ratios are taken within each repeat and the median is reported, with the range "
         "over repeats, so they hold better than the absolute times.", "",
@@ -437,7 +463,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BenchError as exc:
         print(f"bench: FAILED: {exc}", file=sys.stderr)
         return 1
-    sandbox_text = run_sandbox_bench(s)
+    try:
+        sandbox_text = run_sandbox_bench(s)
+    except BenchError as exc:
+        print(f"bench: FAILED: {exc}", file=sys.stderr)
+        return 1
     figures = {t.name: per_call(t, s) for t in tools}
     report = write_report(s, info, figures, collect, sandbox_text, time.perf_counter() - started)
     s.output.parent.mkdir(parents=True, exist_ok=True)

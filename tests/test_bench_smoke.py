@@ -1,0 +1,123 @@
+"""The benchmark: its generated scenario is valid and equivalent, and its smoke mode reports.
+
+The smoke run is ``python bench/run.py --quick --no-tavern`` (bench/README.md): every part that
+needs no extra venv (floor, juo-flowtest with and without Allure, collection, lint) runs for
+real against a real sandbox, with sizes too small to mean anything about speed. The Tavern
+comparison needs bench/.venv and is covered by the committed bench/RESULTS.md run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from juo_flowtest import loader
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+sys.path.insert(0, str(BENCH))
+
+import scenario  # noqa: E402
+
+
+def test_plan_goes_round_the_reason_poll() -> None:
+    answers = scenario.plan(5)
+    assert [a.response for a in answers] == ["next", "not_using", "decline", "back", "not_using"]
+    assert [a.step_id for a in answers] == [
+        "reason_poll", "skip_offer", "confirm_cancel", "reason_poll", "skip_offer"]
+
+
+def test_generated_flow_is_valid_and_checks_every_call(tmp_path: Path) -> None:
+    scenario.write_juo(tmp_path, flows=2, steps=4)
+    files = sorted(tmp_path.glob("*.flow.yaml"))
+    assert len(files) == 2
+    flow = loader.load_file(files[1]).flows[0]
+    assert flow.name == "bench flow 00001"
+    assert len(flow.steps) == 1 + 4  # the start, then the respond steps
+    raw = yaml.safe_load(files[1].read_text())
+    assert raw["expect"]["pending"] == {"stepId": "value_reminder", "actionType": "show_content"}
+    assert [s["expect"]["pending"]["stepId"] for s in raw["steps"]] == [
+        "reason_poll", "skip_offer", "confirm_cancel", "reason_poll"]
+    assert all(s["expect"]["http"] == 200 for s in raw["steps"])
+
+
+class _TavernLoader(yaml.SafeLoader):
+    """Reads Tavern's ``!int`` tag as a marker, to compare the generated stages."""
+
+
+_TavernLoader.add_constructor("!int", lambda loader, node: ("int", loader.construct_scalar(node)))
+
+
+def test_generated_tavern_test_makes_the_same_calls(tmp_path: Path) -> None:
+    scenario.write_tavern(tmp_path, flows=1, steps=4, base_url="http://127.0.0.1:1/customer/v1")
+    test = yaml.load((tmp_path / "test_bench_00000.tavern.yaml").read_text(), _TavernLoader)
+    stages = test["stages"]
+    assert len(stages) == 5
+    assert test["strict"] == ["json:off"]
+    responds = stages[1:]
+    assert [s["request"]["json"]["responseType"] for s in responds] == [
+        "next", "not_using", "decline", "back"]
+    assert [s["response"]["json"]["pendingInteraction"]["stepId"] for s in responds] == [
+        "reason_poll", "skip_offer", "confirm_cancel", "reason_poll"]
+    assert responds[0]["request"]["json"]["expectedRunVersion"] == ("int", "{run_version}")
+    assert stages[0]["response"]["save"]["json"]["run_id"] == "runId"
+    # The token is read from the environment; no generated file holds it.
+    assert scenario.SANDBOX_TOKEN not in (tmp_path / "test_bench_00000.tavern.yaml").read_text()
+    assert "base_url" in (tmp_path / "global.yaml").read_text()
+
+
+def _row(table: str, name: str) -> list[str]:
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if cells[0] == name:
+            return cells[1:]
+    raise AssertionError(f"no row '{name}' in:\n{table}")
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, object]]:
+    out = tmp_path_factory.mktemp("bench")
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--quick", "--no-tavern",
+         "--out", str(out / "out"), "--output", str(out / "RESULTS.md")],
+        capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    raw = json.loads((out / "out" / "raw.json").read_text())
+    return (out / "RESULTS.md").read_text(), raw
+
+
+def test_smoke_reports_floor_and_runner_rows(smoke: tuple[str, dict[str, object]]) -> None:
+    report, _ = smoke
+    for name in ("floor (httpx loop)", "juo-flowtest", "juo-flowtest + allure"):
+        cells = _row(report, name)
+        cpu, wall, fixed, rss = (float(cells[i]) for i in (0, 3, 6, 7))
+        assert all(x == x for x in (cpu, wall)), cells  # numbers, not NaN
+        assert 0 < fixed < 60, cells
+        assert 10 < rss < 2000, cells
+    assert _row(report, "floor (httpx loop)")[1].startswith("1.00 ")
+    assert "Tavern 3.7.1 |" not in report
+    assert "Smoke mode" in report and "The machine was shared" in report
+    assert re.search(r"- CPU: .+\n- cores: \d+\n- Python: 3\.\d+", report)
+
+
+def test_smoke_measures_every_run_and_collection(smoke: tuple[str, dict[str, object]]) -> None:
+    report, raw = smoke
+    for tool in ("floor (httpx loop)", "juo-flowtest", "juo-flowtest + allure"):
+        runs = raw[tool]
+        assert isinstance(runs, dict) and set(runs) == {"3", "6"}
+        for samples in runs.values():
+            assert len(samples) == 1
+            assert samples[0]["cpu"] > 0 and samples[0]["wall"] > 0
+            assert samples[0]["maxrss_mb"] > 10
+    # The sandbox served every call: its CPU over a 2N run is counted.
+    large = raw["juo-flowtest"]["6"]  # type: ignore[index]
+    assert large[0]["server_cpu"] >= 0
+    for name in ("juo-flowtest collect", "juo-flowtest lint"):
+        wall, cpu, rss = (float(c) for c in _row(report, name))
+        assert wall > 0 and cpu > 0 and rss > 10
+    assert "| collecting the files < 3 s |" in report
