@@ -85,7 +85,7 @@ def _alluredir(config: pytest.Config) -> str | None:
     if config.option.allure_report_dir is None:
         reports = config.getoption("juo_reports_dir") or config.getini("juo_reports_dir")
         config.option.allure_report_dir = str(Path(config.rootpath) / reports / "allure-results")
-    return str(config.option.allure_report_dir)
+    return str(config.option.allure_report_dir) or None  # "" turns Allure off
 
 
 def _options(config: pytest.Config) -> dict[str, Any]:
@@ -141,10 +141,11 @@ class FlowItem(pytest.Item):
             self.add_marker(pytest.mark.skip(reason=flow.skip))
         if flow.xfail is not None:
             self.add_marker(pytest.mark.xfail(reason=flow.xfail, raises=FlowFailed, strict=True))
-        from juo_flowtest import report as report_module
+        if self.config.stash[SESSION_KEY].alluredir:  # allure's marks need allure-pytest
+            from juo_flowtest import report as report_module
 
-        for mark in report_module.collection_marks(flow, case):
-            self.add_marker(mark)
+            for mark in report_module.collection_marks(flow, case):
+                self.add_marker(mark)
 
     def runtest(self) -> None:
         session = self.config.stash[SESSION_KEY]
@@ -187,7 +188,7 @@ class FlowReporting:
         # xdist replays workers' failed collection reports in the controller.
         if report.failed and is_flow_file(report.nodeid.rsplit("/", 1)[-1]):
             self.tally.invalid += 1
-            alluredir = self.config.option.allure_report_dir
+            alluredir = self.config.stash[SESSION_KEY].alluredir
             if alluredir:
                 from juo_flowtest import report as report_module
 
@@ -212,6 +213,10 @@ class FlowReporting:
             self.summary_lines = self.config.stash[SESSION_KEY].finish(self.tally)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        # pytest lists only the "failed" category under FAILURES; broken flows get their own.
+        for rep in terminalreporter.stats.get("broken", []):
+            terminalreporter.write_sep("_", f"BROKEN {rep.head_line or rep.nodeid}", red=True)
+            terminalreporter.write_line(rep.longreprtext)
         if self.summary_lines:
             terminalreporter.section("juo-flowtest")
             for line in self.summary_lines:

@@ -9,7 +9,7 @@ gathers coverage in the process that reports (the controller under xdist).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ import httpx
 from juo_flowtest import coverage, settings
 from juo_flowtest.errors import SandboxError
 from juo_flowtest.model import Case, Flow
-from juo_flowtest.result import CoverageSample, FlowResult, NullListener, RunListener
+from juo_flowtest.result import CoverageSample, FlowResult, NullListener
 
 FLOW_SUFFIXES = (".flow.yaml", ".flow.yml")
 
@@ -115,13 +115,18 @@ class FlowSession:
         from juo_flowtest import report, runner
 
         client = self._juo_client()
-        listener: RunListener = report.AllureListener() if self.alluredir else NullListener()
-        if self.alluredir:
-            report.begin_test(flow, case)
-        outcome = runner.run_flow(flow, case, client, listener)
-        if self.alluredir:
-            report.end_test(outcome)
-        return outcome
+        secrets = [self.target.token] if self.target.token else []
+        if not self.alluredir:
+            outcome = runner.run_flow(flow, case, client, NullListener())
+            return replace(outcome, message=client.scrub(outcome.message))
+        report.begin_test(flow, case)
+        listener = report.AllureListener(secrets=secrets)
+        try:
+            outcome = runner.run_flow(flow, case, client, listener)
+        finally:
+            listener.close()  # steps a crashed run left open
+        report.end_test(outcome, secrets=secrets)
+        return replace(outcome, message=client.scrub(outcome.message))
 
     def _juo_client(self) -> Any:
         from juo_flowtest.client import Auth, JuoClient, make_http_client
@@ -154,10 +159,10 @@ class FlowSession:
             sandbox = self._sandbox or Sandbox(workflows_dir=self.target.sandbox_workflows)
             try:
                 for wf in sandbox.workflows:
-                    env[f"sandbox.workflow.{wf['id']}"] = (
+                    env[f"wf.{wf['id']}"] = (
                         f"v{wf['version']} {wf['status']} ({wf['triggerType']})")
             except SandboxError as exc:
-                env["sandbox.workflows"] = f"not loaded: {str(exc).splitlines()[0]}"
+                env["workflows"] = f"not loaded: {str(exc).splitlines()[0]}"
         return env
 
     def finish(self, tally: Tally) -> list[str]:

@@ -1,12 +1,27 @@
-"""Shared fixtures of the project's own test suite."""
+"""Shared configuration of the project's own test suite."""
 
 from __future__ import annotations
 
 import pytest
 
+# Import every layer once in the outer process. pytester's in-process runs restore
+# sys.modules afterwards, so anything first imported inside a run is imported again by the
+# next one; PyYAML's C parser and httpx's lazily imported httpcore do not survive that (a re-imported
+# yaml no longer recognises the node classes its C parser builds).
+import httpcore
+import juo_flowtest.loader
+import juo_flowtest.report
+import juo_flowtest.runner
+import juo_flowtest.sandbox  # noqa: F401
+
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    # The suite's own Allure results must not wipe a user's reports/ from a flow run.
+    # The suite itself writes no Allure results: they would wipe a user's reports/ from a
+    # flow run, and allure_commons keeps step state in a process-wide plugin manager that an
+    # in-process pytester run (with its own Allure session) must have to itself. Runs below
+    # this suite (pytester, subprocesses) are configured by their own command lines.
+    if getattr(config.option, "allure_report_dir", None) is None:
+        config.option.allure_report_dir = ""
     if config.getoption("juo_reports_dir", None) is None:
         config.option.juo_reports_dir = ".pytest_cache/juo-selftest-reports"

@@ -74,4 +74,5 @@ def test_the_command_writes_reports_and_maps_verdicts_to_exit_codes(tmp_path: Pa
     assert _run(tmp_path, "flows/good.flow.yaml", "--juo-base-url",
                 "http://127.0.0.1:9/v1").returncode == ExitCode.BROKEN
     assert _run(tmp_path, "--juo-env", "nowhere").returncode == ExitCode.USAGE
+    (flows / "invalid.flow.yaml").unlink()
     assert _run(tmp_path, "-k", "nothing_matches_this").returncode == ExitCode.NO_FLOWS
