@@ -30,6 +30,9 @@ from juo_flowtest.steps import StepBuilder
 from juo_flowtest.templating import is_always_known
 from juo_flowtest.variables import IN_CASE, IN_VARS, Declared, Variables
 
+#: pytest's built-in markers: a tag with one of these names would skip, xfail or parametrize.
+RESERVED_TAGS = frozenset({"skip", "skipif", "xfail", "parametrize", "usefixtures",
+                           "filterwarnings", "tryfirst", "trylast"})
 FLOW_KEYS = ("flow", "description", "tags", "severity", "feature", "epic", "story", "owner",
              "links", "skip", "xfail", "vars", "headers", "start", "attach", "expect", "save",
              "steps", "parametrize")
@@ -116,7 +119,7 @@ class _FlowBuilder:
         steps = self.all_steps(r)
         self.variables.check(Declared(list(variables), self.expects.saved,
                                       [(c.id, frozenset(c.values)) for c in cases]))
-        description, tags, severity = r.text("description"), r.identifiers("tags"), self.severity(r)
+        description, tags, severity = r.text("description"), self.tags(r), self.severity(r)
         feature, epic, story, owner = (r.text(k) for k in ("feature", "epic", "story", "owner"))
         links, skip, xfail = self.links(r), r.text("skip"), r.text("xfail")
         if name is None or steps is None:
@@ -125,6 +128,18 @@ class _FlowBuilder:
                     description=description, tags=tags, severity=severity, feature=feature,
                     epic=epic, story=story, owner=owner, links=links, skip=skip, xfail=xfail,
                     vars=variables, headers=headers, cases=cases)
+
+    def tags(self, r: Reader) -> tuple[str, ...]:
+        """Tags become pytest markers, so pytest's own marker names would change the run."""
+        tags = r.identifiers("tags")
+        raw = r.node.get("tags")
+        for index, tag in enumerate(raw if tags and isinstance(raw, list) else ()):
+            if tag in RESERVED_TAGS:
+                self.problems.add(r.node["tags"].item_pos[index],
+                                  f"tag '{tag}' is one of pytest's own markers",
+                                  f"choose another name (e.g. '{tag}_flow'); to skip or xfail "
+                                  "a flow use the 'skip:' or 'xfail:' keys")
+        return tuple(t for t in tags if t not in RESERVED_TAGS)
 
     def name(self, r: Reader) -> str | None:
         name = r.text("flow", nonempty=True)
