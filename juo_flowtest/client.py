@@ -173,7 +173,7 @@ class JuoClient:
             if name in request.headers:
                 del request.headers[name]
         # What was really sent (the client's own headers included), redacted, for the record.
-        redacted = _redact_headers(dict(request.headers.items()))
+        redacted = _redact_headers(_header_dict(request.headers))
         sent_body = body
         if secrets and body is not None and _mentions(request.content, secrets):
             sent_body = _scrub_value(body, secrets)
@@ -208,7 +208,7 @@ class JuoClient:
         sent_body: Any,
     ) -> ApiResponse:
         body, is_json = _parse(content, response)
-        resp_headers = dict(response.headers.items())
+        resp_headers = _header_dict(response.headers)
         if secrets and _mentions(content, secrets):
             body = _scrub_value(body, secrets)
         if secrets:
@@ -298,6 +298,20 @@ def _encoded_forms(secret: str) -> tuple[bytes, ...]:
     escaped = json.dumps(secret)[1:-1]
     forms = {secret, escaped, escaped.replace("/", "\\/")}
     return tuple(form.encode() for form in forms if form)
+
+
+def _header_dict(headers: httpx.Headers) -> dict[str, str]:
+    """Lower-cased names to values (repeats joined by ", "), like ``dict(headers.items())``.
+
+    Written out because ``Headers.items()`` first decodes every header once more to pick an
+    encoding, on each new request and response: measurably slower on the per-call path.
+    """
+    out: dict[str, str] = {}
+    for key, value in headers.raw:
+        name = key.decode("latin-1").lower()
+        text = value.decode("utf-8", "replace")
+        out[name] = f"{out[name]}, {text}" if name in out else text
+    return out
 
 
 def _redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
