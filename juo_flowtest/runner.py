@@ -130,8 +130,14 @@ def run_flow(
 ) -> FlowResult:
     """Run ``flow`` (with ``case``'s values) through ``client``; never raises for a bad target.
 
-    >>> result = run_flow(flow, None, JuoClient(http, base_url, tenant, auth))
-    >>> result.verdict, result.message
+    Example::
+
+        client = JuoClient(make_http_client(10.0), base_url, tenant, Auth("delegated", token))
+        result = run_flow(flow, None, client, listener)
+        result.verdict, result.message   # Verdict.FAILED, 'step 3 "respond accept" (...) failed:...'
+
+    ``clock`` (monotonic seconds) and ``sleep`` drive ``wait`` steps; ``env`` backs
+    ``${env:NAME}`` (default ``os.environ``).
     """
     run = _FlowRun(flow, case, client, listener or NullListener(), clock, sleep,
                    os.environ if env is None else env)
