@@ -270,7 +270,8 @@ class JuoClient:
         else:
             what = f"{method} {url} failed: {type(exc).__name__}: {detail}{tries}"
         if method == "POST" and not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
-            what += "; the call may or may not have been applied (not retried)"
+            call = url.rsplit("/", 1)[-1]  # "respond" or "start"
+            what += f"; the {call} call may or may not have been applied (not retried)"
         return what
 
 
