@@ -25,7 +25,8 @@ commands:
   schema                                  print the JSON Schema of the flow format
   sandbox [--workflows DIR] [--port N]    serve the embedded Juo sandbox
   report [--results DIR] [--output DIR]   build the single-file HTML report
-  gate [--policy FILE]                    judge a finished run by a release policy
+  gate [--policy FILE] [--results DIR]... [--coverage FILE]... [--output FILE]
+                                          judge a finished run by a release policy
 
 `juo-flowtest COMMAND --help` for a command's options; `juo-flowtest --version`.
 """

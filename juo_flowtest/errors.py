@@ -8,7 +8,8 @@
     │                                 protected target refused, bad pyproject table
     ├── SandboxError                  the embedded sandbox could not start or load workflows
     │   └── WorkflowDefinitionError   a workflow definition file is invalid (path:line)
-    └── PolicyError                   a gate policy file is invalid (path:line)
+    ├── PolicyError                   a gate policy file is invalid (path:line)
+    └── ResultsError                  a finished run's results are missing or unreadable
 
 Run outcomes are values (``result.FlowResult``), not exceptions; only the pytest layer turns
 them into ``FlowFailed`` (an AssertionError, so Allure marks it *failed*) and ``FlowBroken``
@@ -76,3 +77,7 @@ class PolicyError(JuoFlowtestError):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = diagnostics
         super().__init__("\n".join(d.render() for d in diagnostics))
+
+
+class ResultsError(JuoFlowtestError):
+    """The results of a run are missing or cannot be read; the message says which file."""

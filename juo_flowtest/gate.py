@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from juo_flowtest.errors import PolicyError
+from juo_flowtest.errors import PolicyError, ResultsError
 from juo_flowtest.exitcodes import GateExit
 from juo_flowtest.gatesummary import percent as _pct
 from juo_flowtest.gatesummary import render, render_error
@@ -26,7 +26,6 @@ from juo_flowtest.policy import Policy, load_policy
 from juo_flowtest.runresults import (
     Coverage,
     FlowOutcome,
-    ResultsError,
     RunResults,
     Status,
     read_coverage,

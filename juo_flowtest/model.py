@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from juo_flowtest.matchers import Matcher
@@ -151,7 +151,7 @@ class WaitAction:
     interval_s: float = 0.25
 
 
-Action = Union[StartAction, AttachAction, RespondAction, GetAction, WaitAction]
+Action = StartAction | AttachAction | RespondAction | GetAction | WaitAction
 
 
 @dataclass(frozen=True, slots=True)

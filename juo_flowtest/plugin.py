@@ -202,9 +202,9 @@ class FlowReporting:
     def pytest_report_teststatus(
         self, report: pytest.TestReport
     ) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
-        if report.when == "call" and report.failed:
-            if dict(report.user_properties).get(VERDICT_PROP) == Verdict.BROKEN.value:
-                return "broken", "B", ("BROKEN", {"red": True})
+        props = dict(getattr(report, "user_properties", ()))  # collect reports have none
+        if report.when == "call" and report.failed and props.get(VERDICT_PROP) == "broken":
+            return "broken", "B", ("BROKEN", {"red": True})
         return None
 
     @pytest.hookimpl(trylast=True)

@@ -44,7 +44,7 @@ def pytest_args(argv: Sequence[str]) -> tuple[list[str], bool]:
         args.append("flows")
     if not any(a == "--alluredir" or a.startswith("--alluredir=") for a in args):
         args += ["--alluredir", str(REPORTS / "allure-results")]
-    if not any(a.startswith("--junitxml") or a.startswith("--junit-xml") for a in args):
+    if not any(a.startswith(("--junitxml", "--junit-xml")) for a in args):
         args += [f"--junitxml={REPORTS / 'junit.xml'}"]
     return args, html
 

@@ -25,17 +25,13 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from juo_flowtest.errors import JuoFlowtestError
+from juo_flowtest.errors import ResultsError
 
 INVALID_PREFIX = "INVALID FLOW FILE:"
 INVALID_TAG = "invalid-flow-file"
 # allure writes ``exconly()``: the plugin's FlowFailed/FlowBroken say nothing a reader needs.
 _PLUGIN_EXCEPTION = re.compile(r"^juo_flowtest\.plugin\.Flow(?:Failed|Broken): ")
 DEFAULT_SEVERITY = "normal"
-
-
-class ResultsError(JuoFlowtestError):
-    """The results of a run are missing or cannot be read; the message says which file."""
 
 
 class Status(str, Enum):

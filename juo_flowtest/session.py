@@ -134,7 +134,8 @@ class FlowSession:
         if self._client is None:
             base_url = self.target.base_url or self._start_sandbox()
             self._http = make_http_client(self.target.timeout)
-            auth = Auth(self.target.auth, self.target.token) if self.target.auth else None
+            scheme, token = self.target.auth, self.target.token
+            auth = Auth(scheme, token) if scheme and token else None
             self._client = JuoClient(self._http, base_url, self.target.tenant, auth)
         return self._client
 

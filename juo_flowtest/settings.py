@@ -17,7 +17,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 from juo_flowtest.errors import ConfigError
 
@@ -25,7 +25,8 @@ SANDBOX = "sandbox"
 SANDBOX_TENANT = "sandbox.myshopify.com"
 SANDBOX_TOKEN = "sandbox-token"  # the sandbox's documented default, not a secret
 DEFAULT_TIMEOUT_S = 10.0
-AUTH_SCHEMES = ("delegated", "bearer")
+AuthScheme = Literal["delegated", "bearer"]
+AUTH_SCHEMES: tuple[AuthScheme, ...] = ("delegated", "bearer")
 ENV_KEYS = ("base_url", "tenant", "token_env", "auth", "timeout", "protected")
 
 
@@ -48,7 +49,7 @@ class Target:
     name: str
     base_url: str | None
     tenant: str | None
-    auth: str | None  # "delegated" | "bearer" | None (no auth header)
+    auth: AuthScheme | None  # None: no auth header
     token: str | None = field(repr=False)
     timeout: float = DEFAULT_TIMEOUT_S
     protected: bool = False
@@ -151,7 +152,7 @@ def _sandbox_target(overrides: Overrides, environ: Mapping[str, str]) -> Target:
 
 def _token(
     name: str, table: Mapping[str, Any], environ: Mapping[str, str]
-) -> tuple[str | None, str | None]:
+) -> tuple[AuthScheme | None, str | None]:
     if environ.get("JUO_DELEGATED_TOKEN"):
         return "delegated", environ["JUO_DELEGATED_TOKEN"]
     if environ.get("JUO_ACCESS_TOKEN"):
@@ -165,4 +166,4 @@ def _token(
             f"environment '{name}' reads its token from ${token_env} (token_env), "
             f"which is not set; export it (in CI, from the secret store)"
         )
-    return str(table.get("auth", "delegated")), token
+    return cast(AuthScheme, table.get("auth", "delegated")), token

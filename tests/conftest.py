@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import httpcore  # noqa: F401
 import pytest
 
-# Import every layer once in the outer process. pytester's in-process runs restore
-# sys.modules afterwards, so anything first imported inside a run is imported again by the
-# next one; PyYAML's C parser and httpx's lazily imported httpcore do not survive that (a re-imported
-# yaml no longer recognises the node classes its C parser builds).
-import httpcore
+# Import every layer once in the outer process (httpcore above too). pytester's in-process
+# runs restore sys.modules afterwards, so anything first imported inside a run is imported
+# again by the next one, and PyYAML's C parser and httpx's lazily imported httpcore do not
+# survive that: a re-imported yaml no longer recognises the node classes its C parser builds,
+# and httpx no longer maps httpcore's errors to its own.
 import juo_flowtest.loader
 import juo_flowtest.report
 import juo_flowtest.runner
