@@ -38,16 +38,14 @@ def _clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in _TARGET_VARS}
 
 
-@pytest.fixture(scope="module")
-def suite(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
-    reports = tmp_path_factory.mktemp("example-reports")
+def _run_suite(reports: Path, *extra: str) -> SuiteRun:
     junit = reports / "examples-junit.xml"
     # "-o addopts=": the repo's addopts configure its OWN test suite (tests/); the example
     # suite runs as a user runs it, with every installed plugin (allure-pytest included).
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", str(FLOWS), "-p", "no:cacheprovider", "-q",
-         "-o", "addopts=", "--juo-reports-dir", str(reports), f"--junitxml={junit}"],
-        cwd=ROOT, env=_clean_env(), capture_output=True, text=True, timeout=600,
+         "-o", "addopts=", "--juo-reports-dir", str(reports), f"--junitxml={junit}", *extra],
+        cwd=ROOT, env=_clean_env(), capture_output=True, text=True, timeout=600, check=False,
     )
     output = proc.stdout + proc.stderr
     assert junit.exists(), f"the example suite wrote no JUnit XML:\n{output}"
@@ -55,6 +53,16 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
     assert cov_path.exists(), f"the example suite wrote no coverage.json:\n{output}"
     return SuiteRun(proc.returncode, output, ET.parse(junit).getroot(),
                     json.loads(cov_path.read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="module")
+def suite(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
+    return _run_suite(tmp_path_factory.mktemp("example-reports"))
+
+
+@pytest.fixture(scope="module")
+def parallel_suite(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
+    return _run_suite(tmp_path_factory.mktemp("example-reports-n2"), "-n", "2")
 
 
 def _cases(run: SuiteRun) -> list[ET.Element]:
@@ -114,3 +122,19 @@ def test_lint_accepts_the_example_flows() -> None:
     proc = subprocess.run([str(cli), "lint", str(FLOWS)], cwd=ROOT, env=_clean_env(),
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _verdicts(run: SuiteRun) -> dict[str, str]:
+    verdicts = {}
+    for case in _cases(run):
+        outcome = next((child.tag for child in case
+                        if child.tag in ("failure", "error", "skipped")), "passed")
+        verdicts[f"{case.get('classname')}::{case.get('name')}"] = outcome
+    return verdicts
+
+
+def test_a_parallel_run_gives_the_same_verdicts_and_coverage(
+    suite: SuiteRun, parallel_suite: SuiteRun
+) -> None:
+    assert _verdicts(parallel_suite) == _verdicts(suite)
+    assert parallel_suite.coverage == suite.coverage
