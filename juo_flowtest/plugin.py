@@ -149,7 +149,11 @@ class FlowItem(pytest.Item):
 
     def runtest(self) -> None:
         session = self.config.stash[SESSION_KEY]
-        outcome = session.run(self.flow, self.case)
+        try:
+            outcome = session.run(self.flow, self.case)
+        except JuoFlowtestError as exc:  # e.g. the sandbox cannot load its workflows
+            self.user_properties.append((VERDICT_PROP, Verdict.BROKEN.value))
+            raise FlowBroken(str(exc)) from None
         self.user_properties.append((VERDICT_PROP, outcome.verdict.value))
         self.user_properties.append((COVERAGE_PROP, coverage.sample_to_json(outcome.coverage)))
         _raise_for(outcome)
@@ -160,8 +164,6 @@ class FlowItem(pytest.Item):
         if isinstance(excinfo.value, FlowFailed):
             return str(excinfo.value)
         if isinstance(excinfo.value, FlowBroken):
-            return f"BROKEN: {excinfo.value}"
-        if isinstance(excinfo.value, JuoFlowtestError):
             return f"BROKEN: {excinfo.value}"
         return super().repr_failure(excinfo, style)
 

@@ -162,3 +162,20 @@ def test_coverage_is_summarised_and_written(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=1)
     assert (pytester.path / "reports" / "coverage.json").is_file()
     assert "cancellation@1" in result.stdout.str()
+
+
+def test_a_sandbox_that_cannot_load_its_workflows_makes_flows_broken(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makefile(".flow.yaml", price=PASSING)
+    wf = pytester.mkdir("wf")
+    (wf / "bad.workflow.yaml").write_text(
+        "id: x\nname: X\nversion: 1\nstatus: published\ntriggerType: t\n"
+        "trigger: {id: t, type: t, category: customer_initiated}\n"
+        "steps:\n  - {id: a, name: A, isInitial: true, action: {id: a1, type: show_contnt},"
+        " transitions: []}\n")
+    result = pytester.runpytest("-p", "no:cacheprovider", "--juo-sandbox-workflows", "wf")
+    out = result.stdout.str()
+    assert "flows: 0 passed, 0 failed, 1 broken" in out
+    assert "bad.workflow.yaml:8:" in out and "unknown action type 'show_contnt'" in out
+    assert "Traceback" not in out
