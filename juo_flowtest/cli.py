@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, Protocol
@@ -85,5 +86,19 @@ def _delegate(name: str, rest: list[str]) -> int:
     return int(cmd.command(parsed))
 
 
+def entry() -> None:
+    """The console script: ``main`` plus a quiet exit when the reader closes the pipe."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:  # `juo-flowtest schema | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = ExitCode.PASSED
+    except KeyboardInterrupt:
+        print("juo-flowtest: interrupted", file=sys.stderr)
+        code = ExitCode.BROKEN
+    sys.exit(int(code))
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    entry()
