@@ -1,6 +1,11 @@
-"""The core of the expectation language: the ``Matcher`` base, ``MISSING``, value equality and
-the wording of mismatches. ``matchers`` (structure, compilation) and ``operators`` (``$op``
-nodes) build on it; users import from ``juo_flowtest.matchers``.
+"""The core of the expectation language: the ``Matcher`` base, ``MISSING``, value equality,
+response paths and the wording of mismatches. ``matchers`` (structure, compilation) and
+``operators`` (``$op`` nodes) build on it; users import from ``juo_flowtest.matchers``.
+
+Matching is on the runner's hot path (every call of every flow), and nearly every node holds.
+So the success path builds nothing: a child's path travels as a ``(parent, key)`` tuple and
+becomes text (``path_text``) only when a mismatch is reported, and ``holds`` answers yes/no
+without wording a message.
 """
 
 from __future__ import annotations
@@ -8,12 +13,16 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeAlias
 
 from juo_flowtest.model import Position
 from juo_flowtest.result import Mismatch
 
 Resolve = Callable[[str], Any]
+
+#: Where a value sits in the response: text (``pending``), or ``(parent path, key or index)``,
+#: joined into text by ``path_text`` only when a mismatch needs it.
+Path: TypeAlias = "str | tuple[Path, str | int]"
 
 _SHORT = 80
 
@@ -45,7 +54,7 @@ class Matcher:
     def __init__(self, position: Position | None) -> None:
         self.position = position
 
-    def match(self, actual: Any, path: str, resolve: Resolve) -> list[Mismatch]:
+    def match(self, actual: Any, path: Path, resolve: Resolve) -> list[Mismatch]:
         """Every way ``actual`` (``MISSING`` for an absent key) fails this node; [] if it holds."""
         raise NotImplementedError
 
@@ -54,11 +63,13 @@ class Matcher:
         raise NotImplementedError
 
     def holds(self, actual: Any, resolve: Resolve) -> bool:
+        """``not self.match(...)``; nodes override it to skip wording messages nobody reads."""
         return not self.match(actual, "", resolve)
 
-    def fail(self, path: str, expected: Any, actual: Any, message: str) -> list[Mismatch]:
+    def fail(self, path: Path, expected: Any, actual: Any, message: str) -> list[Mismatch]:
         """A one-element mismatch list at this node's position, with a diff for long values."""
-        return [Mismatch(path, expected, actual, message, self.position, diff_of(expected, actual))]
+        return [Mismatch(path_text(path), expected, actual, message, self.position,
+                         diff_of(expected, actual))]
 
 
 def type_name(value: Any) -> str:
@@ -88,6 +99,8 @@ def is_number(value: Any) -> bool:
 
 def values_equal(expected: Any, actual: Any) -> bool:
     """JSON equality: 1 == 1.0, but "1" != 1 and True != 1; containers compared deeply."""
+    if type(expected) is str:  # the common case, decided without the checks below
+        return type(actual) is str and expected == actual
     if isinstance(expected, bool) or isinstance(actual, bool):
         return isinstance(expected, bool) and isinstance(actual, bool) and expected == actual
     if is_number(expected) and is_number(actual):
@@ -164,6 +177,18 @@ def _json(value: Any, indent: int | None) -> str:
                           default=str)
     except (TypeError, ValueError):  # e.g. keys that are not strings: fall back to repr
         return repr(value)
+
+
+def path_text(path: Path) -> str:
+    """The text of a path: ``(("pending", "actionConfig"), "percentage")`` ->
+    ``pending.actionConfig.percentage``."""
+    keys: list[str | int] = []
+    while not isinstance(path, str):
+        path, key = path
+        keys.append(key)
+    for key in reversed(keys):
+        path = child_path(path, key)
+    return path
 
 
 def child_path(path: str, key: str | int) -> str:

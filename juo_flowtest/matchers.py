@@ -45,7 +45,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from juo_flowtest.matchcore import MISSING, Matcher, Resolve, child_path, mismatch_text, typed
+from juo_flowtest.matchcore import MISSING, Matcher, Path, Resolve, mismatch_text, typed
 from juo_flowtest.model import Position
 from juo_flowtest.operators import (
     TYPE_NAMES,
@@ -99,10 +99,13 @@ class Null(Matcher):
     def expected(self, resolve: Resolve) -> Any:
         return None
 
-    def match(self, actual: Any, path: str, resolve: Resolve) -> list[Mismatch]:
+    def match(self, actual: Any, path: Path, resolve: Resolve) -> list[Mismatch]:
         if actual is None or actual is MISSING:
             return []
         return self.fail(path, None, actual, f"expected null, got {typed(actual)}")
+
+    def holds(self, actual: Any, resolve: Resolve) -> bool:
+        return actual is None or actual is MISSING
 
 
 class MappingOf(Matcher):
@@ -117,14 +120,22 @@ class MappingOf(Matcher):
     def expected(self, resolve: Resolve) -> Any:
         return {k: m.expected(resolve) for k, m in self.items}
 
-    def match(self, actual: Any, path: str, resolve: Resolve) -> list[Mismatch]:
+    def match(self, actual: Any, path: Path, resolve: Resolve) -> list[Mismatch]:
         if not isinstance(actual, dict):
             return self.fail(path, self.expected(resolve), actual, mismatch_text(
                 self.expected(resolve), actual))
         out: list[Mismatch] = []
         for key, matcher in self.items:
-            out += matcher.match(actual.get(key, MISSING), child_path(path, key), resolve)
+            out += matcher.match(actual.get(key, MISSING), (path, key), resolve)
         return out
+
+    def holds(self, actual: Any, resolve: Resolve) -> bool:
+        if not isinstance(actual, dict):
+            return False
+        for key, matcher in self.items:
+            if not matcher.holds(actual.get(key, MISSING), resolve):
+                return False
+        return True
 
 
 class ListOf(Matcher):
@@ -139,7 +150,7 @@ class ListOf(Matcher):
     def expected(self, resolve: Resolve) -> Any:
         return [m.expected(resolve) for m in self.items]
 
-    def match(self, actual: Any, path: str, resolve: Resolve) -> list[Mismatch]:
+    def match(self, actual: Any, path: Path, resolve: Resolve) -> list[Mismatch]:
         if not isinstance(actual, list):
             return self.fail(path, self.expected(resolve), actual, mismatch_text(
                 self.expected(resolve), actual))
@@ -148,8 +159,13 @@ class ListOf(Matcher):
                              f"expected an array of {len(self.items)} items, got {len(actual)}")
         out: list[Mismatch] = []
         for index, (matcher, item) in enumerate(zip(self.items, actual)):
-            out += matcher.match(item, child_path(path, index), resolve)
+            out += matcher.match(item, (path, index), resolve)
         return out
+
+    def holds(self, actual: Any, resolve: Resolve) -> bool:
+        if not isinstance(actual, list) or len(actual) != len(self.items):
+            return False
+        return all(m.holds(a, resolve) for m, a in zip(self.items, actual))
 
 
 def compile_matcher(raw: Any, at: Position | None, position_of: PositionOf) -> Matcher:

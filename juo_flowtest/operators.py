@@ -14,6 +14,7 @@ from typing import Any
 from juo_flowtest.matchcore import (
     MISSING,
     Matcher,
+    Path,
     Resolve,
     is_number,
     mismatch_text,
@@ -46,13 +47,19 @@ class Equal(Matcher):
         self.value = value
 
     def expected(self, resolve: Resolve) -> Any:
-        return render(self.value, resolve)
+        value = self.value
+        if isinstance(value, Template):
+            return value.render(resolve)
+        return render(value, resolve) if isinstance(value, (dict, list)) else value
 
-    def match(self, actual: Any, path: str, resolve: Resolve) -> list[Mismatch]:
+    def match(self, actual: Any, path: Path, resolve: Resolve) -> list[Mismatch]:
         exp = self.expected(resolve)
         if actual is not MISSING and values_equal(exp, actual):
             return []
         return self.fail(path, exp, actual, mismatch_text(exp, actual))
+
+    def holds(self, actual: Any, resolve: Resolve) -> bool:
+        return actual is not MISSING and values_equal(self.expected(resolve), actual)
 
 
 class Op(Matcher):
@@ -71,7 +78,7 @@ class Op(Matcher):
             arg = [a.expected(resolve) if isinstance(a, Matcher) else a for a in arg]
         return {self.name: render(arg, resolve)}
 
-    def match(self, actual: Any, path: str, resolve: Resolve) -> list[Mismatch]:
+    def match(self, actual: Any, path: Path, resolve: Resolve) -> list[Mismatch]:
         if actual is MISSING:
             return self.fail(path, self.expected(resolve), actual,
                              f"expected {self.describe(resolve)}, but the key is missing")
@@ -79,6 +86,9 @@ class Op(Matcher):
         if problem is None:
             return []
         return self.fail(path, self.shown(resolve), actual, problem)
+
+    def holds(self, actual: Any, resolve: Resolve) -> bool:
+        return actual is not MISSING and self.check(actual, resolve) is None
 
     def shown(self, resolve: Resolve) -> Any:
         """The expected value a mismatch reports (and diffs against the actual)."""
@@ -173,9 +183,9 @@ class Length(Op):
     def check(self, actual: Any, resolve: Resolve) -> str | None:
         if not isinstance(actual, (str, list, dict)):
             return f"expected something with a length, got {typed(actual)}"
-        inner = self.arg.match(len(actual), "", resolve)
-        if not inner:
+        if self.arg.holds(len(actual), resolve):
             return None
+        inner = self.arg.match(len(actual), "", resolve)
         return f"length: {inner[0].message} (value {show(actual)})"
 
 
@@ -188,7 +198,7 @@ class Contains(Op):
         super().__init__("$contains", arg, position)
         self.items = items
 
-    def match(self, actual: Any, path: str, resolve: Resolve) -> list[Mismatch]:
+    def match(self, actual: Any, path: Path, resolve: Resolve) -> list[Mismatch]:
         if isinstance(self.arg, (str, Template)) and isinstance(actual, str):
             sub = str(render(self.arg, resolve))
             if sub in actual:
@@ -201,12 +211,20 @@ class Contains(Op):
                 f"expected an array or string to search, got {typed(actual)}")
         out: list[Mismatch] = []
         for item in self.items:
-            if not any(item.holds(a, resolve) for a in actual):
+            if not _any_holds(item, actual, resolve):
                 exp = item.expected(resolve)
                 out += item.fail(path, {"$contains": exp}, actual,
                                  f"expected the array to contain an item matching {show(exp)}, "
                                  f"none of its {len(actual)} items does")
         return out
+
+
+    def holds(self, actual: Any, resolve: Resolve) -> bool:
+        if isinstance(self.arg, (str, Template)) and isinstance(actual, str):
+            return str(render(self.arg, resolve)) in actual
+        if not isinstance(actual, list):
+            return False
+        return all(_any_holds(item, actual, resolve) for item in self.items)
 
 
 class Unordered(Op):
@@ -235,12 +253,15 @@ class Exists(Op):
 
     __slots__ = ()
 
-    def match(self, actual: Any, path: str, resolve: Resolve) -> list[Mismatch]:
+    def match(self, actual: Any, path: Path, resolve: Resolve) -> list[Mismatch]:
         if (actual is not MISSING) == self.arg:
             return []
         if self.arg:
             return self.fail(path, {"$exists": True}, actual, "expected the key to exist, it is missing")
         return self.fail(path, {"$exists": False}, actual, f"expected no such key, got {show(actual)}")
+
+    def holds(self, actual: Any, resolve: Resolve) -> bool:
+        return (actual is not MISSING) is bool(self.arg)
 
 
 class AnyValue(Op):
@@ -260,11 +281,14 @@ class Not(Op):
 
     __slots__ = ()
 
-    def match(self, actual: Any, path: str, resolve: Resolve) -> list[Mismatch]:
+    def match(self, actual: Any, path: Path, resolve: Resolve) -> list[Mismatch]:
         if not self.arg.holds(actual, resolve):
             return []
         return self.fail(path, self.expected(resolve), actual,
                          f"expected not {show(self.arg.expected(resolve))}, got {show(actual)}")
+
+    def holds(self, actual: Any, resolve: Resolve) -> bool:
+        return not self.arg.holds(actual, resolve)
 
 
 class All(Op):
@@ -272,8 +296,18 @@ class All(Op):
 
     __slots__ = ()
 
-    def match(self, actual: Any, path: str, resolve: Resolve) -> list[Mismatch]:
+    def match(self, actual: Any, path: Path, resolve: Resolve) -> list[Mismatch]:
         return [m for inner in self.arg for m in inner.match(actual, path, resolve)]
+
+    def holds(self, actual: Any, resolve: Resolve) -> bool:
+        return all(inner.holds(actual, resolve) for inner in self.arg)
+
+
+def _any_holds(item: Matcher, actual: list[Any], resolve: Resolve) -> bool:
+    for a in actual:
+        if item.holds(a, resolve):
+            return True
+    return False
 
 
 def _has_type(value: Any, name: str) -> bool:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from juo_flowtest.matchcore import path_text
 from juo_flowtest.matchers import MISSING, MatcherSyntaxError, compile_matcher
 from juo_flowtest.model import Position
 from juo_flowtest.result import Mismatch
@@ -213,3 +214,36 @@ def test_compile_collects_every_problem() -> None:
     with pytest.raises(MatcherSyntaxError) as info:
         compile_matcher({"a": {"$regx": 1}, "b": [{"$typ": "string"}]}, AT, no_position)
     assert len(info.value.problems) == 2
+
+
+def test_paths_are_joined_only_as_text_of_a_mismatch() -> None:
+    found = check({"a b": {"x": [1, {"$gt": 5}]}, "ok-key_1$": 2}, {"a b": {"x": [1, 3]}}, "")
+    assert [m.path for m in found] == ['["a b"].x[1]', "ok-key_1$"]
+    assert path_text((("pending", "actionConfig"), "percentage")) == "pending.actionConfig.percentage"
+    assert path_text(("", 0)) == "[0]" and path_text(("body", "")) == 'body[""]'
+
+
+HOLDS_CASES: list[tuple[Any, Any]] = [
+    (expected, actual)
+    for expected in (
+        {"stepId": "discount_offer", "availableResponses": ["accept", "decline"]},
+        {"actionConfig": {"percentage": {"$gte": 20}}, "stepId": {"$regex": "^disc"}},
+        {"availableResponses": {"$contains": ["decline"]}, "x": None},
+        {"availableResponses": {"$unordered": ["decline", "accept"]}},
+        {"actionType": {"$not": {"$in": ["poll"]}}, "actionConfig": {"$len": 2}},
+        {"stepId": {"$all": [{"$type": "string"}, {"$ne": "x"}]}, "gone": {"$exists": False}},
+        {"stepId": {"$contains": "offer"}, "label": {"$any": True}},
+        [1, {"a": "${min}"}],
+        {"$contains": [{"a": 2}]},
+    )
+    for actual in (PENDING, {**PENDING, "stepId": "poll"}, {**PENDING, "actionConfig": {}},
+                   {**PENDING, "availableResponses": [{"type": "accept"}]}, [1, {"a": 2}],
+                   [1, {"a": 3}], None, MISSING, "discount_offer")
+]
+
+
+@pytest.mark.parametrize(("expected", "actual"), HOLDS_CASES)
+def test_holds_agrees_with_match(expected: Any, actual: Any) -> None:
+    # ``holds`` skips wording messages; it must still give the same answer as ``match``.
+    matcher = compile_matcher(expected, AT, no_position)
+    assert matcher.holds(actual, resolve) is (not matcher.match(actual, "body", resolve))
