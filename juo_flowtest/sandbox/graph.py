@@ -3,34 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
+from juo_flowtest.model import Position
 from juo_flowtest.sandbox.definitions import Conditions, Step, Transition
-from juo_flowtest.sandbox.source import Items, Node, SourceFile
+from juo_flowtest.sandbox.source import SourceFile
+from juo_flowtest.yamlsource import PosDict, PosList, key_position, position
 
 
-def check_graph(src: SourceFile, raw_steps: Items, steps: Mapping[str, Step]) -> str | None:
+def check_graph(src: SourceFile, raw_steps: list[Any], steps: Mapping[str, Step]) -> str | None:
     """Record every graph problem in ``src``; return the initial step id when there is one."""
-    nodes = {n.get("id"): n for n in raw_steps if isinstance(n, Node) and n.get("id") in steps}
+    nodes = {n.get("id"): n for n in raw_steps if isinstance(n, PosDict) and n.get("id") in steps}
     initial = [s.id for s in steps.values() if s.is_initial]
     if not initial:
-        src.problem((raw_steps.line, raw_steps.column), "no step has isInitial: true",
+        src.problem(position(raw_steps), "no step has isInitial: true",
                     "mark the first step with isInitial: true")
     elif len(initial) > 1:
         second = nodes[initial[1]]
-        src.problem(second.keys_at.get("isInitial", (second.line, second.column)),
+        src.problem(key_position(second, "isInitial") or second.pos,
                     f"several initial steps: {', '.join(initial)}",
                     "exactly one step may have isInitial: true")
     for step in steps.values():
         node = nodes[step.id]
         raw_transitions = node.get("transitions")
-        positions = raw_transitions.items_at if isinstance(raw_transitions, Items) else []
+        positions = raw_transitions.item_pos if isinstance(raw_transitions, PosList) else []
         for transition, at in zip(step.transitions, positions):
             _check_transition(src, step, transition, at, steps, "action" in node)
     _check_auto_cycles(src, steps, nodes)
     return initial[0] if len(initial) == 1 else None
 
 
-def _check_transition(src: SourceFile, step: Step, t: Transition, at: tuple[int, int],
+def _check_transition(src: SourceFile, step: Step, t: Transition, at: Position,
                       steps: Mapping[str, Step], wrote_action: bool) -> None:
     """Check one transition; a step whose action was already reported is not judged again."""
     if wrote_action and step.action is None:
@@ -73,7 +76,7 @@ def _variant_steps(conditions: Conditions | None) -> list[str]:
 
 
 def _check_auto_cycles(src: SourceFile, steps: Mapping[str, Step],
-                       nodes: Mapping[object, Node]) -> None:
+                       nodes: Mapping[object, PosDict]) -> None:
     """A loop made only of automatic transitions would never stop: reject it."""
     edges = {
         s.id: [t.target for t in s.transitions if t.type == "auto" and t.target in steps]
@@ -88,8 +91,7 @@ def _check_auto_cycles(src: SourceFile, steps: Mapping[str, Step],
                 continue
             if state.get(nxt) == 1:
                 loop = path[path.index(nxt):] + [nxt]
-                node = nodes[nxt]
-                src.problem((node.line, node.column),
+                src.problem(nodes[nxt].pos,
                             "automatic transitions loop with no interaction: "
                             + " -> ".join(loop),
                             "put an interaction step in the loop or remove a transition")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from juo_flowtest import yamlsource
 from juo_flowtest.errors import Diagnostic, WorkflowDefinitionError
 from juo_flowtest.model import Position
 from juo_flowtest.sandbox import assumptions
@@ -28,7 +29,8 @@ from juo_flowtest.sandbox.definitions import (
     make_step,
 )
 from juo_flowtest.sandbox.graph import check_graph
-from juo_flowtest.sandbox.source import Items, Node, SourceFile
+from juo_flowtest.sandbox.source import SourceFile
+from juo_flowtest.yamlsource import PosDict
 
 PATTERNS = ("*.workflow.yaml", "*.workflow.yml", "*.workflow.json")
 STATUSES = ("draft", "published", "archived")
@@ -38,17 +40,17 @@ KNOWN_ACTIONS = (assumptions.INTERACTION_TYPES | set(assumptions.EXECUTION_RESOU
 
 
 class _Reader:
-    """Typed access to a ``Node`` that records a problem for each missing or mistyped key."""
+    """Typed access to a ``PosDict`` that records a problem for each missing or mistyped key."""
 
     def __init__(self, src: SourceFile) -> None:
         self.src = src
 
-    def at(self, node: Any, key: str | None = None) -> tuple[int, int]:
-        if isinstance(node, Node) and key is not None and key in node.keys_at:
-            return node.keys_at[key]
-        return (getattr(node, "line", 1), getattr(node, "column", 1))
+    def at(self, node: Any, key: str | None = None) -> Position | None:
+        """Where ``key`` is written in ``node`` (or ``node`` itself); None means the file top."""
+        found = yamlsource.key_position(node, key) if key is not None else None
+        return found or yamlsource.position(node)
 
-    def get(self, node: Node, key: str, kind: type | tuple[type, ...], where: str,
+    def get(self, node: PosDict, key: str, kind: type | tuple[type, ...], where: str,
             required: bool = True, default: Any = None) -> Any:
         if key not in node:
             if required:
@@ -57,17 +59,36 @@ class _Reader:
             return default
         value = node[key]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            kinds = (kind,) if isinstance(kind, type) else kind
+            names = "/".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
             self.src.problem(self.at(node, key), f"{where}: '{key}' must be {names}, "
-                             f"got {type(value).__name__}")
+                             f"got {_type_name(value)}", _yaml11_hint(kinds, value))
             return default
         return value
 
-    def mapping(self, value: Any, where: str, at: tuple[int, int]) -> Node | None:
-        if isinstance(value, Node):
+    def mapping(self, value: Any, where: str, at: Position | None) -> PosDict | None:
+        if isinstance(value, PosDict):
             return value
         self.src.problem(at, f"{where} must be a mapping")
         return None
+
+
+_TYPE_NAMES: dict[type, str] = {dict: "mapping", list: "list"}
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+
+
+def _type_name(value: Any) -> str:
+    return next((name for k, name in _TYPE_NAMES.items() if isinstance(value, k)),
+                type(value).__name__)
+
+
+def _yaml11_hint(kinds: tuple[type, ...], value: Any) -> str | None:
+    """Definition files are YAML 1.2 (like flow files): say so when a YAML 1.1 habit shows."""
+    if bool in kinds and isinstance(value, str) and value.lower() in _YAML11_BOOLS:
+        return f"write true or false: in YAML 1.2 '{value}' is a string"
+    if int in kinds and isinstance(value, str) and value[:1].isdigit():
+        return "write a plain decimal number (no leading zero, 0x, '_' or ':')"
+    return None
 
 
 def load_directory(directory: Path) -> list[Workflow]:
@@ -83,7 +104,7 @@ def load_directory(directory: Path) -> list[Workflow]:
 def load_files(files: list[Path]) -> list[Workflow]:
     """Load and validate the given files; raise one error listing every problem."""
     problems: list[Diagnostic] = []
-    loaded: list[tuple[Workflow, SourceFile, Node]] = []
+    loaded: list[tuple[Workflow, SourceFile, PosDict]] = []
     for path in files:
         src = SourceFile(path)
         data = src.parse()
@@ -97,19 +118,19 @@ def load_files(files: list[Path]) -> list[Workflow]:
     return [w for w, _, _ in loaded]
 
 
-def _cross_file(loaded: list[tuple[Workflow, SourceFile, Node]]) -> list[Diagnostic]:
+def _cross_file(loaded: list[tuple[Workflow, SourceFile, PosDict]]) -> list[Diagnostic]:
     seen: dict[tuple[str, int], str] = {}
     published: dict[str, str] = {}
     for workflow, src, node in loaded:
         key = (workflow.id, workflow.version)
         if key in seen:
-            src.problem(node.keys_at.get("version", (1, 1)),
+            src.problem(yamlsource.key_position(node, "version"),
                         f"workflow '{workflow.id}' version {workflow.version} is also "
                         f"defined in {seen[key]}", "give each file its own version number")
         seen[key] = str(src.path)
         if workflow.status == "published":
             if workflow.trigger_type in published:
-                src.problem(node.keys_at.get("status", (1, 1)),
+                src.problem(yamlsource.key_position(node, "status"),
                             f"a second published workflow for trigger type "
                             f"'{workflow.trigger_type}' (the other is in "
                             f"{published[workflow.trigger_type]})",
@@ -121,7 +142,7 @@ def _cross_file(loaded: list[tuple[Workflow, SourceFile, Node]]) -> list[Diagnos
 
 def _workflow(src: SourceFile, data: Any) -> Workflow | None:
     r = _Reader(src)
-    root = r.mapping(data, "a workflow definition", (1, 1))
+    root = r.mapping(data, "a workflow definition", None)
     if root is None:
         return None
     wid = r.get(root, "id", str, "workflow", default="?")
@@ -135,7 +156,7 @@ def _workflow(src: SourceFile, data: Any) -> Workflow | None:
                     f"use one of {', '.join(STATUSES)}")
     trigger_type = r.get(root, "triggerType", str, "workflow", default="")
     trigger_conditions = _trigger(r, root, trigger_type)
-    raw_steps = r.get(root, "steps", Items, "workflow", default=Items())
+    raw_steps = r.get(root, "steps", list, "workflow", default=[])
     if "steps" in root and not raw_steps:
         src.problem(r.at(root, "steps"), "workflow: 'steps' is empty", "add at least one step")
     steps = _steps(r, raw_steps)
@@ -150,8 +171,8 @@ def _workflow(src: SourceFile, data: Any) -> Workflow | None:
     )
 
 
-def _trigger(r: _Reader, root: Node, trigger_type: str) -> Conditions | None:
-    trigger = r.get(root, "trigger", Node, "workflow")
+def _trigger(r: _Reader, root: PosDict, trigger_type: str) -> Conditions | None:
+    trigger = r.get(root, "trigger", dict, "workflow")
     if trigger is None:
         return None
     r.get(trigger, "id", str, "trigger")
@@ -163,14 +184,14 @@ def _trigger(r: _Reader, root: Node, trigger_type: str) -> Conditions | None:
     if category is not None and category not in CATEGORIES:
         r.src.problem(r.at(trigger, "category"), f"trigger: unknown category '{category}'",
                       f"use one of {', '.join(CATEGORIES)}")
-    raw = r.get(trigger, "conditions", Node, "trigger", required=False)
+    raw = r.get(trigger, "conditions", dict, "trigger", required=False)
     return _conditions(r, raw, "trigger.conditions") if raw is not None else None
 
 
-def _steps(r: _Reader, raw_steps: Items) -> dict[str, Step]:
+def _steps(r: _Reader, raw_steps: list[Any]) -> dict[str, Step]:
     steps: dict[str, Step] = {}
     for index, raw in enumerate(raw_steps):
-        node = r.mapping(raw, f"steps[{index}]", raw_steps.items_at[index])
+        node = r.mapping(raw, f"steps[{index}]", yamlsource.child_position(raw_steps, index))
         if node is None:
             continue
         step = _step(r, node, index)
@@ -183,7 +204,7 @@ def _steps(r: _Reader, raw_steps: Items) -> dict[str, Step]:
     return steps
 
 
-def _step(r: _Reader, node: Node, index: int) -> Step | None:
+def _step(r: _Reader, node: PosDict, index: int) -> Step | None:
     where = f"steps[{index}]"
     sid = r.get(node, "id", str, where)
     name = r.get(node, "name", str, where, default="")
@@ -191,23 +212,24 @@ def _step(r: _Reader, node: Node, index: int) -> Step | None:
     is_final = r.get(node, "isFinal", bool, where, required=False, default=False)
     action = _action(r, node, f"step '{sid}'") if "action" in node else None
     variants = _variants(r, node, f"step '{sid}'")
-    raw_transitions = r.get(node, "transitions", Items, where, required=False, default=Items())
+    raw_transitions = r.get(node, "transitions", list, where, required=False, default=[])
     transitions = tuple(
         t for i, raw in enumerate(raw_transitions)
-        if (t := _transition(r, raw, raw_transitions.items_at[i], f"step '{sid}'")) is not None
+        if (t := _transition(r, raw, yamlsource.child_position(raw_transitions, i),
+                             f"step '{sid}'")) is not None
     )
     if sid is None:
         return None
     return make_step(sid, name, action, transitions, is_initial, is_final, variants)
 
 
-def _action(r: _Reader, step: Node, where: str) -> Action | None:
-    node = r.get(step, "action", Node, where)
+def _action(r: _Reader, step: PosDict, where: str) -> Action | None:
+    node = r.get(step, "action", dict, where)
     if node is None:
         return None
     aid = r.get(node, "id", str, f"{where} action", default="")
     atype = r.get(node, "type", str, f"{where} action")
-    config = r.get(node, "config", Node, f"{where} action", required=False, default=Node())
+    config = r.get(node, "config", dict, f"{where} action", required=False, default={})
     if atype is None:
         return None
     if atype not in KNOWN_ACTIONS:
@@ -220,26 +242,26 @@ def _action(r: _Reader, step: Node, where: str) -> Action | None:
     return Action(id=aid, type=atype, config=config)
 
 
-def _check_execution_config(r: _Reader, config: Node, where: str) -> None:
+def _check_execution_config(r: _Reader, config: dict[str, Any], where: str) -> None:
     duration = config.get("durationMs")
     if duration is not None and (not isinstance(duration, (int, float))
                                  or isinstance(duration, bool) or duration < 0):
         r.src.problem(r.at(config, "durationMs"),
                       f"{where}: 'durationMs' must be a number >= 0")
     fail = config.get("fail")
-    if fail is not None and not (isinstance(fail, Node) and isinstance(fail.get("message"), str)):
+    if fail is not None and not (isinstance(fail, dict) and isinstance(fail.get("message"), str)):
         r.src.problem(r.at(config, "fail"), f"{where}: 'fail' must be {{code, message}}",
                       "write fail: {code: some_code, message: Some text}")
 
 
-def _variants(r: _Reader, step: Node, where: str) -> tuple[Variant, ...]:
-    exp = r.get(step, "experimentConfig", Node, where, required=False)
+def _variants(r: _Reader, step: PosDict, where: str) -> tuple[Variant, ...]:
+    exp = r.get(step, "experimentConfig", dict, where, required=False)
     if exp is None:
         return ()
-    raw = r.get(exp, "variants", Items, f"{where} experimentConfig", default=Items())
+    raw = r.get(exp, "variants", list, f"{where} experimentConfig", default=[])
     variants = []
     for i, item in enumerate(raw):
-        node = r.mapping(item, f"{where} variants[{i}]", raw.items_at[i])
+        node = r.mapping(item, f"{where} variants[{i}]", yamlsource.child_position(raw, i))
         if node is None:
             continue
         vid = r.get(node, "id", str, f"{where} variants[{i}]", default="")
@@ -255,7 +277,7 @@ def _variants(r: _Reader, step: Node, where: str) -> tuple[Variant, ...]:
     return tuple(variants)
 
 
-def _transition(r: _Reader, raw: Any, at: tuple[int, int], where: str) -> Transition | None:
+def _transition(r: _Reader, raw: Any, at: Position | None, where: str) -> Transition | None:
     node = r.mapping(raw, f"{where} transition", at)
     if node is None:
         return None
@@ -272,33 +294,34 @@ def _transition(r: _Reader, raw: Any, at: tuple[int, int], where: str) -> Transi
                      if ttype == "response" else None)
     timeout = (r.get(node, "timeout", (int, float), f"{where} transition '{tid}'")
                if ttype == "timeout" else None)
-    raw_cond = r.get(node, "conditions", Node, f"{where} transition", required=False)
+    raw_cond = r.get(node, "conditions", dict, f"{where} transition", required=False)
     cond = _conditions(r, raw_cond, f"{where} transition '{tid}'") if raw_cond else None
     return Transition(tid, ttype, target, response_type, cond,
                       int(timeout) if timeout is not None else None)
 
 
-def _conditions(r: _Reader, node: Node, where: str) -> Conditions | None:
+def _conditions(r: _Reader, node: PosDict, where: str) -> Conditions | None:
     root_logic = r.get(node, "rootLogic", str, where, default="and")
     if root_logic not in ("and", "or"):
         r.src.problem(r.at(node, "rootLogic"), f"{where}: rootLogic must be 'and' or 'or'")
-    raw_groups = r.get(node, "groups", Items, where, default=Items())
+    raw_groups = r.get(node, "groups", list, where, default=[])
     groups = []
     for gi, raw in enumerate(raw_groups):
-        g = r.mapping(raw, f"{where} groups[{gi}]", raw_groups.items_at[gi])
+        g = r.mapping(raw, f"{where} groups[{gi}]", yamlsource.child_position(raw_groups, gi))
         if g is None:
             continue
         logic = r.get(g, "logic", str, f"{where} group", default="and")
         if logic not in ("and", "or"):
             r.src.problem(r.at(g, "logic"), f"{where}: logic must be 'and' or 'or'")
-        raw_items = r.get(g, "items", Items, f"{where} group", default=Items())
+        raw_items = r.get(g, "items", list, f"{where} group", default=[])
         items = [it for ii, raw_item in enumerate(raw_items)
-                 if (it := _item(r, raw_item, raw_items.items_at[ii], where)) is not None]
+                 if (it := _item(r, raw_item, yamlsource.child_position(raw_items, ii), where))
+                 is not None]
         groups.append(ConditionGroup(str(g.get("id", "")), logic, tuple(items)))
     return Conditions(root_logic, tuple(groups))
 
 
-def _item(r: _Reader, raw: Any, at: tuple[int, int], where: str) -> ConditionItem | None:
+def _item(r: _Reader, raw: Any, at: Position | None, where: str) -> ConditionItem | None:
     node = r.mapping(raw, f"{where} condition", at)
     if node is None:
         return None
@@ -314,12 +337,12 @@ def _item(r: _Reader, raw: Any, at: tuple[int, int], where: str) -> ConditionIte
     return ConditionItem(str(node.get("id", "")), left, operator, right)
 
 
-def _operand(r: _Reader, item: Node, side: str, where: str, required: bool) -> Operand | None:
-    node = r.get(item, side, Node, f"{where} condition", required=required)
+def _operand(r: _Reader, item: PosDict, side: str, where: str, required: bool) -> Operand | None:
+    node = r.get(item, side, dict, f"{where} condition", required=required)
     if node is None:
         return None
     resolver = r.get(node, "resolver", str, f"{where} {side}")
-    params = r.get(node, "params", Node, f"{where} {side}", required=False, default=Node())
+    params = r.get(node, "params", dict, f"{where} {side}", required=False, default={})
     if resolver is None:
         return None
     if resolver not in assumptions.RESOLVERS:

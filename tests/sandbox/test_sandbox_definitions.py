@@ -118,7 +118,7 @@ def test_unknown_operator_resolver_action_and_duplicate_key_all_reported(tmp_pat
                 - {id: i, left: {resolver: crystal_ball}, operator: roughly, right: {resolver: value, params: {value: 1}}}
 """)
     text = problems(tmp_path)
-    assert f"{path}:21:5: error: duplicate key 'name'" in text
+    assert f"{path}:21:5: error: duplicate key 'name' (first written at line 20)" in text
     assert f"{path}:22:21: error: step 'route': unknown action type 'teleport'" in text
     assert "unknown operator 'roughly'" in text and "hint: operators: equals, not_equals" in text
     assert "unknown resolver 'crystal_ball'" in text
@@ -131,8 +131,9 @@ def test_problems_of_all_files_are_reported_together(tmp_path: Path) -> None:
                                                            "nowhere}\n  - id: done"))
     (tmp_path / "b.workflow.json").write_text('{"id": "b", "version": 1,', encoding="utf-8")
     text = problems(tmp_path)
-    assert "a.workflow.yaml:14:9" in text and "b.workflow.json:" in text
-    assert "not valid YAML/JSON" in text
+    assert "a.workflow.yaml:14:9" in text
+    assert ("b.workflow.json:2:1: error: YAML syntax error: did not find expected node content"
+            in text)
 
 
 def test_two_published_for_one_trigger_type(tmp_path: Path) -> None:
@@ -188,3 +189,31 @@ def test_command_prints_diagnostics_and_exits_2(tmp_path: Path,
     assert f"{path}:11:21: error: step 'ask': unknown action type 'magic'" in err
     assert "Traceback" not in err
     assert command(parser.parse_args(["--workflows", str(tmp_path / "none")])) == 2
+
+
+def test_definitions_are_yaml_1_2_like_flow_files(tmp_path: Path) -> None:
+    """yes/no stay strings (with a hint saying so); dates reach the API as the text written."""
+    write(tmp_path, "a.workflow.yaml", GOOD_STEPS.replace("config: {}", "config: {since: 2024-05-01}"))
+    ask = load_directory(tmp_path)[0].steps["ask"]
+    assert ask.action_config["since"] == "2024-05-01"
+    path = write(tmp_path, "a.workflow.yaml", GOOD_STEPS.replace("isInitial: true", "isInitial: yes"))
+    text = problems(tmp_path)
+    assert f"{path}:10:5: error: steps[0]: 'isInitial' must be bool, got str" in text
+    assert "hint: write true or false: in YAML 1.2 'yes' is a string" in text
+    path = write(tmp_path, "a.workflow.yaml", GOOD_STEPS)
+    path.write_text(path.read_text().replace("version: 1", "version: 0x1"))  # YAML 1.1 hex
+    text = problems(tmp_path)
+    assert f"{path}:3:1: error: workflow: 'version' must be int, got str" in text
+    assert "hint: write a plain decimal number" in text
+
+
+def test_mistyped_mapping_multiple_documents_and_bad_encoding(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.workflow.yaml", GOOD_STEPS.replace("config: {}", "config: []"))
+    assert (f"{path}:11:46: error: step 'ask' action: 'config' must be mapping, got list"
+            in problems(tmp_path))
+    path.write_text(HEAD.format(id="a", version=1, status="draft", trigger="tt") + GOOD_STEPS
+                    + "---\nid: b\n", encoding="utf-8")
+    assert (f"{path}:20:1: error: a second YAML document in a workflow file\n"
+            in problems(tmp_path))
+    path.write_bytes(b"id: caf\xe9\n")
+    assert f"{path}:1:1: error: not UTF-8 text: invalid continuation byte" in problems(tmp_path)
