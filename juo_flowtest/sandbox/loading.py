@@ -29,7 +29,7 @@ from juo_flowtest.sandbox.definitions import (
     make_step,
 )
 from juo_flowtest.sandbox.graph import check_graph
-from juo_flowtest.sandbox.source import SourceFile
+from juo_flowtest.sandbox.source import Reader, SourceFile
 from juo_flowtest.yamlsource import PosDict
 
 PATTERNS = ("*.workflow.yaml", "*.workflow.yml", "*.workflow.json")
@@ -37,58 +37,6 @@ STATUSES = ("draft", "published", "archived")
 CATEGORIES = ("system_event", "customer_initiated", "admin_initiated", "time_based")
 KNOWN_ACTIONS = (assumptions.INTERACTION_TYPES | set(assumptions.EXECUTION_RESOURCES)
                  | assumptions.END_TYPES)
-
-
-class _Reader:
-    """Typed access to a ``PosDict`` that records a problem for each missing or mistyped key."""
-
-    def __init__(self, src: SourceFile) -> None:
-        self.src = src
-
-    def at(self, node: Any, key: str | None = None) -> Position | None:
-        """Where ``key`` is written in ``node`` (or ``node`` itself); None means the file top."""
-        found = yamlsource.key_position(node, key) if key is not None else None
-        return found or yamlsource.position(node)
-
-    def get(self, node: PosDict, key: str, kind: type | tuple[type, ...], where: str,
-            required: bool = True, default: Any = None) -> Any:
-        if key not in node:
-            if required:
-                self.src.problem(self.at(node), f"{where}: missing required key '{key}'",
-                                 f"add '{key}' to this mapping")
-            return default
-        value = node[key]
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            kinds = (kind,) if isinstance(kind, type) else kind
-            names = "/".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
-            self.src.problem(self.at(node, key), f"{where}: '{key}' must be {names}, "
-                             f"got {_type_name(value)}", _yaml11_hint(kinds, value))
-            return default
-        return value
-
-    def mapping(self, value: Any, where: str, at: Position | None) -> PosDict | None:
-        if isinstance(value, PosDict):
-            return value
-        self.src.problem(at, f"{where} must be a mapping")
-        return None
-
-
-_TYPE_NAMES: dict[type, str] = {dict: "mapping", list: "list"}
-_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
-
-
-def _type_name(value: Any) -> str:
-    return next((name for k, name in _TYPE_NAMES.items() if isinstance(value, k)),
-                type(value).__name__)
-
-
-def _yaml11_hint(kinds: tuple[type, ...], value: Any) -> str | None:
-    """Definition files are YAML 1.2 (like flow files): say so when a YAML 1.1 habit shows."""
-    if bool in kinds and isinstance(value, str) and value.lower() in _YAML11_BOOLS:
-        return f"write true or false: in YAML 1.2 '{value}' is a string"
-    if int in kinds and isinstance(value, str) and value[:1].isdigit():
-        return "write a plain decimal number (no leading zero, 0x, '_' or ':')"
-    return None
 
 
 def load_directory(directory: Path) -> list[Workflow]:
@@ -141,7 +89,7 @@ def _cross_file(loaded: list[tuple[Workflow, SourceFile, PosDict]]) -> list[Diag
 
 
 def _workflow(src: SourceFile, data: Any) -> Workflow | None:
-    r = _Reader(src)
+    r = Reader(src)
     root = r.mapping(data, "a workflow definition", None)
     if root is None:
         return None
@@ -171,7 +119,7 @@ def _workflow(src: SourceFile, data: Any) -> Workflow | None:
     )
 
 
-def _trigger(r: _Reader, root: PosDict, trigger_type: str) -> Conditions | None:
+def _trigger(r: Reader, root: PosDict, trigger_type: str) -> Conditions | None:
     trigger = r.get(root, "trigger", dict, "workflow")
     if trigger is None:
         return None
@@ -188,7 +136,7 @@ def _trigger(r: _Reader, root: PosDict, trigger_type: str) -> Conditions | None:
     return _conditions(r, raw, "trigger.conditions") if raw is not None else None
 
 
-def _steps(r: _Reader, raw_steps: list[Any]) -> dict[str, Step]:
+def _steps(r: Reader, raw_steps: list[Any]) -> dict[str, Step]:
     steps: dict[str, Step] = {}
     for index, raw in enumerate(raw_steps):
         node = r.mapping(raw, f"steps[{index}]", yamlsource.child_position(raw_steps, index))
@@ -204,7 +152,7 @@ def _steps(r: _Reader, raw_steps: list[Any]) -> dict[str, Step]:
     return steps
 
 
-def _step(r: _Reader, node: PosDict, index: int) -> Step | None:
+def _step(r: Reader, node: PosDict, index: int) -> Step | None:
     where = f"steps[{index}]"
     sid = r.get(node, "id", str, where)
     name = r.get(node, "name", str, where, default="")
@@ -223,7 +171,7 @@ def _step(r: _Reader, node: PosDict, index: int) -> Step | None:
     return make_step(sid, name, action, transitions, is_initial, is_final, variants)
 
 
-def _action(r: _Reader, step: PosDict, where: str) -> Action | None:
+def _action(r: Reader, step: PosDict, where: str) -> Action | None:
     node = r.get(step, "action", dict, where)
     if node is None:
         return None
@@ -242,7 +190,7 @@ def _action(r: _Reader, step: PosDict, where: str) -> Action | None:
     return Action(id=aid, type=atype, config=config)
 
 
-def _check_execution_config(r: _Reader, config: dict[str, Any], where: str) -> None:
+def _check_execution_config(r: Reader, config: dict[str, Any], where: str) -> None:
     duration = config.get("durationMs")
     if duration is not None and (not isinstance(duration, (int, float))
                                  or isinstance(duration, bool) or duration < 0):
@@ -254,7 +202,7 @@ def _check_execution_config(r: _Reader, config: dict[str, Any], where: str) -> N
                       "write fail: {code: some_code, message: Some text}")
 
 
-def _variants(r: _Reader, step: PosDict, where: str) -> tuple[Variant, ...]:
+def _variants(r: Reader, step: PosDict, where: str) -> tuple[Variant, ...]:
     exp = r.get(step, "experimentConfig", dict, where, required=False)
     if exp is None:
         return ()
@@ -277,7 +225,7 @@ def _variants(r: _Reader, step: PosDict, where: str) -> tuple[Variant, ...]:
     return tuple(variants)
 
 
-def _transition(r: _Reader, raw: Any, at: Position | None, where: str) -> Transition | None:
+def _transition(r: Reader, raw: Any, at: Position | None, where: str) -> Transition | None:
     node = r.mapping(raw, f"{where} transition", at)
     if node is None:
         return None
@@ -300,7 +248,7 @@ def _transition(r: _Reader, raw: Any, at: Position | None, where: str) -> Transi
                       int(timeout) if timeout is not None else None)
 
 
-def _conditions(r: _Reader, node: PosDict, where: str) -> Conditions | None:
+def _conditions(r: Reader, node: PosDict, where: str) -> Conditions | None:
     root_logic = r.get(node, "rootLogic", str, where, default="and")
     if root_logic not in ("and", "or"):
         r.src.problem(r.at(node, "rootLogic"), f"{where}: rootLogic must be 'and' or 'or'")
@@ -321,7 +269,7 @@ def _conditions(r: _Reader, node: PosDict, where: str) -> Conditions | None:
     return Conditions(root_logic, tuple(groups))
 
 
-def _item(r: _Reader, raw: Any, at: Position | None, where: str) -> ConditionItem | None:
+def _item(r: Reader, raw: Any, at: Position | None, where: str) -> ConditionItem | None:
     node = r.mapping(raw, f"{where} condition", at)
     if node is None:
         return None
@@ -337,7 +285,7 @@ def _item(r: _Reader, raw: Any, at: Position | None, where: str) -> ConditionIte
     return ConditionItem(str(node.get("id", "")), left, operator, right)
 
 
-def _operand(r: _Reader, item: PosDict, side: str, where: str, required: bool) -> Operand | None:
+def _operand(r: Reader, item: PosDict, side: str, where: str, required: bool) -> Operand | None:
     node = r.get(item, side, dict, f"{where} condition", required=required)
     if node is None:
         return None

@@ -4,7 +4,12 @@ The YAML (and JSON: a JSON document is YAML 1.2) is read by ``juo_flowtest.yamls
 package's one reader with source positions, so definition files follow the same strict rules
 as flow files: mappings are ``PosDict``s and sequences ``PosList``s that know where each key and
 item was written; ``yes``/``no``/``on``/``off`` and dates stay strings; a duplicate key is a
-problem at its second occurrence. This module only turns what it reports into ``Diagnostic``s.
+problem at its second occurrence. This module turns what it reports into ``Diagnostic``s, and
+``Reader`` reads the data's keys by type, recording a problem for each missing or mistyped one::
+
+    src = SourceFile(path)
+    root = Reader(src).mapping(src.parse(), "a workflow definition", None)
+    version = Reader(src).get(root, "version", int, "workflow", default=1)  # problems in src
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 from juo_flowtest import yamlsource
 from juo_flowtest.errors import Diagnostic
 from juo_flowtest.model import Position
+from juo_flowtest.yamlsource import PosDict
 
 
 class SourceFile:
@@ -59,3 +65,57 @@ class SourceFile:
                          "put each workflow definition in its own file")
             return None
         return source.documents[0][0] if source.documents else None
+
+
+class Reader:
+    """Typed access to a ``PosDict`` that records a problem for each missing or mistyped key."""
+
+    def __init__(self, src: SourceFile) -> None:
+        self.src = src
+
+    def at(self, node: Any, key: str | None = None) -> Position | None:
+        """Where ``key`` is written in ``node`` (or ``node`` itself); None means the file top."""
+        found = yamlsource.key_position(node, key) if key is not None else None
+        return found or yamlsource.position(node)
+
+    def get(self, node: PosDict, key: str, kind: type | tuple[type, ...], where: str,
+            required: bool = True, default: Any = None) -> Any:
+        """``node[key]`` when it is a ``kind``, else ``default`` after recording why."""
+        if key not in node:
+            if required:
+                self.src.problem(self.at(node), f"{where}: missing required key '{key}'",
+                                 f"add '{key}' to this mapping")
+            return default
+        value = node[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            kinds = (kind,) if isinstance(kind, type) else kind
+            names = "/".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
+            self.src.problem(self.at(node, key), f"{where}: '{key}' must be {names}, "
+                             f"got {_type_name(value)}", _yaml11_hint(kinds, value))
+            return default
+        return value
+
+    def mapping(self, value: Any, where: str, at: Position | None) -> PosDict | None:
+        """``value`` when it is a mapping, else ``None`` after recording a problem at ``at``."""
+        if isinstance(value, PosDict):
+            return value
+        self.src.problem(at, f"{where} must be a mapping")
+        return None
+
+
+_TYPE_NAMES: dict[type, str] = {dict: "mapping", list: "list"}
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+
+
+def _type_name(value: Any) -> str:
+    return next((name for k, name in _TYPE_NAMES.items() if isinstance(value, k)),
+                type(value).__name__)
+
+
+def _yaml11_hint(kinds: tuple[type, ...], value: Any) -> str | None:
+    """Definition files are YAML 1.2 (like flow files): say so when a YAML 1.1 habit shows."""
+    if bool in kinds and isinstance(value, str) and value.lower() in _YAML11_BOOLS:
+        return f"write true or false: in YAML 1.2 '{value}' is a string"
+    if int in kinds and isinstance(value, str) and value[:1].isdigit():
+        return "write a plain decimal number (no leading zero, 0x, '_' or ':')"
+    return None
