@@ -22,6 +22,7 @@ from juo_flowtest.session import FlowSession, Tally, is_flow_file
 
 SESSION_KEY = pytest.StashKey[FlowSession]()
 TALLY_KEY = pytest.StashKey[Tally]()
+TAGS_KEY = pytest.StashKey[set[str]]()
 VERDICT_PROP = "juo_verdict"
 COVERAGE_PROP = "juo_coverage"
 
@@ -134,8 +135,11 @@ class FlowItem(pytest.Item):
         super().__init__(**kwargs)
         self.flow = flow
         self.case = case
+        registered = self.config.stash.setdefault(TAGS_KEY, set())
         for tag in flow.tags:
-            self.config.addinivalue_line("markers", f"{tag}: flow tag")
+            if tag not in registered:  # so --strict-markers accepts flow tags
+                registered.add(tag)
+                self.config.addinivalue_line("markers", f"{tag}: flow tag")
             self.add_marker(getattr(pytest.mark, tag))
         if flow.skip is not None:
             self.add_marker(pytest.mark.skip(reason=flow.skip))
@@ -199,7 +203,7 @@ class FlowReporting:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if _is_flow_nodeid(report.nodeid):
             self.tally.record(report.when, report.outcome, dict(report.user_properties),
-                              hasattr(report, "wasxfail"))
+                              hasattr(report, "wasxfail"), getattr(report, "rerun", 0) or 0)
 
     def pytest_report_teststatus(
         self, report: pytest.TestReport

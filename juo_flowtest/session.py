@@ -37,18 +37,27 @@ class Tally:
     skipped: int = 0
     xfailed: int = 0
     invalid: int = 0
+    flaky: int = 0  # passed, but only after pytest-rerunfailures retried it (also in passed)
     samples: list[CoverageSample] = field(default_factory=list)
 
     @property
     def flows(self) -> int:
         return self.passed + self.failed + self.broken + self.skipped + self.xfailed
 
-    def record(self, when: str, outcome: str, props: Mapping[str, Any], xfail: bool) -> None:
-        """Count one report phase of a flow item: a skip at setup, or the call's verdict."""
+    def record(
+        self, when: str, outcome: str, props: Mapping[str, Any], xfail: bool, reruns: int = 0
+    ) -> None:
+        """Count one report phase of a flow item: a skip at setup, or the call's verdict.
+
+        A failed attempt that pytest-rerunfailures will retry (outcome ``rerun``) is not a
+        verdict; a flow that passes after reruns is counted as passed and as flaky.
+        """
         if when == "setup" and outcome == "skipped":
             self.skipped += 1
-        if when != "call":
+        if when != "call" or outcome == "rerun":
             return
+        if outcome == "passed" and reruns:
+            self.flaky += 1
         if "juo_coverage" in props:
             self.samples.append(coverage.sample_from_json(props["juo_coverage"]))
         if outcome == "skipped":
@@ -70,6 +79,8 @@ class Tally:
             parts.append(f"{self.skipped} skipped")
         if self.xfailed:
             parts.append(f"{self.xfailed} xfailed")
+        if self.flaky:
+            parts.append(f"{self.flaky} flaky (passed on a rerun)")
         return "flows: " + ", ".join(parts)
 
 

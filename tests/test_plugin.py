@@ -179,3 +179,22 @@ def test_a_sandbox_that_cannot_load_its_workflows_makes_flows_broken(
     assert "flows: 0 passed, 0 failed, 1 broken" in out
     assert "bad.workflow.yaml:8:" in out and "unknown action type 'show_contnt'" in out
     assert "Traceback" not in out
+
+
+def test_a_flow_that_passes_on_a_rerun_is_counted_once_and_flaky(
+    pytester: pytest.Pytester,
+) -> None:
+    # The first attempt fails before the flow runs (a conftest hook); the rerun is a fresh run.
+    pytester.makeconftest(
+        "import pytest\n"
+        "seen = set()\n"
+        "@pytest.hookimpl(tryfirst=True)\n"
+        "def pytest_runtest_call(item):\n"
+        "    if item.nodeid not in seen:\n"
+        "        seen.add(item.nodeid)\n"
+        "        raise AssertionError('first attempt fails')\n")
+    pytester.makefile(".flow.yaml", price=PASSING)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--reruns", "1")
+    assert result.parseoutcomes() == {"passed": 1, "rerun": 1}
+    result.stdout.fnmatch_lines(
+        ["*flows: 1 passed, 0 failed, 0 broken, 0 invalid files, 1 flaky (passed on a rerun)*"])
