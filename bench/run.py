@@ -371,8 +371,9 @@ def targets_table(figures: dict[str, PerCall], collect: dict[str, list[Sample]])
         rows.append(f"| runner CPU per respond call ≤ {TARGETS['tavern_ratio']}× Tavern's | "
                     f"{r:.2f}× | {verdict(r, TARGETS['tavern_ratio'])} |")
     juo_c = median([x.wall for x in collect["juo-flowtest collect"]])
-    rows.append(f"| collecting the files < {TARGETS['collect_s']:.0f} s | {juo_c:.2f} s | "
-                f"{verdict(juo_c, TARGETS['collect_s'])} |")
+    juo_cpu = median([x.cpu for x in collect["juo-flowtest collect"]])
+    rows.append(f"| collecting the files < {TARGETS['collect_s']:.0f} s (wall) | {juo_c:.2f} s "
+                f"(CPU {juo_cpu:.2f} s) | {verdict(juo_c, TARGETS['collect_s'])} |")
     if "Tavern collect" in collect:
         r = median(ratios([x.wall for x in collect["juo-flowtest collect"]],
                           [x.wall for x in collect["Tavern collect"]]))

@@ -120,4 +120,4 @@ def test_smoke_measures_every_run_and_collection(smoke: tuple[str, dict[str, obj
     for name in ("juo-flowtest collect", "juo-flowtest lint"):
         wall, cpu, rss = (float(c) for c in _row(report, name))
         assert wall > 0 and cpu > 0 and rss > 10
-    assert "| collecting the files < 3 s |" in report
+    assert "| collecting the files < 3 s (wall) |" in report
