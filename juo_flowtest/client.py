@@ -33,21 +33,12 @@ from urllib.parse import quote
 import httpx
 
 from juo_flowtest import __version__
+from juo_flowtest.redaction import REDACTED, hide, hide_in, is_sensitive, redact_headers
 from juo_flowtest.result import Exchange
 
-REDACTED = "<redacted>"
-_SENSITIVE_NAMES = frozenset({"authorization", "x-delegated-token", "cookie", "set-cookie"})
-_SENSITIVE_PARTS = ("token", "secret", "key", "auth")
 _ERRNO = re.compile(r"^\[Errno -?\d+\]\s*")
 
 Headers = Mapping[str, "str | None"]
-
-
-@functools.lru_cache(maxsize=512)
-def is_sensitive(header_name: str) -> bool:
-    """True for a header whose value must never be recorded (``Authorization``, ``*token*``...)."""
-    name = header_name.lower()
-    return name in _SENSITIVE_NAMES or any(part in name for part in _SENSITIVE_PARTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,10 +142,7 @@ class JuoClient:
 
     def scrub(self, text: str, extra: tuple[str, ...] = ()) -> str:
         """``text`` with the token (and ``extra`` secrets) replaced by ``<redacted>``."""
-        for secret in self._secrets + extra:
-            if secret and secret in text:
-                text = text.replace(secret, REDACTED)
-        return text
+        return hide(text, self._secrets + extra)
 
     def _call(
         self, method: str, path: str, body: Any, overrides: Headers | None, retries: int
@@ -173,10 +161,10 @@ class JuoClient:
             if name in request.headers:
                 del request.headers[name]
         # What was really sent (the client's own headers included), redacted, for the record.
-        redacted = _redact_headers(_header_dict(request.headers))
+        redacted = redact_headers(_header_dict(request.headers))
         sent_body = body
         if secrets and body is not None and _mentions(request.content, secrets):
-            sent_body = _scrub_value(body, secrets)
+            sent_body = hide_in(body, secrets)
         attempt = 0
         while True:
             attempt += 1
@@ -210,16 +198,16 @@ class JuoClient:
         body, is_json = _parse(content, response)
         resp_headers = _header_dict(response.headers)
         if secrets and _mentions(content, secrets):
-            body = _scrub_value(body, secrets)
+            body = hide_in(body, secrets)
         if secrets:
-            resp_headers = {k: _scrub_text(v, secrets) for k, v in resp_headers.items()}
+            resp_headers = {k: hide(v, secrets) for k, v in resp_headers.items()}
         exchange = Exchange(
             request.method,
             str(request.url),
             redacted,
             sent_body,
             response.status_code,
-            _redact_headers(resp_headers),
+            redact_headers(resp_headers),
             body,
             elapsed,
         )
@@ -313,25 +301,3 @@ def _header_dict(headers: httpx.Headers) -> dict[str, str]:
         text = value.decode("utf-8", "replace")
         out[name] = f"{out[name]}, {text}" if name in out else text
     return out
-
-
-def _redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    return {k: (REDACTED if is_sensitive(k) else v) for k, v in headers.items()}
-
-
-def _scrub_text(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in secrets:
-        if secret and secret in text:
-            text = text.replace(secret, REDACTED)
-    return text
-
-
-def _scrub_value(value: Any, secrets: tuple[str, ...]) -> Any:
-    """A copy of JSON-like ``value`` with every secret replaced in its strings (and keys)."""
-    if isinstance(value, str):
-        return _scrub_text(value, secrets)
-    if isinstance(value, dict):
-        return {_scrub_text(str(k), secrets): _scrub_value(v, secrets) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_scrub_value(v, secrets) for v in value]
-    return value

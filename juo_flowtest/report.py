@@ -9,8 +9,8 @@ this module makes the steps' statuses, times, attachments and the run files righ
 Everything written is scrubbed again (``scrub``) although the client already redacts: a token
 must never reach a report file even if a header or a body echoes it.
 
-Why this is over 300 lines: scrubbing, the mismatch table and the synthetic result files all
-exist only to feed Allure, and splitting them out would spread the allure knowledge around.
+Why this is over 300 lines: the mismatch table and the synthetic result files exist only to
+feed Allure, and splitting them out would spread the allure knowledge around.
 """
 
 from __future__ import annotations
@@ -33,56 +33,14 @@ from allure_commons.types import LabelType
 
 from juo_flowtest import coverage as coverage_mod
 from juo_flowtest import model, result
+from juo_flowtest.redaction import known_secrets, scrub, scrub_text
 
 # allure's API is untyped; one Any-typed alias keeps mypy --strict quiet without per-line ignores.
 allure: Any = _allure_module
 
-REDACTED = "<redacted>"  # the client's marker too
-#: Token variables scrubbed even when the caller passes no ``secrets`` (defence in depth).
-TOKEN_VARIABLES = ("JUO_DELEGATED_TOKEN", "JUO_ACCESS_TOKEN")
-_SECRET_NAME = re.compile(r"token|secret|key|auth|password|cookie|credential", re.IGNORECASE)
 _SECRET_ENV_NAME = re.compile(r"token|secret|password|credential|api.?key", re.IGNORECASE)
-_SECRET_VALUE = re.compile(r"\b(bearer|basic)(\s+)[^\s\"',;]+|\beyJ[\w-]+\.[\w-]+\.[\w-]+", re.IGNORECASE)
-_SECRET_QUERY = re.compile(r"([?&][^=&#]*(?:token|secret|key|auth)[^=&#]*=)[^&#]*", re.IGNORECASE)
 _RESULT_FILES = re.compile(r".*-(result|container|globals)\.json|.*-attachment(\..*)?")
 _RUN_FILES = {"categories.json", "environment.properties", "executor.json"}
-
-
-# ----- scrubbing ---------------------------------------------------------------------------
-
-
-def known_secrets(secrets: Iterable[str] | None = None) -> tuple[str, ...]:
-    """``secrets`` plus the values of ``TOKEN_VARIABLES``; never empty strings."""
-    found = [*(secrets or ()), *(os.environ.get(name, "") for name in TOKEN_VARIABLES)]
-    return tuple(s for s in dict.fromkeys(found) if s)
-
-
-def scrub_text(text: str, secrets: Iterable[str] = ()) -> str:
-    """Remove known secret values, bearer/basic credentials and JWTs from a string."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
-    text = _SECRET_QUERY.sub(lambda m: m.group(1) + REDACTED, text)
-
-    def _hide(m: re.Match[str]) -> str:
-        return f"{m.group(1)}{m.group(2)}{REDACTED}" if m.group(1) else REDACTED
-
-    return _SECRET_VALUE.sub(_hide, text)
-
-
-def scrub(value: Any, secrets: Iterable[str] = ()) -> Any:
-    """Scrub JSON-like data: secret-looking keys lose their value, strings are scrubbed."""
-    secrets = tuple(secrets)
-    if isinstance(value, str):
-        return scrub_text(value, secrets)
-    if isinstance(value, Mapping):
-        return {
-            str(k): REDACTED if _SECRET_NAME.search(str(k)) and v is not None else scrub(v, secrets)
-            for k, v in value.items()
-        }
-    if isinstance(value, (list, tuple)):
-        return [scrub(v, secrets) for v in value]
-    return value
 
 
 def _json(value: Any) -> str:
@@ -239,7 +197,7 @@ class AllureListener:
     """A ``result.RunListener`` turning the run into nested Allure steps as it happens.
 
     ``secrets``: values to scrub wherever they appear (the target's token); the values of
-    ``TOKEN_VARIABLES`` are always added. Mismatches and titles come from the flow file and
+    ``redaction.TOKEN_VARIABLES`` are always added. Mismatches and titles come from the flow file and
     may hold a token written as ``${env:...}``: only these known values can catch that.
     Call ``close()`` after the run to stop steps a crashed run left open.
     """

@@ -8,7 +8,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from juo_flowtest.client import REDACTED, ApiResponse, Auth, JuoClient, make_http_client
+from juo_flowtest.client import ApiResponse, Auth, JuoClient, make_http_client
+from juo_flowtest.redaction import REDACTED
 
 TOKEN = "s3cr3t-t0ken/xyz"
 BASE = "http://juo.test/customer/v1"

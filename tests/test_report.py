@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from juo_flowtest import coverage, report
+from juo_flowtest import coverage, redaction, report
 from juo_flowtest.result import CoverageSample
 from juo_flowtest.sandbox import FaultConfig, Sandbox
 
@@ -282,18 +282,18 @@ def test_no_secret_reaches_any_result_file(harness_run: Any) -> None:
         assert TOKEN not in path.read_text(), path.name
     start_call = found["test_passed"]["steps"][0]["steps"][0]
     request = json.loads(attachment(results, start_call, "Request"))
-    assert request["headers"]["X-Delegated-Token"] == report.REDACTED
-    assert request["headers"]["Authorization"] == report.REDACTED
+    assert request["headers"]["X-Delegated-Token"] == redaction.REDACTED
+    assert request["headers"]["Authorization"] == redaction.REDACTED
     assert request["headers"]["X-Tenant-ID"] == "sandbox.myshopify.com"
-    assert request["url"].endswith("?access_token=" + report.REDACTED)
+    assert request["url"].endswith("?access_token=" + redaction.REDACTED)
 
 
 def test_scrub_text_hides_bearer_values_jwts_and_known_secrets() -> None:
     text = "sent Bearer abc.def-123, jwt eyJhbGciOi.eyJzdWIi.c2lnbmF0dXJl and " + TOKEN
-    assert report.scrub_text(text, [TOKEN]) == (
-        f"sent Bearer {report.REDACTED}, jwt {report.REDACTED} and {report.REDACTED}")
-    assert report.scrub({"note": "Basic dXNlcjpwYXNz", "clientSecret": "x", "n": None}) == {
-        "note": f"Basic {report.REDACTED}", "clientSecret": report.REDACTED, "n": None}
+    assert redaction.scrub_text(text, [TOKEN]) == (
+        f"sent Bearer {redaction.REDACTED}, jwt {redaction.REDACTED} and {redaction.REDACTED}")
+    assert redaction.scrub({"note": "Basic dXNlcjpwYXNz", "clientSecret": "x", "n": None}) == {
+        "note": f"Basic {redaction.REDACTED}", "clientSecret": redaction.REDACTED, "n": None}
 
 
 CATEGORY_MESSAGES = {
@@ -488,7 +488,7 @@ def test_calls_are_nested_under_their_flow_step_with_exchange_attachments(flow_r
     assert call["start"] <= call["stop"] and steps[1]["start"] <= call["start"]
     request = json.loads(attachment(results, call, "Request"))
     assert request["method"] == "POST" and request["body"]["responseType"] == "next"
-    assert request["headers"].get("x-delegated-token", report.REDACTED) == report.REDACTED
+    assert request["headers"].get("x-delegated-token", redaction.REDACTED) == redaction.REDACTED
     response = json.loads(attachment(results, call, "Response"))
     assert response["body"]["pendingInteraction"]["stepId"] == "reason_poll"
 
