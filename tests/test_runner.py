@@ -639,3 +639,15 @@ def test_each_poll_reaches_the_listener_as_it_happens() -> None:
         ("call", "poll 1 of wait until status=completed"),
         ("call", "poll 2 of wait until status=completed"),
         ("finished", (1, Verdict.PASSED))]
+
+
+def test_a_step_renders_its_templates_once_for_its_title_and_its_call() -> None:
+    # ${uuid} differs on every render: the title must show what was actually sent.
+    fake = FakeJuo()
+    f = flow(start("type-${uuid}"), respond("r-${uuid}"))
+    result = run(fake, f)
+    assert result.verdict is Verdict.PASSED, result.message
+    start_body, respond_body = fake.bodies()
+    assert result.steps[0].title == f"start {start_body['flowType']}"
+    assert result.steps[0].calls[0].title == result.steps[0].title
+    assert result.steps[1].title == f"respond {respond_body['responseType']}"
