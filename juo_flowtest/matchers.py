@@ -45,7 +45,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from juo_flowtest.matchcore import MISSING, Matcher, Path, Resolve, mismatch_text, typed
+from juo_flowtest.literals import Equal, ListOf, MappingOf, Null
+from juo_flowtest.matchcore import MISSING, Matcher, typed
 from juo_flowtest.model import Position
 from juo_flowtest.operators import (
     TYPE_NAMES,
@@ -53,7 +54,6 @@ from juo_flowtest.operators import (
     AnyValue,
     Compare,
     Contains,
-    Equal,
     Exists,
     Length,
     Membership,
@@ -62,7 +62,6 @@ from juo_flowtest.operators import (
     TypeIs,
     Unordered,
 )
-from juo_flowtest.result import Mismatch
 from juo_flowtest.templating import Template, TemplateSyntaxError, compile_string, compile_value
 
 __all__ = ["MISSING", "OPERATORS", "Matcher", "MatcherSyntaxError", "Problem", "compile_matcher"]
@@ -89,83 +88,6 @@ class MatcherSyntaxError(ValueError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("; ".join(p.message for p in problems))
-
-
-class Null(Matcher):
-    """Expected ``null``: an actual ``null`` or a missing key."""
-
-    __slots__ = ()
-
-    def expected(self, resolve: Resolve) -> Any:
-        return None
-
-    def match(self, actual: Any, path: Path, resolve: Resolve) -> list[Mismatch]:
-        if actual is None or actual is MISSING:
-            return []
-        return self.fail(path, None, actual, f"expected null, got {typed(actual)}")
-
-    def holds(self, actual: Any, resolve: Resolve) -> bool:
-        return actual is None or actual is MISSING
-
-
-class MappingOf(Matcher):
-    """A subset match: each written key matches; extra actual keys are fine."""
-
-    __slots__ = ("items",)
-
-    def __init__(self, items: tuple[tuple[str, Matcher], ...], position: Position | None) -> None:
-        super().__init__(position)
-        self.items = items
-
-    def expected(self, resolve: Resolve) -> Any:
-        return {k: m.expected(resolve) for k, m in self.items}
-
-    def match(self, actual: Any, path: Path, resolve: Resolve) -> list[Mismatch]:
-        if not isinstance(actual, dict):
-            return self.fail(path, self.expected(resolve), actual, mismatch_text(
-                self.expected(resolve), actual))
-        out: list[Mismatch] = []
-        for key, matcher in self.items:
-            out += matcher.match(actual.get(key, MISSING), (path, key), resolve)
-        return out
-
-    def holds(self, actual: Any, resolve: Resolve) -> bool:
-        if not isinstance(actual, dict):
-            return False
-        for key, matcher in self.items:
-            if not matcher.holds(actual.get(key, MISSING), resolve):
-                return False
-        return True
-
-
-class ListOf(Matcher):
-    """Item by item, in order, same length."""
-
-    __slots__ = ("items",)
-
-    def __init__(self, items: tuple[Matcher, ...], position: Position | None) -> None:
-        super().__init__(position)
-        self.items = items
-
-    def expected(self, resolve: Resolve) -> Any:
-        return [m.expected(resolve) for m in self.items]
-
-    def match(self, actual: Any, path: Path, resolve: Resolve) -> list[Mismatch]:
-        if not isinstance(actual, list):
-            return self.fail(path, self.expected(resolve), actual, mismatch_text(
-                self.expected(resolve), actual))
-        if len(actual) != len(self.items):
-            return self.fail(path, self.expected(resolve), actual,
-                             f"expected an array of {len(self.items)} items, got {len(actual)}")
-        out: list[Mismatch] = []
-        for index, (matcher, item) in enumerate(zip(self.items, actual)):
-            out += matcher.match(item, (path, index), resolve)
-        return out
-
-    def holds(self, actual: Any, resolve: Resolve) -> bool:
-        if not isinstance(actual, list) or len(actual) != len(self.items):
-            return False
-        return all(m.holds(a, resolve) for m, a in zip(self.items, actual))
 
 
 def compile_matcher(raw: Any, at: Position | None, position_of: PositionOf) -> Matcher:

@@ -17,7 +17,6 @@ from juo_flowtest.matchcore import (
     Path,
     Resolve,
     is_number,
-    mismatch_text,
     show,
     type_name,
     typed,
@@ -35,31 +34,6 @@ _ORDER: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
     "$lt": (operator.lt, "<"),
     "$lte": (operator.le, "<="),
 }
-
-
-class Equal(Matcher):
-    """A literal expected value (scalar, or whatever a ``${var}`` renders to)."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Value, position: Position | None) -> None:
-        super().__init__(position)
-        self.value = value
-
-    def expected(self, resolve: Resolve) -> Any:
-        value = self.value
-        if isinstance(value, Template):
-            return value.render(resolve)
-        return render(value, resolve) if isinstance(value, (dict, list)) else value
-
-    def match(self, actual: Any, path: Path, resolve: Resolve) -> list[Mismatch]:
-        exp = self.expected(resolve)
-        if actual is not MISSING and values_equal(exp, actual):
-            return []
-        return self.fail(path, exp, actual, mismatch_text(exp, actual))
-
-    def holds(self, actual: Any, resolve: Resolve) -> bool:
-        return actual is not MISSING and values_equal(self.expected(resolve), actual)
 
 
 class Op(Matcher):
