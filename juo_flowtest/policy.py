@@ -6,10 +6,12 @@ broken, no invalid flow file). Only the rules a policy writes are checked. The k
 meaning are documented in ``docs/ci.md``. Every mistake in a policy is a ``PolicyError`` whose
 diagnostic points at ``path:line:col`` with the line, a caret and a hint.
 
-Both sources are turned into one small tree of ``Node`` (value + position) first, so one
-validator serves YAML and TOML. TOML gives no positions, so they are found again in the text
-(the table header, then the key), which is exact for the usual layouts and otherwise points at
-the table.
+YAML is read by ``juo_flowtest.yamlsource``, like flow files: the same strict YAML 1.2 scalars
+(``yes``/``no`` stay strings), duplicate keys rejected where the second one is written, and the
+same syntax-error wording. Both sources are turned into one small tree of ``Node`` (value +
+position) first, so one validator serves YAML and TOML. TOML gives no positions, so they are
+found again in the text (the table header, then the key), which is exact for the usual layouts
+and otherwise points at the table.
 """
 
 from __future__ import annotations
@@ -22,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from juo_flowtest import yamlsource
 from juo_flowtest.errors import Diagnostic, PolicyError
 from juo_flowtest.model import Position
+from juo_flowtest.yamlsource import PosDict, PosList
 
 SEVERITIES = ("blocker", "critical", "normal", "minor", "trivial")
 FLAKY_CHOICES = ("passed", "failed")
@@ -71,9 +73,12 @@ class _Source:
         # Hints show examples in the file's own syntax.
         self.assign = " =" if path.endswith(".toml") else ":"
 
-    def error(self, position: Position, message: str, hint: str | None = None) -> PolicyError:
+    def diagnostic(self, position: Position, message: str, hint: str | None = None) -> Diagnostic:
         line = self.lines[position.line - 1] if 0 < position.line <= len(self.lines) else ""
-        return PolicyError([Diagnostic(position, message, line, hint)])
+        return Diagnostic(position, message, line, hint)
+
+    def error(self, position: Position, message: str, hint: str | None = None) -> PolicyError:
+        return PolicyError([self.diagnostic(position, message, hint)])
 
 
 def load_policy(path: Path | None, cwd: Path) -> Policy:
@@ -107,37 +112,44 @@ def _read(path: Path) -> _Source:
 def _from_yaml(path: Path) -> Policy:
     source = _read(path)
     try:
-        root = yaml.compose(source.text, Loader=yaml.CSafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Position(
-            source.path, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1
-        )
+        parsed = yamlsource.parse(source.text, source.path)
+        documents = parsed.documents
+        root = _yaml_node(documents[0][0], documents[0][1]) if documents else None
+    except RecursionError:  # absurd nesting: say so instead of a traceback
+        top = Position(source.path, 1, 1)
         raise source.error(
-            where,
-            f"not valid YAML: {exc.problem or exc.context}",
-            "check the indentation and brackets on this line",
+            top,
+            "the policy is nested too deeply to be read",
+            "a policy is one flat mapping of rules",
         ) from None
-    if root is None:
+    if parsed.problems:
+        raise PolicyError(
+            [source.diagnostic(p.position, p.message, p.hint) for p in parsed.problems]
+        )
+    if len(documents) > 1:
+        raise source.error(
+            documents[1][1],
+            "a second YAML document in a policy file",
+            "a policy is one mapping of rules; remove the '---' and what follows",
+        )
+    if root is None or root.value is None:
         raise source.error(Position(source.path, 1, 1), "the policy is empty", _EMPTY_HINT)
-    return _build(_yaml_node(source, root), source, str(path))
+    return _build(root, source, str(path))
 
 
-def _yaml_node(source: _Source, node: yaml.Node) -> Node:
-    position = Position(source.path, node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        items: dict[Any, tuple[Position, Node]] = {}
-        for key_node, value_node in node.value:
-            key = _yaml_node(source, key_node)
-            if key.value in items:
-                raise source.error(
-                    key.position, f"duplicate key '{key.value}'", "write each key once"
-                )
-            items[key.value] = (key.position, _yaml_node(source, value_node))
-        return Node(items, position)
-    if isinstance(node, yaml.SequenceNode):
-        return Node([_yaml_node(source, item) for item in node.value], position)
-    return Node(yaml.constructor.SafeConstructor().construct_object(node), position)
+def _yaml_node(data: Any, position: Position) -> Node:
+    """yamlsource's ``PosDict``/``PosList`` tree as ``Node``s (the shape TOML also yields)."""
+    if isinstance(data, PosDict):
+        return Node(
+            {
+                key: (data.key_pos[key], _yaml_node(value, data.value_pos[key]))
+                for key, value in data.items()
+            },
+            position,
+        )
+    if isinstance(data, PosList):
+        return Node([_yaml_node(item, at) for item, at in zip(data, data.item_pos)], position)
+    return Node(data, position)
 
 
 def _from_toml(path: Path, required: bool) -> Policy | None:

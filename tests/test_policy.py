@@ -128,12 +128,61 @@ def test_unknown_severity_points_at_the_list_item(tmp_path: Path) -> None:
         ("- max_broken: 0\n", ":1:1: error: a policy is a mapping of rules"),
         ("{}\n", "the policy has no rules"),
         ("# nothing yet\n", ":1:1: error: the policy is empty"),
-        ("max_broken: [0\n", "error: not valid YAML"),
+        ("max_broken: [0\n", ":2:1: error: YAML syntax error: did not find expected ','"),
+        ("max_flaky: yes\n", "max_flaky must be a whole number >= 0, not 'yes'"),
+        ("---\n", ":1:1: error: the policy is empty"),
     ],
 )
 def test_malformed_policies_say_where_and_what(tmp_path: Path, text: str, expected: str) -> None:
     message = error_of(write(tmp_path, "gate.yaml", text))
     assert expected in message and "Traceback" not in message
+
+
+def test_a_duplicate_key_is_rejected_where_it_is_written_again(tmp_path: Path) -> None:
+    path = write(tmp_path, "gate.yaml", "max_broken: 0\nmin_coverage: 80\nmax_broken: 1\n")
+    assert error_of(path) == (
+        f"{path}:3:1: error: duplicate key 'max_broken' (first written at line 1)\n"
+        "  max_broken: 1\n"
+        "  ^\n"
+        "  hint: a key may appear once in a mapping; remove or rename one of them"
+    )
+
+
+def test_every_duplicate_key_is_reported_at_once_even_in_nested_maps(tmp_path: Path) -> None:
+    text = "min_pass_rate_per_tag:\n  smoke: 100\n  smoke: 90\nmax_failed: 0\nmax_failed: 0\n"
+    message = error_of(write(tmp_path, "gate.yaml", text))
+    assert ":3:3: error: duplicate key 'smoke' (first written at line 2)" in message
+    assert ":5:1: error: duplicate key 'max_failed' (first written at line 4)" in message
+
+
+def test_a_yaml_syntax_error_reads_like_a_flow_file_s(tmp_path: Path) -> None:
+    path = write(tmp_path, "gate.yaml", "max_failed: 0\n  max_broken: 0\n")
+    assert error_of(path) == (
+        f"{path}:2:13: error: YAML syntax error: mapping values are not allowed in this context\n"
+        "    max_broken: 0\n"
+        "              ^\n"
+        "  hint: check the indentation and quoting around this place"
+    )
+
+
+def test_a_second_document_in_a_policy_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "gate.yaml", "max_failed: 0\n---\nmax_broken: 0\n")
+    assert error_of(path) == (
+        f"{path}:3:1: error: a second YAML document in a policy file\n"
+        "  max_broken: 0\n"
+        "  ^\n"
+        "  hint: a policy is one mapping of rules; remove the '---' and what follows"
+    )
+
+
+def test_yaml_merge_keys_and_string_keys_follow_the_flow_file_rules(tmp_path: Path) -> None:
+    text = "base: &b {smoke: 100}\n"
+    assert "unknown policy key 'base'" in error_of(write(tmp_path, "gate.yaml", text))
+    text = "min_pass_rate_per_tag:\n  <<: {smoke: 100}\n  nightly: 90\n200: 1\n"
+    message = error_of(write(tmp_path, "gate.yaml", text))
+    assert message.startswith(f"{tmp_path / 'gate.yaml'}:4:1: error: unknown policy key '200'")
+    merged = load_policy(write(tmp_path, "ok.yaml", text.replace("200: 1\n", "")), tmp_path)
+    assert merged.min_pass_rate_per_tag == {"nightly": 90.0, "smoke": 100.0}
 
 
 def test_a_percentage_hint_shows_the_file_s_own_syntax(tmp_path: Path) -> None:
