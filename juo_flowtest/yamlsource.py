@@ -187,7 +187,7 @@ class _Builder:
             return node.value
         convert = _SCALARS.get(node.tag)
         if convert is None:
-            self.problem(node, f"unsupported YAML tag '{node.tag}'", "flow files use plain YAML: "
+            self.problem(node, f"unsupported YAML tag '{node.tag}'", "these files use plain YAML: "
                          "no '!tags' beyond !!str, !!int, !!float, !!bool and !!null")
             return node.value
         try:
@@ -321,7 +321,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> SourcePr
     if "tab" in problem or "\t" in line[: position.column]:
         hint = "YAML indentation uses spaces, never tabs"
     elif isinstance(exc, ConstructorError):
-        hint = "flow files use plain YAML: no '!tags'"
+        hint = "these files use plain YAML: no '!tags'"
     return SourceProblem(position, f"YAML syntax error: {problem}", hint)
 
 

@@ -51,7 +51,10 @@ def command(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         print(f"{len(exc.diagnostics)} problem(s) in the workflow definitions", file=sys.stderr)
         return int(ExitCode.INVALID)
-    except (ConfigError, ValueError) as exc:
+    except ConfigError as exc:  # already rendered as path:line:col diagnostics
+        print(exc, file=sys.stderr)
+        return int(ExitCode.USAGE)
+    except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return int(ExitCode.USAGE)
     # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose proto
