@@ -36,7 +36,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
-import scenario  # noqa: E402  (bench/ is not a package: the scripts run from any cwd)
+import scenario  # bench/ is not a package: the scripts run from any cwd
 
 VENV = BENCH / ".venv"
 PYTEST_COMMON = ["-q", "-p", "no:cacheprovider"]
@@ -288,7 +288,8 @@ def run_sandbox_bench(s: Settings) -> str:
     parts = []
     for clients in SANDBOX_CLIENTS:
         argv = [s.python, str(script), "--clients", str(clients), "--seconds", "5"]
-        done = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=300,
+                              check=False)
         if done.returncode != 0:
             raise BenchError(f"{' '.join(argv)} exited {done.returncode}:\n{done.stderr[-2000:]}")
         parts.append(f"$ python bench/sandbox_bench.py --clients {clients} --seconds 5\n"
@@ -344,9 +345,9 @@ def verdict(value: float, target: float) -> str:
 def scenario_table(s: Settings, figures: dict[str, PerCall]) -> list[str]:
     floor = figures["floor (httpx loop)"]
     tavern = figures.get("Tavern 3.7.1")
-    rows = ["| tool | client CPU / respond call (ms) | × floor (median, range) | "
+    rows = [("| tool | client CPU / respond call (ms) | × floor (median, range) | "
             "× Tavern | wall / respond call (ms) | wall × floor | sandbox CPU / call (ms) | "
-            "fixed start-up CPU (s) | peak RSS, 2N flows (MB) |",
+            "fixed start-up CPU (s) | peak RSS, 2N flows (MB) |"),
             "|---|---|---|---|---|---|---|---|---|"]
     for name, f in figures.items():
         floor_r = ratios(f.cpu_ms, floor.cpu_ms)
@@ -396,24 +397,24 @@ def write_report(s: Settings, info: dict[str, str], figures: dict[str, PerCall],
                  collect: dict[str, list[Sample]], sandbox_text: str, took: float) -> str:
     lines = [
         "# Benchmark results", "",
-        f"Written by `python bench/run.py {' '.join(sys.argv[1:])}`".rstrip() + " — every "
-        f"figure below comes from this one run ({took / 60:.1f} min). Method: `bench/README.md`.",
+        (f"Written by `{' '.join(['python bench/run.py', *sys.argv[1:]])}` — every "
+        f"figure below comes from this one run ({took / 60:.1f} min). Method: `bench/README.md`."),
         "",
-        *(["**Smoke mode (`--quick`)**: tiny sizes check that every part runs and reports; "
-           "the per-call figures are noise at this size.", ""] if s.quick else []),
-        "**The machine was shared** with other agents' processes (2 cores) while this ran; "
+        *([("**Smoke mode (`--quick`)**: tiny sizes check that every part runs and reports; "
+           "the per-call figures are noise at this size."), ""] if s.quick else []),
+        ("**The machine was shared** with other agents' processes (2 cores) while this ran; "
         "ratios are taken within each repeat and the median is reported, with the range "
-        "over repeats, so they hold better than the absolute times.", "",
+        "over repeats, so they hold better than the absolute times."), "",
         *[f"- {key}: {value}" for key, value in info.items()], "",
-        f"## Scenario: {s.flows} and {2 * s.flows} flows × {s.steps} respond steps, "
-        f"{s.repeats} interleaved repeats", "",
-        "Per respond call = (cost of 2N flows − cost of N flows) / (N × M); each flow's start "
+        (f"## Scenario: {s.flows} and {2 * s.flows} flows × {s.steps} respond steps, "
+        f"{s.repeats} interleaved repeats"), "",
+        ("Per respond call = (cost of 2N flows − cost of N flows) / (N × M); each flow's start "
         "call, test item and share of collection are spread over its M respond calls. "
-        "\"fixed start-up CPU\" is what the difference removed (2·cost(N) − cost(2N)).", "",
+        "\"fixed start-up CPU\" is what the difference removed (2·cost(N) − cost(2N))."), "",
         *scenario_table(s, figures), "",
         "## Targets", "", *targets_table(figures, collect), "",
-        f"## Collection and lint ({s.collect_files} generated files, {s.steps} steps each, "
-        f"{s.repeats} repeats)", "",
+        (f"## Collection and lint ({s.collect_files} generated files, {s.steps} steps each, "
+        f"{s.repeats} repeats)"), "",
         *collect_table(collect, s.collect_files), "",
         "## The sandbox alone (`bench/sandbox_bench.py`)", "", sandbox_text, "",
     ]
@@ -438,8 +439,8 @@ def parse(argv: Sequence[str] | None) -> Settings:
     p.add_argument("--out", type=Path, default=BENCH / "out", help="generated files")
     p.add_argument("--output", type=Path, help="the Markdown results file")
     a = p.parse_args(argv)
-    small = dict(flows=3, steps=4, repeats=1, collect_files=20)
-    full = dict(flows=40, steps=20, repeats=5, collect_files=1000)
+    small = {"flows": 10, "steps": 10, "repeats": 1, "collect_files": 20}
+    full = {"flows": 40, "steps": 20, "repeats": 5, "collect_files": 1000}
     base = small if a.quick else full
     pick = {k: getattr(a, k) if getattr(a, k) is not None else v for k, v in base.items()}
     output = a.output or (a.out / "RESULTS.quick.md" if a.quick else BENCH / "RESULTS.md")

@@ -20,6 +20,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 FLOW_TYPE = "subscription_cancellation_requested"
 TENANT = "sandbox.myshopify.com"
@@ -157,13 +158,13 @@ class FloorFailure(Exception):
     """A call of the floor loop did not return what the scenario expects."""
 
 
-def _check(response: object, step_id: str, action_type: str) -> dict[str, object]:
+def _check(response: object, step_id: str, action_type: str) -> dict[str, Any]:
     import httpx
 
     assert isinstance(response, httpx.Response)
     if response.status_code != 200:
         raise FloorFailure(f"{response.request.url}: HTTP {response.status_code}")
-    state = response.json()
+    state: dict[str, Any] = response.json()
     pending = state.get("pendingInteraction") or {}
     if (state.get("status"), pending.get("stepId"), pending.get("actionType")) != (
             "waiting_interaction", step_id, action_type):
@@ -181,7 +182,7 @@ def floor(base_url: str, flows: int, steps: int) -> int:
     calls = 0
     with httpx.Client(base_url=base_url.rstrip("/") + "/", headers=headers) as client:
         for index in range(flows):
-            body = {"flowType": FLOW_TYPE, "context": context(index)}
+            body: dict[str, Any] = {"flowType": FLOW_TYPE, "context": context(index)}
             state = _check(client.post("workflows/start", json=body), *FIRST)
             calls += 1
             for answer in answers:

@@ -9,6 +9,7 @@ comparison needs bench/.venv and is covered by the committed bench/RESULTS.md ru
 from __future__ import annotations
 
 import json
+import math
 import re
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from juo_flowtest import loader
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 sys.path.insert(0, str(BENCH))
 
-import scenario  # noqa: E402
+import scenario  # bench/ is not a package
 
 
 def test_plan_goes_round_the_reason_poll() -> None:
@@ -85,7 +86,7 @@ def smoke(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, obje
     done = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), "--quick", "--no-tavern",
          "--out", str(out / "out"), "--output", str(out / "RESULTS.md")],
-        capture_output=True, text=True, timeout=600)
+        capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     raw = json.loads((out / "out" / "raw.json").read_text())
     return (out / "RESULTS.md").read_text(), raw
@@ -96,10 +97,12 @@ def test_smoke_reports_floor_and_runner_rows(smoke: tuple[str, dict[str, object]
     for name in ("floor (httpx loop)", "juo-flowtest", "juo-flowtest + allure"):
         cells = _row(report, name)
         cpu, wall, fixed, rss = (float(cells[i]) for i in (0, 3, 6, 7))
-        assert all(x == x for x in (cpu, wall)), cells  # numbers, not NaN
+        assert math.isfinite(cpu) and math.isfinite(wall), cells
         assert 0 < fixed < 60, cells
         assert 10 < rss < 2000, cells
-    assert _row(report, "floor (httpx loop)")[1].startswith("1.00 ")
+    floor = _row(report, "floor (httpx loop)")
+    # At smoke sizes a per-call difference can come out negative (noise); then no ratio exists.
+    assert floor[1] == ("1.00 (1.00–1.00)" if float(floor[0]) > 0 else "nan (n/a)")
     assert "Tavern 3.7.1 |" not in report
     assert "Smoke mode" in report and "The machine was shared" in report
     assert re.search(r"- CPU: .+\n- cores: \d+\n- Python: 3\.\d+", report)
@@ -109,13 +112,13 @@ def test_smoke_measures_every_run_and_collection(smoke: tuple[str, dict[str, obj
     report, raw = smoke
     for tool in ("floor (httpx loop)", "juo-flowtest", "juo-flowtest + allure"):
         runs = raw[tool]
-        assert isinstance(runs, dict) and set(runs) == {"3", "6"}
+        assert isinstance(runs, dict) and set(runs) == {"10", "20"}
         for samples in runs.values():
             assert len(samples) == 1
             assert samples[0]["cpu"] > 0 and samples[0]["wall"] > 0
             assert samples[0]["maxrss_mb"] > 10
     # The sandbox served every call: its CPU over a 2N run is counted.
-    large = raw["juo-flowtest"]["6"]  # type: ignore[index]
+    large = raw["juo-flowtest"]["20"]  # type: ignore[index]
     assert large[0]["server_cpu"] >= 0
     for name in ("juo-flowtest collect", "juo-flowtest lint"):
         wall, cpu, rss = (float(c) for c in _row(report, name))
