@@ -17,7 +17,7 @@ from juo_flowtest.model import Expect, FieldCheck, JsonPathCheck, Position, Save
 from juo_flowtest.problems import Problems, kind
 from juo_flowtest.templating import Template, TemplateSyntaxError, compile_string
 from juo_flowtest.variables import Variables
-from juo_flowtest.yamlsource import PosDict, child_position
+from juo_flowtest.yamlsource import PosDict, child_position, pos_dict
 
 #: expect key -> the keys into the response body it checks.
 FIELD_PATHS: dict[str, tuple[str, ...]] = {
@@ -66,25 +66,29 @@ class ExpectBuilder:
         self.saved: dict[str, tuple[int, Position]] = {}
 
     def expect(self, raw: Any, at: Position, what: str = "expect") -> Expect | None:
+        """``at`` is where ``raw`` is written: for a mapping, its own ``pos``."""
         node = as_mapping(self.problems, raw, at, what)
         if node is None:
             return None
         r = Reader(self.problems, node, what)
         r.keys(EXPECT_KEYS)
-        fields = tuple(FieldCheck(key, path, self.matcher(node[key], r.at(key)), r.at(key))
-                       for key, path in FIELD_PATHS.items() if key in node)
+        fields = []
+        for key, path in FIELD_PATHS.items():  # in this order whatever the file's order
+            if key in node:
+                value_at = node.value_position(key)
+                fields.append(FieldCheck(key, path, self.matcher(node[key], value_at), value_at))
         return Expect(
-            http=self.http(r) if r.has("http") else None,
-            fields=fields,
-            jsonpath=self.jsonpaths(r),
-            headers=self.headers(r),
-            max_ms=self.max_ms(r),
-            schema=r.boolean("schema") is not False,
-            position=node.pos,
+            http=self.http(r) if "http" in node else None,
+            fields=tuple(fields),
+            jsonpath=self.jsonpaths(r) if "jsonpath" in node else (),
+            headers=self.headers(r) if "headers" in node else None,
+            max_ms=self.max_ms(r) if "maxMs" in node else None,
+            schema=r.boolean("schema") is not False if "schema" in node else True,
+            position=at,
         )
 
     def matcher(self, raw: Any, at: Position) -> Matcher:
-        self.variables.value(raw, at)  # records variable uses; the matcher has its own templates
+        self.variables.record(raw, at)  # the variable uses; the matcher has its own templates
         try:
             return compile_matcher(raw, at, child_position)
         except MatcherSyntaxError as exc:
@@ -94,15 +98,18 @@ class ExpectBuilder:
 
     def http(self, r: Reader) -> Matcher:
         raw = r.get("http")
+        at = r.at("http")
+        if raw.__class__ is int and 100 <= raw <= 599:  # `http: 200`, the usual case
+            return self.matcher(raw, at)
         template = isinstance(raw, str) and _is_whole_placeholder(raw)
         if isinstance(raw, bool) or not (isinstance(raw, (int, list, dict)) or template):
             r.wrong("http", "a status code, a list of codes or an operator mapping")
             raw = {"$any": True}
         elif isinstance(raw, int) and not 100 <= raw <= 599:
-            self.problems.add(r.at("http"), f"'http' in expect: {raw} is not an HTTP status code")
+            self.problems.add(at, f"'http' in expect: {raw} is not an HTTP status code")
         if isinstance(raw, list):  # a list of codes means "one of them"
             raw = {"$in": raw}
-        return self.matcher(raw, r.at("http"))
+        return self.matcher(raw, at)
 
     def jsonpaths(self, r: Reader) -> tuple[JsonPathCheck, ...]:
         node = r.mapping("jsonpath")
@@ -110,9 +117,9 @@ class ExpectBuilder:
             return ()
         checks = []
         for expression, raw in node.items():
-            at = node.key_pos[expression]
+            at = node.key_position(expression)
             parsed = self.parse(expression, at)
-            matcher = self.matcher(raw, node.value_pos[expression])
+            matcher = self.matcher(raw, node.value_position(expression))
             if parsed is not None:
                 checks.append(JsonPathCheck(expression, parsed, matcher, at))
         return tuple(checks)
@@ -130,16 +137,14 @@ class ExpectBuilder:
         node = r.mapping("headers")
         if node is None:
             return None
-        lowered = PosDict()
-        lowered.pos, lowered.key_pos, lowered.value_pos = node.pos, {}, {}
+        lowered = pos_dict(node.path, node.line, node.column)
         for name, value in node.items():
             low = name.lower()
             if low in lowered:
-                self.problems.add(node.key_pos[name], f"header '{name}' is expected twice "
+                self.problems.add(node.key_position(name), f"header '{name}' is expected twice "
                                   "(header names are case-insensitive)")
             lowered[low] = value
-            lowered.key_pos[low] = node.key_pos[name]
-            lowered.value_pos[low] = node.value_pos[name]
+            lowered.marks[low] = node.marks[name]
         return self.matcher(lowered, node.pos)
 
     def max_ms(self, r: Reader) -> float | None:
@@ -165,7 +170,7 @@ class ExpectBuilder:
         return tuple(specs)
 
     def save_one(self, node: PosDict, name: str, source: Any) -> SaveSpec | None:
-        key_at, at = node.key_pos[name], node.value_pos[name]
+        key_at, at = node.key_position(name), node.value_position(name)
         self.saved.setdefault(name, (self.variables.step, key_at))
         if not IDENTIFIER.fullmatch(name):
             self.problems.add(key_at, f"cannot save to '{name}': a variable name is an "

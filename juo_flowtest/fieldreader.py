@@ -52,10 +52,12 @@ class Reader:
 
     def at(self, key: str) -> Position:
         """Where the value of ``key`` is written (the mapping's position if absent)."""
-        return self.node.value_pos.get(key, self.node.pos)
+        node = self.node
+        return node.value_position(key) if key in node.marks else node.pos
 
     def key_at(self, key: str) -> Position:
-        return self.node.key_pos.get(key, self.node.pos)
+        node = self.node
+        return node.key_position(key) if key in node.marks else node.pos
 
     def wrong(self, key: str, expected: str) -> None:
         self.problems.add(self.at(key), f"'{key}' in {self.what}: expected {expected}, got "
@@ -111,7 +113,7 @@ class Reader:
                 out.append(item)
             else:
                 shown = f"'{item}'" if isinstance(item, str) else kind(item)
-                self.problems.add(items.item_pos[index], f"'{key}' in {self.what}: {shown} is "
+                self.problems.add(items.item_position(index), f"'{key}' in {self.what}: {shown} is "
                                   "not an identifier",
                                   "use letters, digits and '_' (not first a digit), e.g. "
                                   "smoke_test: they become pytest markers")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from juo_flowtest import yamlsource
 from juo_flowtest.errors import Diagnostic, FlowFileError
@@ -29,6 +29,7 @@ from juo_flowtest.problems import Problems, did_you_mean
 from juo_flowtest.steps import StepBuilder
 from juo_flowtest.templating import is_always_known
 from juo_flowtest.variables import IN_CASE, IN_VARS, Declared, Variables
+from juo_flowtest.yamlsource import PosDict, PosList
 
 #: pytest's built-in markers: a tag with one of these names would skip, xfail or parametrize.
 RESERVED_TAGS = frozenset({"skip", "skipif", "xfail", "parametrize", "usefixtures",
@@ -124,7 +125,7 @@ class _FlowBuilder:
         links, skip, xfail = self.links(r), r.text("skip"), r.text("xfail")
         if name is None or steps is None:
             return None
-        return Flow(name=name, steps=steps, position=node.value_pos.get("flow", node.pos),
+        return Flow(name=name, steps=steps, position=r.at("flow"),
                     description=description, tags=tags, severity=severity, feature=feature,
                     epic=epic, story=story, owner=owner, links=links, skip=skip, xfail=xfail,
                     vars=variables, headers=headers, cases=cases)
@@ -135,7 +136,7 @@ class _FlowBuilder:
         raw = r.node.get("tags")
         for index, tag in enumerate(raw if tags and isinstance(raw, list) else ()):
             if tag in RESERVED_TAGS:
-                self.problems.add(r.node["tags"].item_pos[index],
+                self.problems.add(r.node["tags"].item_position(index),
                                   f"tag '{tag}' is one of pytest's own markers",
                                   f"choose another name (e.g. '{tag}_flow'); to skip or xfail "
                                   "a flow use the 'skip:' or 'xfail:' keys")
@@ -164,7 +165,8 @@ class _FlowBuilder:
         items = r.sequence("links")
         out = []
         for index, raw in enumerate(items or ()):
-            node = as_mapping(self.problems, raw, items.item_pos[index] if items else None, "a link")
+            node = as_mapping(self.problems, raw, items.item_position(index) if items else None,
+                              "a link")
             if node is None:
                 continue
             link = Reader(self.problems, node, "a link")
@@ -182,9 +184,9 @@ class _FlowBuilder:
         out: dict[str, Any] = {}
         self.variables.step = IN_VARS
         for name, raw in node.items():
-            self.identifier(name, node.key_pos[name], "a variable")
+            self.identifier(name, node, "a variable")
             start = len(self.variables.uses)
-            out[name] = self.variables.value(raw, node.value_pos[name])
+            out[name] = self.variables.value(raw, node.value_position(name))
             for use in self.variables.uses[start:]:
                 if not (is_always_known(use.name) or use.name in out or use.name in common):
                     self.problems.add(use.position, f"variable '{use.name}' is not known here",
@@ -202,12 +204,12 @@ class _FlowBuilder:
         self.variables.step = IN_CASE
         out: list[Case] = []
         for index, raw in enumerate(items):
-            case = self.case(raw, items.item_pos[index], out)
+            case = self.case(raw, items.item_position(index), out)
             if case is not None:
                 out.append(case)
         return tuple(out)
 
-    def case(self, raw: Any, at: Position, earlier: list[Case]) -> Case | None:
+    def case(self, raw: Any, at: Position | None, earlier: list[Case]) -> Case | None:
         node = as_mapping(self.problems, raw, at, "a parametrize case")
         if node is None:
             return None
@@ -226,13 +228,13 @@ class _FlowBuilder:
         values = {}
         for key, value in node.items():
             if key != "id":
-                self.identifier(key, node.key_pos[key], "a case value")
-                values[key] = self.variables.value(value, node.value_pos[key])
+                self.identifier(key, node, "a case value")
+                values[key] = self.variables.value(value, node.value_position(key))
         return Case(case_id, values, node.pos) if case_id is not None else None
 
-    def identifier(self, name: str, at: Position, what: str) -> None:
+    def identifier(self, name: str, node: PosDict, what: str) -> None:
         if not IDENTIFIER.fullmatch(name):
-            self.problems.add(at, f"'{name}' cannot name {what}: use an identifier",
+            self.problems.add(node.key_position(name), f"'{name}' cannot name {what}: use an identifier",
                               "letters, digits and '_', not starting with a digit")
 
     def all_steps(self, r: Reader) -> tuple[Step, ...] | None:
@@ -241,10 +243,12 @@ class _FlowBuilder:
         steps: list[Step | None] = [opening]
         for index, raw in enumerate(items or (), start=1):
             self.variables.step = index
-            steps.append(self.steps.step(raw, items.item_pos[index - 1] if items else r.at("steps")))
-        if any(step is None for step in steps):
+            # a step's own position when it is a mapping (the usual case): no lookup needed
+            at = raw.pos if isinstance(raw, PosDict) else cast(PosList, items).item_position(index - 1)
+            steps.append(self.steps.step(raw, at))
+        if None in steps:
             return None
-        return tuple(step for step in steps if step is not None)
+        return cast(tuple[Step, ...], tuple(steps))
 
     def opening(self, r: Reader) -> Step | None:
         """``start:`` or ``attach:`` with the top-level ``expect``/``save`` is step 0."""

@@ -68,16 +68,16 @@ class StepBuilder:
         values: list[tuple[str, Any]] = []
         for name, value in node.items():
             if not _HEADER_NAME.fullmatch(name):
-                self.problems.add(node.key_pos[name], f"'{name}' is not a valid header name")
+                self.problems.add(node.key_position(name), f"'{name}' is not a valid header name")
             if isinstance(value, (dict, list)):
-                self.problems.add(node.value_pos[name], f"header '{name}': expected a string "
+                self.problems.add(node.value_position(name), f"header '{name}': expected a string "
                                   f"(or null to remove it), got {kind(value)}")
                 continue
             if isinstance(value, bool):
                 value = "true" if value else "false"
             elif isinstance(value, (int, float)):
                 value = str(value)
-            values.append((name, self.variables.value(value, node.value_pos[name])))
+            values.append((name, self.variables.value(value, node.value_position(name))))
         return Headers(tuple(values))
 
     def start(self, raw: Any, at: Position) -> StartAction | None:
@@ -112,28 +112,34 @@ class StepBuilder:
         return AttachAction(run_id, headers)
 
     def step(self, raw: Any, at: Position) -> Step | None:
+        """One item of ``steps:``; ``at`` is where it is written (for a mapping, its ``pos``)."""
         node = as_mapping(self.problems, raw, at, "a step")
         if node is None:
             return None
         r = Reader(self.problems, node, "a step")
         r.keys(STEP_KEYS)
         actions = [key for key in ACTIONS if key in node]
-        unknown = any(key not in STEP_KEYS for key in node)
-        if len(actions) > 1 or (not actions and not unknown):  # a typo'd action is reported once
-            got = "none" if not actions else " and ".join(actions)
-            self.problems.add(node.pos, f"a step has exactly one action (respond, get, wait or "
-                              f"start), got {got}")
-        action = self.action(actions[0], node[actions[0]], r.at(actions[0])) if actions else None
-        expect = self.expects.expect(node["expect"], r.at("expect")) if r.has("expect") else None
-        save = self.expects.save(node["save"], r.at("save")) if r.has("save") else ()
-        headers = self.headers(node["headers"], r.at("headers")) if r.has("headers") else Headers()
+        if len(actions) != 1:
+            unknown = any(key not in STEP_KEYS for key in node)
+            if actions or not unknown:  # a typo'd action is reported once
+                got = "none" if not actions else " and ".join(actions)
+                self.problems.add(at, f"a step has exactly one action (respond, get, wait or "
+                                  f"start), got {got}")
+        action = self.action(actions[0], node[actions[0]], r) if actions else None
+        expect = self.expects.expect(node["expect"], r.at("expect")) if "expect" in node else None
+        save = self.expects.save(node["save"], r.at("save")) if "save" in node else ()
+        headers = self.headers(node["headers"], r.at("headers")) if "headers" in node else _NO_HEADERS
         if action is None:
             return None
-        return Step(action, r.text("name", nonempty=True), expect, save, headers, node.pos)
+        name = r.text("name", nonempty=True) if "name" in node else None
+        return Step(action, name, expect, save, headers, at)
 
-    def action(self, key: str, raw: Any, at: Position) -> Action | None:
+    def action(self, key: str, raw: Any, r: Reader) -> Action | None:
         if key == "respond":
-            return self.respond(raw, at)
+            if raw.__class__ is str and "${" not in raw:  # `respond: TYPE`, most steps
+                return RespondAction(raw)
+            return self.respond(raw, r.at(key))
+        at = r.at(key)
         if key == "wait":
             return self.wait(raw, at)
         if key == "start":
@@ -191,6 +197,7 @@ class StepBuilder:
         return seconds
 
 
+_NO_HEADERS = Headers()
 _START_TYPES = {"flowType": "a string", "context": "a mapping", "workflowId": "a string",
                 "dryRun": "true or false"}
 

@@ -63,6 +63,24 @@ class Variables:
             return [self.value(v, child_position(raw, i) or at) for i, v in enumerate(raw)]
         return raw
 
+    def record(self, raw: Any, at: Position) -> None:
+        """Record the uses in ``raw`` (and report bad placeholders) without compiling a copy.
+
+        Visits the same strings as ``value``; a child's position is looked up only for a
+        string holding ``${`` or a container, since most expectations hold neither.
+        """
+        if isinstance(raw, str):
+            if "${" in raw:
+                self.text(raw, at)
+        elif isinstance(raw, dict):
+            for key, item in raw.items():
+                if isinstance(item, (dict, list)) or (isinstance(item, str) and "${" in item):
+                    self.record(item, child_position(raw, key) or at)
+        elif isinstance(raw, list):
+            for index, item in enumerate(raw):
+                if isinstance(item, (dict, list)) or (isinstance(item, str) and "${" in item):
+                    self.record(item, child_position(raw, index) or at)
+
     def text(self, raw: str, at: Position) -> str | Template:
         try:
             compiled = compile_string(raw)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,22 +57,99 @@ except ImportError:  # pragma: no cover - PyYAML wheels bundle libyaml
 
 
 class PosDict(dict[str, Any]):
-    """A mapping from YAML: ``pos`` of the mapping, ``key_pos``/``value_pos`` per key."""
+    """A mapping from YAML: ``pos`` of the mapping, ``key_pos``/``value_pos`` per key.
 
-    __slots__ = ("key_pos", "pos", "value_pos")
+    Positions are kept as raw 0-based ``(key line, key column, value line, value column)``
+    ints per key (``marks``) and become ``Position``s only when asked for: most are never
+    needed (only diagnostics and a few model fields read them), and building ~400 frozen
+    ``Position``s per flow file was ~10% of loading it.
+    """
 
-    pos: Position
-    key_pos: dict[str, Position]
-    value_pos: dict[str, Position]
+    __slots__ = ("column", "line", "marks", "path")
+
+    path: str
+    line: int  #: 1-based, of the mapping itself
+    column: int
+    marks: dict[str, tuple[int, int, int, int]]
+
+    @property
+    def pos(self) -> Position:
+        return Position(self.path, self.line, self.column)
+
+    @property
+    def key_pos(self) -> Mapping[str, Position]:
+        """Each key's own position (a read-only view, made on access)."""
+        return _MarkView(self, 0)
+
+    @property
+    def value_pos(self) -> Mapping[str, Position]:
+        """Each value's position (a read-only view, made on access)."""
+        return _MarkView(self, 2)
+
+    def key_position(self, key: str) -> Position:
+        """Where ``key`` is written (``KeyError`` if absent, like ``key_pos[key]``)."""
+        mark = self.marks[key]
+        return Position(self.path, mark[0] + 1, mark[1] + 1)
+
+    def value_position(self, key: str) -> Position:
+        """Where the value of ``key`` is written (``KeyError`` if absent)."""
+        mark = self.marks[key]
+        return Position(self.path, mark[2] + 1, mark[3] + 1)
 
 
 class PosList(list[Any]):
-    """A sequence from YAML: ``pos`` of the sequence, ``item_pos`` per item."""
+    """A sequence from YAML: ``pos`` of the sequence, ``item_pos`` per item (made on access)."""
 
-    __slots__ = ("item_pos", "pos")
+    __slots__ = ("column", "line", "marks", "path")
 
-    pos: Position
-    item_pos: list[Position]
+    path: str
+    line: int
+    column: int
+    marks: list[tuple[int, int]]  #: raw 0-based (line, column) of each item
+
+    @property
+    def pos(self) -> Position:
+        return Position(self.path, self.line, self.column)
+
+    @property
+    def item_pos(self) -> list[Position]:
+        path = self.path
+        return [Position(path, line + 1, column + 1) for line, column in self.marks]
+
+    def item_position(self, index: int) -> Position:
+        """Where item ``index`` is written (``IndexError`` if out of range)."""
+        line, column = self.marks[index]
+        return Position(self.path, line + 1, column + 1)
+
+
+class _MarkView(Mapping[str, Position]):
+    """``PosDict.key_pos``/``value_pos``: positions built from the raw marks on lookup."""
+
+    __slots__ = ("_at", "_node")
+
+    def __init__(self, node: PosDict, at: int) -> None:
+        self._node = node
+        self._at = at
+
+    def __getitem__(self, key: str) -> Position:
+        mark = self._node.marks[key]
+        return Position(self._node.path, mark[self._at] + 1, mark[self._at + 1] + 1)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._node.marks
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._node.marks)
+
+    def __len__(self) -> int:
+        return len(self._node.marks)
+
+
+def pos_dict(path: str, line: int, column: int) -> PosDict:
+    """An empty ``PosDict`` at 1-based ``line``/``column`` (fill ``marks`` with its keys)."""
+    data = PosDict()
+    data.path, data.line, data.column, data.marks = path, line, column, {}
+    return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +232,8 @@ class _Builder:
     """Nodes -> ``PosDict``/``PosList``/scalars, recording problems instead of raising.
 
     A direct recursive build (not PyYAML's generator-based constructor): about twice as fast,
-    and it can keep going after a duplicate key or an unsupported tag.
+    and it can keep going after a duplicate key or an unsupported tag. Plain string values,
+    most of a flow file, are stored without a call; positions stay raw ints (see ``PosDict``).
     """
 
     def __init__(self, path: str, problems: list[SourceProblem]) -> None:
@@ -171,13 +249,13 @@ class _Builder:
         self.problems.append(SourceProblem(self.mark(node), message, hint))
 
     def build(self, node: Node) -> Any:
-        if isinstance(node, ScalarNode):
-            return self.scalar(node)
+        if node.__class__ is ScalarNode:
+            return node.value if node.tag == _STR else self.scalar(node)
         known = self.built.get(id(node))
         if known is not None:
             self.aliased = True
             return known
-        if isinstance(node, MappingNode):
+        if node.__class__ is MappingNode:
             return self.mapping(node)
         assert isinstance(node, SequenceNode)  # the composer makes only three kinds of node
         return self.sequence(node)
@@ -197,24 +275,28 @@ class _Builder:
             return node.value
 
     def mapping(self, node: MappingNode) -> PosDict:
-        data = PosDict()
-        data.pos, data.key_pos, data.value_pos = self.mark(node), {}, {}
+        at = node.start_mark
+        data = pos_dict(self.path, at.line + 1, at.column + 1)
+        marks = data.marks
         self.built[id(node)] = data
         merges = []
         for key_node, value_node in node.value:
+            key = key_node.value
             if key_node.tag == _MERGE:
                 merges.append(value_node)
-            elif not isinstance(key_node, ScalarNode):
+            elif key_node.__class__ is not ScalarNode:
                 self.problem(key_node, "a key must be a plain string, not a mapping or a list")
-            elif key_node.value in data.key_pos:
-                self.problem(key_node, f"duplicate key '{key_node.value}' (first written at line "
-                             f"{data.key_pos[key_node.value].line})",
+            elif key in marks:
+                self.problem(key_node, f"duplicate key '{key}' (first written at line "
+                             f"{marks[key][0] + 1})",
                              "a key may appear once in a mapping; remove or rename one of them")
             else:
-                key = key_node.value
-                data.key_pos[key] = self.mark(key_node)
-                data.value_pos[key] = self.mark(value_node)
-                data[key] = self.build(value_node)
+                key_at, value_at = key_node.start_mark, value_node.start_mark
+                marks[key] = (key_at.line, key_at.column, value_at.line, value_at.column)
+                if value_node.__class__ is ScalarNode and value_node.tag == _STR:
+                    data[key] = value_node.value
+                else:
+                    data[key] = self.build(value_node)
         for merge in merges:
             self.merge(data, merge)
         return data
@@ -229,15 +311,16 @@ class _Builder:
             for key, value in source.items():
                 if key not in data:
                     data[key] = value
-                    data.key_pos[key] = source.key_pos[key]
-                    data.value_pos[key] = source.value_pos[key]
+                    data.marks[key] = source.marks[key]
 
     def sequence(self, node: SequenceNode) -> PosList:
+        at = node.start_mark
         data = PosList()
-        data.pos = self.mark(node)
-        data.item_pos = [self.mark(child) for child in node.value]
+        data.path, data.line, data.column = self.path, at.line + 1, at.column + 1
+        data.marks = [(child.start_mark.line, child.start_mark.column) for child in node.value]
         self.built[id(node)] = data
-        data.extend(self.build(child) for child in node.value)
+        build = self.build
+        data.extend([build(child) for child in node.value])
         return data
 
     def document(self, node: Node) -> Any:
@@ -328,20 +411,22 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> SourcePr
 def child_position(container: Any, key: Any) -> Position | None:
     """The position of ``container[key]`` when ``container`` came from ``parse``."""
     if isinstance(container, PosDict):
-        return container.value_pos.get(key)
-    if isinstance(container, PosList) and isinstance(key, int) and 0 <= key < len(container.item_pos):
-        return container.item_pos[key]
+        return container.value_position(key) if key in container.marks else None
+    if isinstance(container, PosList) and isinstance(key, int) and 0 <= key < len(container):
+        return container.item_position(key)
     return None
 
 
 def key_position(container: Any, key: str) -> Position | None:
     """The position of the key ``key`` itself in a ``PosDict``."""
-    return container.key_pos.get(key) if isinstance(container, PosDict) else None
+    if isinstance(container, PosDict) and key in container.marks:
+        return container.key_position(key)
+    return None
 
 
 def position(node: Any) -> Position | None:
     """The position of a ``PosDict``/``PosList`` node (None for scalars)."""
-    return getattr(node, "pos", None) if isinstance(node, (PosDict, PosList)) else None
+    return node.pos if isinstance(node, (PosDict, PosList)) else None
 
 
 def plain(node: Any) -> Any:

@@ -114,3 +114,24 @@ def test_alias_bombs_and_self_references_are_refused() -> None:
 def test_aliases_within_limits_are_shared_values() -> None:
     doc = only_document("h: &h {X-Tenant-ID: t}\nsteps: [{headers: *h}, {headers: *h}]\n")
     assert doc["steps"][1]["headers"] == {"X-Tenant-ID": "t"}  # type: ignore[index]
+
+
+def test_position_views_agree_with_the_lookups_and_stay_read_only() -> None:
+    doc = only_document("a: 1\nb:\n  - x\n  - {c: 2}\n")
+    assert isinstance(doc, PosDict)
+    assert dict(doc.key_pos) == {"a": Position("f.yaml", 1, 1), "b": Position("f.yaml", 2, 1)}
+    assert dict(doc.value_pos) == {"a": Position("f.yaml", 1, 4), "b": Position("f.yaml", 3, 3)}
+    assert doc.value_position("b") == doc.value_pos["b"] and "b" in doc.value_pos
+    assert doc.key_pos.get("missing") is None and "missing" not in doc.key_pos
+    items = doc["b"]
+    assert isinstance(items, PosList)
+    assert items.pos == Position("f.yaml", 3, 3)
+    assert items.item_pos == [Position("f.yaml", 3, 5), Position("f.yaml", 4, 5)]
+    assert items.item_position(1) == items[1].pos == Position("f.yaml", 4, 5)
+
+
+def test_merged_keys_keep_the_positions_of_their_source() -> None:
+    doc = only_document("base: &b {x: 1, y: 2}\nuse:\n  <<: *b\n  y: 3\n")
+    use = doc["use"]  # type: ignore[index]
+    assert use.value_pos["x"] == Position("f.yaml", 1, 14)
+    assert use.key_pos["y"] == Position("f.yaml", 4, 3)
