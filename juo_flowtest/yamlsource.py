@@ -195,21 +195,34 @@ _SCALARS: dict[str, Any] = {
 MAX_NODES = 200_000
 
 
+_PLAIN_TAGS: dict[str, str] = {"": _NULL}  # plain scalar text -> its tag (a bounded memo)
+_MEMO_LENGTH, _MEMO_SIZE = 64, 8192
+
+
+def _plain_tag(value: str) -> str:
+    for tag, regex in _BY_FIRST.get(value[0], ()):
+        if regex.fullmatch(value):
+            return tag
+    return _STR
+
+
 class _Resolver(BaseResolver):
     """Implicit tags for plain scalars: the strict YAML 1.2 core subset described above.
 
     Overrides PyYAML's generic resolver with a direct lookup: the C composer calls it for
-    every node, so it is on the hot path of collection.
+    every node, so it is on the hot path of collection. Flow files repeat the same few plain
+    scalars (keys, ``200``, statuses), so each short one is resolved once per process.
     """
 
     def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode:
             if implicit[0]:
-                if not value:
-                    return _NULL
-                for tag, regex in _BY_FIRST.get(value[0], ()):
-                    if regex.fullmatch(value):
-                        return tag
+                tag = _PLAIN_TAGS.get(value)
+                if tag is None:
+                    tag = _plain_tag(value)
+                    if len(value) <= _MEMO_LENGTH and len(_PLAIN_TAGS) < _MEMO_SIZE:
+                        _PLAIN_TAGS[value] = tag
+                return tag
             return _STR
         return _SEQ if kind is SequenceNode else _MAP
 
