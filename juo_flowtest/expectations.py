@@ -12,6 +12,7 @@ from typing import Any
 from jsonpath_ng.ext.parser import parse as _parse_jsonpath
 
 from juo_flowtest.fieldreader import IDENTIFIER, Reader, as_mapping
+from juo_flowtest.literals import Equal
 from juo_flowtest.matchers import Matcher, MatcherSyntaxError, compile_matcher
 from juo_flowtest.model import Expect, FieldCheck, JsonPathCheck, Position, SaveSpec
 from juo_flowtest.problems import Problems, kind
@@ -33,6 +34,8 @@ FIELD_PATHS: dict[str, tuple[str, ...]] = {
     "body": (),
 }
 EXPECT_KEYS = ("http", *FIELD_PATHS, "jsonpath", "headers", "maxMs", "schema")
+#: Scalar types an expectation compares literally (``str`` too, when it holds no ``${``).
+_LITERALS = frozenset({int, float, bool})
 
 
 def _is_whole_placeholder(text: str) -> bool:
@@ -88,6 +91,8 @@ class ExpectBuilder:
         )
 
     def matcher(self, raw: Any, at: Position) -> Matcher:
+        if raw.__class__ in _LITERALS or (raw.__class__ is str and "${" not in raw):
+            return Equal(raw, at)  # what compile_matcher makes of a literal, without its set-up
         self.variables.record(raw, at)  # the variable uses; the matcher has its own templates
         try:
             return compile_matcher(raw, at, child_position)

@@ -7,6 +7,7 @@ change with ``JUO_UPDATE_GOLDEN=1 pytest tests/test_loader.py`` and review the d
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -293,3 +294,20 @@ def test_fuzz_random_text_never_crashes(text: str) -> None:
         load_text(text, "fuzz.flow.yaml")
     except FlowFileError as exc:
         assert exc.diagnostics
+
+
+@pytest.mark.parametrize("literal", [200, 1.5, True, False, "waiting_interaction", "", "$$ {x}"])
+def test_a_literal_expectation_compiles_as_the_matcher_language_would(literal: Any) -> None:
+    """The loader builds literal expectations itself (a fast path): same node as compile_matcher."""
+    from juo_flowtest.matchers import compile_matcher
+    from juo_flowtest.yamlsource import child_position
+
+    text = f"flow: f\nstart: {{flowType: t}}\nexpect:\n  status: {json.dumps(literal)}\n"
+    (check,) = load_text(text, "t.flow.yaml").flows[0].steps[0].expect.fields  # type: ignore[union-attr]
+    at = Position("t.flow.yaml", 4, 11)
+    expected = compile_matcher(literal, at, child_position)
+    assert type(check.matcher) is type(expected)
+    assert check.matcher.position == expected.position == check.position == at
+    assert check.matcher.value == expected.value  # type: ignore[attr-defined]
+    assert type(check.matcher.value) is type(literal)  # type: ignore[attr-defined]
+    assert check.matcher.holds(literal, {}.__getitem__)
