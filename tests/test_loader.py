@@ -296,18 +296,28 @@ def test_fuzz_random_text_never_crashes(text: str) -> None:
         assert exc.diagnostics
 
 
-@pytest.mark.parametrize("literal", [200, 1.5, True, False, "waiting_interaction", "", "$$ {x}"])
-def test_a_literal_expectation_compiles_as_the_matcher_language_would(literal: Any) -> None:
-    """The loader builds literal expectations itself (a fast path): same node as compile_matcher."""
-    from juo_flowtest.matchers import compile_matcher
-    from juo_flowtest.yamlsource import child_position
+def _shape(matcher: Any) -> Any:
+    """A compiled expectation as comparable data: node type, position, value or children."""
+    children = getattr(matcher, "items", None) or ()
+    inner = [(c[0], _shape(c[1])) if isinstance(c, tuple) else _shape(c) for c in children]
+    return (type(matcher).__name__, matcher.position, getattr(matcher, "value", None), inner)
 
-    text = f"flow: f\nstart: {{flowType: t}}\nexpect:\n  status: {json.dumps(literal)}\n"
+
+@pytest.mark.parametrize("literal", [
+    "200", "1.5", "true", "false", "waiting_interaction", "''", "'$$ {x}'", "null",
+    "{stepId: reason_poll, actionType: poll}", "{a: {b: 1, c: null}, d: x}", "{}",
+    "{a: {$gt: 1}}", "{a: [1]}", "{availableResponses: [accept]}", "{a: '${v}'}",
+])
+def test_an_expectation_compiles_as_the_matcher_language_would(literal: str) -> None:
+    """The loader builds literal expectations itself (a fast path): the same nodes, positions
+    and values as compile_matcher; anything else goes through compile_matcher."""
+    from juo_flowtest.matchers import compile_matcher
+    from juo_flowtest.yamlsource import child_position, parse
+
+    text = f"flow: f\nvars: {{v: 1}}\nstart: {{flowType: t}}\nexpect:\n  status: {literal}\n"
     (check,) = load_text(text, "t.flow.yaml").flows[0].steps[0].expect.fields  # type: ignore[union-attr]
-    at = Position("t.flow.yaml", 4, 11)
-    expected = compile_matcher(literal, at, child_position)
-    assert type(check.matcher) is type(expected)
-    assert check.matcher.position == expected.position == check.position == at
-    assert check.matcher.value == expected.value  # type: ignore[attr-defined]
-    assert type(check.matcher.value) is type(literal)  # type: ignore[attr-defined]
-    assert check.matcher.holds(literal, {}.__getitem__)
+    ((doc, _),) = parse(text, "t.flow.yaml").documents
+    raw = doc["expect"]["status"]
+    expected = compile_matcher(raw, child_position(doc["expect"], "status"), child_position)
+    assert _shape(check.matcher) == _shape(expected)
+    assert check.position == expected.position == Position("t.flow.yaml", 5, 11)
