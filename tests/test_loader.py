@@ -7,7 +7,6 @@ change with ``JUO_UPDATE_GOLDEN=1 pytest tests/test_loader.py`` and review the d
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
