@@ -7,6 +7,10 @@ Two strengths, for two places:
 - ``scrub`` / ``scrub_text``: ``hide`` plus anything that *looks* like a credential
   (``Bearer …``, ``Basic …``, JWTs, ``?token=…`` query values) and the values of secret-named
   keys. The report applies it once more to everything it writes: defence in depth.
+- ``scrub_json``: ``scrub`` then indented JSON, for the report's per-call attachments. It writes
+  the text first and walks the data only when that text holds a known secret or one of the
+  words every credential pattern needs: a run state almost never does, and the walk (two
+  regular expressions per string) cost as much as the rest of the report.
 
 >>> hide("sent tok-1 twice: tok-1", ("tok-1",))
 'sent <redacted> twice: <redacted>'
@@ -18,7 +22,10 @@ import functools
 import os
 import re
 from collections.abc import Iterable, Mapping
+from json.encoder import encode_basestring
 from typing import Any
+
+from juo_flowtest import prettyjson
 
 REDACTED = "<redacted>"
 #: Token variables always treated as secrets, even when no caller names them.
@@ -29,6 +36,12 @@ _CREDENTIAL = re.compile(
     r"\b(bearer|basic)(\s+)[^\s\"',;]+|\beyJ[\w-]+\.[\w-]+\.[\w-]+", re.IGNORECASE)
 _SECRET_QUERY = re.compile(r"([?&][^=&#]*(?:token|secret|key|auth)[^=&#]*=)[^&#]*",
                            re.IGNORECASE)
+#: Every match of SECRET_NAME, _CREDENTIAL and _SECRET_QUERY holds one of these words (any case).
+_SUSPECT_WORDS = ("token", "secret", "key", "auth", "password", "cookie", "credential",
+                  "bearer", "basic", "eyj")
+#: The only non-ASCII characters IGNORECASE matches to ASCII letters (İ ı ſ K), which
+#: ``str.lower`` does not map onto the words above; tests/test_redaction.py checks the list.
+_FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
 
 
 @functools.lru_cache(maxsize=512)
@@ -78,13 +91,44 @@ def scrub_text(text: str, secrets: Iterable[str] = ()) -> str:
 
 
 def scrub(value: Any, secrets: Iterable[str] = ()) -> Any:
-    """Scrub JSON-like data: secret-named keys lose their value, every string is scrubbed."""
+    """Scrub JSON-like data: secret-named keys lose their value, every string is scrubbed.
+
+    Keys are scrubbed too, and a value that is not JSON (bytes, an object) becomes its
+    scrubbed ``str``: a writer would otherwise print it as it is.
+    """
     secrets = tuple(secrets)
     if isinstance(value, str):
         return scrub_text(value, secrets)
     if isinstance(value, Mapping):
-        return {str(k): REDACTED if is_sensitive(str(k)) and v is not None else scrub(v, secrets)
+        return {scrub_text(str(k), secrets):
+                REDACTED if is_sensitive(str(k)) and v is not None else scrub(v, secrets)
                 for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [scrub(v, secrets) for v in value]
-    return value
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return scrub_text(str(value), secrets)
+
+
+def may_need_scrub(text: str, secrets: tuple[str, ...]) -> bool:
+    """False only when ``scrub`` would change nothing in the data ``text`` was written from.
+
+    ``text``: written by ``prettyjson`` (strings escaped as ``encode_basestring`` does, non-ASCII
+    kept as it is). Escaping maps each character on its own, so a secret inside a string is a
+    substring of the text once escaped; and no word in ``_SUSPECT_WORDS`` is ever escaped.
+    """
+    if not text.isascii() and any(c in text for c in _FOLDS_TO_ASCII):
+        return True
+    lowered = text.lower()
+    if any(word in lowered for word in _SUSPECT_WORDS):
+        return True
+    return any(s in text or encode_basestring(s)[1:-1] in text for s in secrets if s)
+
+
+def scrub_json(value: Any, secrets: Iterable[str] = (), level: int = 0) -> str:
+    """``prettyjson.dumps(scrub(value, secrets), level)``, walking ``value`` only if needed."""
+    secrets = tuple(secrets)
+    text = prettyjson.dumps(value, level)
+    if not may_need_scrub(text, secrets):
+        return text
+    return prettyjson.dumps(scrub(value, secrets), level)

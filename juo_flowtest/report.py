@@ -9,6 +9,9 @@ this module makes the steps' statuses, times, attachments and the run files righ
 Everything written is scrubbed again (``scrub``) although the client already redacts: a token
 must never reach a report file even if a header or a body echoes it.
 
+Each call costs one attachment file, "Request and response", written by ``prettyjson`` through
+``redaction.scrub_json``: with Allure on, those per-call attachments were most of the run's CPU.
+
 Why this is over 300 lines: the mismatch table and the synthetic result files exist only to
 feed Allure, and splitting them out would spread the allure knowledge around.
 """
@@ -32,8 +35,8 @@ from allure_commons.reporter import AllureReporter
 from allure_commons.types import LabelType
 
 from juo_flowtest import coverage as coverage_mod
-from juo_flowtest import model, result
-from juo_flowtest.redaction import known_secrets, scrub, scrub_text
+from juo_flowtest import model, prettyjson, result
+from juo_flowtest.redaction import known_secrets, scrub, scrub_json, scrub_text
 
 # allure's API is untyped; one Any-typed alias keeps mypy --strict quiet without per-line ignores.
 allure: Any = _allure_module
@@ -43,8 +46,8 @@ _RESULT_FILES = re.compile(r".*-(result|container|globals)\.json|.*-attachment(\
 _RUN_FILES = {"categories.json", "environment.properties", "executor.json"}
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+#: Indented JSON for report files: the text of ``json.dumps(value, indent=2)``, 3x faster.
+_json = prettyjson.dumps
 
 
 # ----- collection and test level -----------------------------------------------------------
@@ -113,7 +116,7 @@ def end_test(run: result.FlowResult, *, secrets: Iterable[str] | None = None) ->
     # The mismatch table sits on the failing step (step_finished); not repeated here.
     if run.variables:
         allure.attach(
-            _json(scrub(run.variables, secrets)),
+            scrub_json(run.variables, secrets),
             name="Saved variables",
             attachment_type=allure.attachment_type.JSON,
         )
@@ -244,24 +247,40 @@ class AllureListener:
                         "the run stopped inside this step", (0.0, 0.0))
 
     def _attach_exchange(self, exchange: result.Exchange) -> None:
-        request = {
-            "method": exchange.method,
-            "url": exchange.url,
-            "headers": exchange.request_headers,
-            "body": exchange.request_body,
-        }
-        response = {
-            "status": exchange.status,
-            "elapsedMs": round(exchange.elapsed_ms, 1),
-            "headers": exchange.response_headers,
-            "body": exchange.response_body,
-        }
-        for name, data in (("Request", request), ("Response", response)):
-            allure.attach(
-                _json(scrub(data, self._secrets)),
-                name=name,
-                attachment_type=allure.attachment_type.JSON,
-            )
+        allure.attach(
+            exchange_json(exchange, self._secrets),
+            name=EXCHANGE_ATTACHMENT,
+            attachment_type=allure.attachment_type.JSON,
+        )
+
+
+#: The one attachment of each call: ``{"request": {...}, "response": {...}}``.
+EXCHANGE_ATTACHMENT = "Request and response"
+
+
+def exchange_json(exchange: result.Exchange, secrets: tuple[str, ...]) -> str:
+    """``_json(scrub({"request": ..., "response": ...}))``, each part scrubbed on its own.
+
+    Parts apart: the request headers always name a sensitive header (its value already
+    ``<redacted>``), which would send the whole exchange, bodies too, down the slow walk.
+    """
+    request = {
+        "method": exchange.method,
+        "url": exchange.url,
+        "headers": exchange.request_headers,
+        "body": exchange.request_body,
+    }
+    response = {
+        "status": exchange.status,
+        "elapsedMs": round(exchange.elapsed_ms, 1),
+        "headers": exchange.response_headers,
+        "body": exchange.response_body,
+    }
+    return prettyjson.members(
+        (name, prettyjson.members(
+            ((key, scrub_json(value, secrets, level=2)) for key, value in part.items()), 1))
+        for name, part in (("request", request), ("response", response))
+    )
 
 
 # ----- mismatch table ----------------------------------------------------------------------
@@ -298,8 +317,8 @@ def mismatch_table(title: str, mismatches: Iterable[result.Mismatch], secrets: I
     for m in mismatches:
         cells = [
             html.escape(scrub_text(m.path, secrets)),
-            html.escape(_json(scrub(m.expected, secrets))),
-            html.escape(_json(scrub(m.actual, secrets))),
+            html.escape(scrub_json(m.expected, secrets)),
+            html.escape(scrub_json(m.actual, secrets)),
             html.escape(scrub_text(m.message, secrets)),
             html.escape(str(m.position) if m.position else ""),
         ]

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from juo_flowtest import coverage, redaction, report
-from juo_flowtest.result import CoverageSample
+from juo_flowtest.result import CoverageSample, Exchange
 from juo_flowtest.sandbox import FaultConfig, Sandbox
 
 # Unrelated pytest plugins in the venv (schemathesis, hypothesis) cost seconds per subprocess.
@@ -182,6 +182,14 @@ def attachment(results: Path, item: dict[str, Any], name: str) -> str:
     return (results / sources[0]).read_text()
 
 
+def exchange(results: Path, call: dict[str, Any]) -> dict[str, Any]:
+    """The call's one "Request and response" attachment, parsed; the only attachment it has."""
+    assert [a["name"] for a in call.get("attachments", [])] == [report.EXCHANGE_ATTACHMENT]
+    data: dict[str, Any] = json.loads(attachment(results, call, report.EXCHANGE_ATTACHMENT))
+    assert list(data) == ["request", "response"]
+    return data
+
+
 @pytest.fixture(scope="module")
 def harness_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, dict[str, Any]]]:
     # A subprocess, not in-process pytester: allure_commons keeps its step registry in a class
@@ -237,11 +245,13 @@ def test_calls_are_steps_nested_under_flow_steps_with_real_times(harness_run: An
         "kind": "start", "HTTP status": "200", "time": "3.1 ms"}
     assert (start_call["start"], start_call["stop"]) == (1_700_000_000_000, 1_700_000_000_500)
     assert passed["steps"][1]["start"] == 1_700_000_001_000
-    request = json.loads(attachment(results, start_call, "Request"))
-    assert request["body"]["flowType"] == "subscription_cancellation_requested"
-    response = json.loads(attachment(results, start_call, "Response"))
-    assert response["status"] == 200
-    assert response["body"] == {"status": "waiting_interaction"}
+    data = exchange(results, start_call)
+    assert list(data["request"]) == ["method", "url", "headers", "body"]
+    assert data["request"]["body"]["flowType"] == "subscription_cancellation_requested"
+    assert data["response"] == {"status": 200, "elapsedMs": 3.1,
+                                "headers": {"content-type": "application/json",
+                                            "set-cookie": redaction.REDACTED},
+                                "body": {"status": "waiting_interaction"}}
 
 
 def test_a_failed_step_is_failed_and_carries_its_mismatch_table(harness_run: Any) -> None:
@@ -281,7 +291,8 @@ def test_no_secret_reaches_any_result_file(harness_run: Any) -> None:
     for path in results.iterdir():
         assert TOKEN not in path.read_text(), path.name
     start_call = found["test_passed"]["steps"][0]["steps"][0]
-    request = json.loads(attachment(results, start_call, "Request"))
+    request = exchange(results, start_call)["request"]
+    assert request["body"]["apiKey"] == redaction.REDACTED
     assert request["headers"]["X-Delegated-Token"] == redaction.REDACTED
     assert request["headers"]["Authorization"] == redaction.REDACTED
     assert request["headers"]["X-Tenant-ID"] == "sandbox.myshopify.com"
@@ -294,6 +305,35 @@ def test_scrub_text_hides_bearer_values_jwts_and_known_secrets() -> None:
         f"sent Bearer {redaction.REDACTED}, jwt {redaction.REDACTED} and {redaction.REDACTED}")
     assert redaction.scrub({"note": "Basic dXNlcjpwYXNz", "clientSecret": "x", "n": None}) == {
         "note": f"Basic {redaction.REDACTED}", "clientSecret": redaction.REDACTED, "n": None}
+
+
+def _exchange(body: Any) -> Exchange:
+    return Exchange(
+        method="POST", url="http://127.0.0.1:1/x?access_token=" + TOKEN,
+        request_headers={"x-delegated-token": redaction.REDACTED, "X-Echo": TOKEN,
+                         "accept": "application/json"},
+        request_body={"note": "Bearer abc", "n": 1}, status=200,
+        response_headers={"content-type": "application/json"}, response_body=body,
+        elapsed_ms=2.345)
+
+
+@pytest.mark.parametrize("body", [
+    {"status": "waiting_interaction", "pendingInteraction": {"stepId": "offer"}},
+    {"echo": TOKEN, "nested": [{"clientSecret": "x", "jwt": "eyJa.eyJb.c"}]},
+    None,
+    "plain text, not JSON",
+])
+def test_the_exchange_is_the_scrubbed_request_and_response_as_indented_json(body: Any) -> None:
+    call = _exchange(body)
+    text = report.exchange_json(call, (TOKEN,))
+    whole = {
+        "request": {"method": "POST", "url": call.url, "headers": call.request_headers,
+                    "body": call.request_body},
+        "response": {"status": 200, "elapsedMs": 2.3, "headers": call.response_headers,
+                     "body": body},
+    }
+    assert text == json.dumps(redaction.scrub(whole, [TOKEN]), indent=2, ensure_ascii=False)
+    assert TOKEN not in text and "Bearer abc" not in text
 
 
 CATEGORY_MESSAGES = {
@@ -486,11 +526,15 @@ def test_calls_are_nested_under_their_flow_step_with_exchange_attachments(flow_r
     assert re.fullmatch(r"respond next to show_content \(step value_reminder\)"
                         r" — 200 in \d+\.\d ms", call["name"]), call["name"]
     assert call["start"] <= call["stop"] and steps[1]["start"] <= call["start"]
-    request = json.loads(attachment(results, call, "Request"))
+    data = exchange(results, call)
+    request, response = data["request"], data["response"]
     assert request["method"] == "POST" and request["body"]["responseType"] == "next"
     assert request["headers"].get("x-delegated-token", redaction.REDACTED) == redaction.REDACTED
-    response = json.loads(attachment(results, call, "Response"))
+    assert response["status"] == 200
     assert response["body"]["pendingInteraction"]["stepId"] == "reason_poll"
+    # Indented, as a QA engineer reads it: Allure 3 shows JSON attachments as written.
+    text = attachment(results, call, report.EXCHANGE_ATTACHMENT)
+    assert text == json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def test_a_mismatch_fails_its_step_with_a_table_and_is_categorised(flow_run: Any) -> None:
