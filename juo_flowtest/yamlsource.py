@@ -249,9 +249,12 @@ class _Builder:
     most of a flow file, are stored without a call; positions stay raw ints (see ``PosDict``).
     """
 
-    def __init__(self, path: str, problems: list[SourceProblem]) -> None:
+    def __init__(self, path: str, problems: list[SourceProblem], anchors: bool = True) -> None:
         self.path = path
         self.problems = problems
+        #: whether the text may hold anchors (``&``): without one there is no alias to share
+        #: a node, so containers need not be remembered by node.
+        self.anchors = anchors
         self.built: dict[int, Any] = {}
         self.aliased = False
 
@@ -264,7 +267,7 @@ class _Builder:
     def build(self, node: Node) -> Any:
         if node.__class__ is ScalarNode:
             return node.value if node.tag == _STR else self.scalar(node)
-        known = self.built.get(id(node))
+        known = self.built.get(id(node)) if self.anchors else None
         if known is not None:
             self.aliased = True
             return known
@@ -289,9 +292,12 @@ class _Builder:
 
     def mapping(self, node: MappingNode) -> PosDict:
         at = node.start_mark
-        data = pos_dict(self.path, at.line + 1, at.column + 1)
-        marks = data.marks
-        self.built[id(node)] = data
+        data = PosDict()
+        data.path, data.line, data.column = self.path, at.line + 1, at.column + 1
+        marks: dict[str, tuple[int, int, int, int]] = {}
+        data.marks = marks
+        if self.anchors:
+            self.built[id(node)] = data
         merges = []
         for key_node, value_node in node.value:
             key = key_node.value
@@ -331,7 +337,8 @@ class _Builder:
         data = PosList()
         data.path, data.line, data.column = self.path, at.line + 1, at.column + 1
         data.marks = [(child.start_mark.line, child.start_mark.column) for child in node.value]
-        self.built[id(node)] = data
+        if self.anchors:
+            self.built[id(node)] = data
         build = self.build
         data.extend([build(child) for child in node.value])
         return data
@@ -393,7 +400,7 @@ def parse(text: str, path: str) -> Source:
             node = loader.get_node()
             if node is None:  # pragma: no cover - check_node said there is one
                 break
-            builder = _Builder(path, problems)
+            builder = _Builder(path, problems, "&" in text)
             source.documents.append((builder.document(node), builder.mark(node)))
     except yaml.MarkedYAMLError as exc:
         problems.append(_syntax_problem(exc, path, text))

@@ -135,3 +135,9 @@ def test_merged_keys_keep_the_positions_of_their_source() -> None:
     use = doc["use"]  # type: ignore[index]
     assert use.value_pos["x"] == Position("f.yaml", 1, 14)
     assert use.key_pos["y"] == Position("f.yaml", 4, 3)
+
+
+def test_an_alias_without_an_anchor_is_a_syntax_problem() -> None:
+    (problem,) = parse("a: *x\n", "f.yaml").problems
+    assert (problem.position.line, problem.position.column) == (1, 4)
+    assert problem.message == "YAML syntax error: found undefined alias"
