@@ -19,12 +19,20 @@ class Problems:
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
-        self.lines = text.splitlines()
+        self.text = text
+        self._lines: list[str] | None = None  # split on the first problem: most files have none
         self._found: dict[tuple[int, int, str], Diagnostic] = {}
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines
 
     def add(self, at: Position | None, message: str, hint: str | None = None) -> None:
         position = at or Position(self.path, 1, 1)
-        line = self.lines[position.line - 1] if 0 < position.line <= len(self.lines) else ""
+        lines = self.lines
+        line = lines[position.line - 1] if 0 < position.line <= len(lines) else ""
         key = (position.line, position.column, message)
         self._found.setdefault(key, Diagnostic(position, message, line.rstrip(), hint))
 

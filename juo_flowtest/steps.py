@@ -137,7 +137,7 @@ class StepBuilder:
     def action(self, key: str, raw: Any, r: Reader) -> Action | None:
         if key == "respond":
             if raw.__class__ is str and "${" not in raw:  # `respond: TYPE`, most steps
-                return RespondAction(raw)
+                return _shorthand(raw)
             return self.respond(raw, r.at(key))
         at = r.at(key)
         if key == "wait":
@@ -198,6 +198,19 @@ class StepBuilder:
 
 
 _NO_HEADERS = Headers()
+#: ``respond: TYPE`` actions by TYPE: frozen and position-free, so one object serves every step
+#: answering TYPE (bounded; a flow suite uses a few dozen response types).
+_SHORTHANDS: dict[str, RespondAction] = {}
+
+
+def _shorthand(response_type: str) -> RespondAction:
+    action = _SHORTHANDS.get(response_type)
+    if action is None:
+        action = RespondAction(response_type)
+        if len(_SHORTHANDS) < 1024:
+            _SHORTHANDS[response_type] = action
+    return action
+
 _START_TYPES = {"flowType": "a string", "context": "a mapping", "workflowId": "a string",
                 "dryRun": "true or false"}
 
