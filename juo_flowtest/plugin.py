@@ -107,13 +107,17 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_collection(session: pytest.Session) -> Any:
-    # Collection allocates many small containers and no cycles worth collecting; with the cyclic
-    # collector paused for the whole of it, 1,000 flow files collect ~10% faster (bench/).
+    # Collection allocates many small containers and no cycles worth collecting, and what it
+    # builds (flows, steps, matchers) lives for the whole session. So the cyclic collector is
+    # paused while collecting, and the result frozen out of its reach afterwards: otherwise
+    # every later full pass (pytest runs several at exit) walks ~430 objects per flow file.
+    # 1,000 flow files: 3.8 s -> 1.4 s to collect (bench/).
     enabled = gc.isenabled()
     gc.disable()
     try:
         return (yield)
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
