@@ -36,7 +36,8 @@ _CREDENTIAL = re.compile(
     r"\b(bearer|basic)(\s+)[^\s\"',;]+|\beyJ[\w-]+\.[\w-]+\.[\w-]+", re.IGNORECASE)
 _SECRET_QUERY = re.compile(r"([?&][^=&#]*(?:token|secret|key|auth)[^=&#]*=)[^&#]*",
                            re.IGNORECASE)
-#: Every match of SECRET_NAME, _CREDENTIAL and _SECRET_QUERY holds one of these words (any case).
+#: Every match of SECRET_NAME, _CREDENTIAL and _SECRET_QUERY holds one of these words (any case):
+#: a word added to one of those patterns goes here too (tests/test_redaction.py checks).
 _SUSPECT_WORDS = ("token", "secret", "key", "auth", "password", "cookie", "credential",
                   "bearer", "basic", "eyj")
 #: The only non-ASCII characters IGNORECASE matches to ASCII letters (İ ı ſ K), which

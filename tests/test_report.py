@@ -179,7 +179,7 @@ def labels(data: dict[str, Any], name: str) -> list[str]:
 def attachment(results: Path, item: dict[str, Any], name: str) -> str:
     sources = [a["source"] for a in item.get("attachments", []) if a["name"] == name]
     assert sources, f"no attachment {name!r} in {[a['name'] for a in item.get('attachments', [])]}"
-    return (results / sources[0]).read_text()
+    return (results / str(sources[0])).read_text()
 
 
 def exchange(results: Path, call: dict[str, Any]) -> dict[str, Any]:
@@ -352,8 +352,8 @@ def test_categories_match_the_plugin_message_prefixes(name: str) -> None:
     message = CATEGORY_MESSAGES[name]
 
     def first(match: Any) -> str:
-        return next(r["name"] for r in rules if "broken" in r["matchedStatuses"]
-                    and match(r["messageRegex"], message))
+        return str(next(r["name"] for r in rules if "broken" in r["matchedStatuses"]
+                    and match(r["messageRegex"], message)))
 
     assert first(lambda rx, m: re.fullmatch(rx, m, re.DOTALL)) == name
     assert first(re.search) == name
