@@ -18,6 +18,7 @@ splitting its orchestration across files would only scatter one procedure.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -157,8 +158,14 @@ def make_tools(s: Settings, base_url: str) -> list[Tool]:
         return pytest_argv(py, folder, *juo_opts, *NO_ALLURE,
                            f"--juo-reports-dir={folder.parent / 'reports'}")
 
+    runs = itertools.count()
+
     def juo_allure(folder: Path, flows: int) -> list[str]:
-        return pytest_argv(py, folder, *juo_opts, f"--alluredir={folder.parent / 'allure'}",
+        # A fresh results folder per run: re-using one makes the plugin delete the previous
+        # run's thousands of files first, and file creation right after mass deletion costs
+        # ~15x more kernel time on ext4 — a cost of this benchmark, not of a CI run.
+        results = folder.parent / f"allure-{next(runs)}"
+        return pytest_argv(py, folder, *juo_opts, f"--alluredir={results}",
                            f"--juo-reports-dir={folder.parent / 'reports'}")
 
     def tavern(folder: Path, flows: int) -> list[str]:
