@@ -56,11 +56,11 @@ class Matcher:
 
     def match(self, actual: Any, path: Path, resolve: Resolve) -> list[Mismatch]:
         """Every way ``actual`` (``MISSING`` for an absent key) fails this node; [] if it holds."""
-        raise NotImplementedError
+        raise NotImplementedError  # abstract: every node class implements it
 
     def expected(self, resolve: Resolve) -> Any:
         """Plain data showing what this node expects (for ``Mismatch.expected``)."""
-        raise NotImplementedError
+        raise NotImplementedError  # abstract: every node class implements it
 
     def holds(self, actual: Any, resolve: Resolve) -> bool:
         """``not self.match(...)``; nodes override it to skip wording messages nobody reads."""

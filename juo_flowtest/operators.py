@@ -70,7 +70,7 @@ class Op(Matcher):
 
     def check(self, actual: Any, resolve: Resolve) -> str | None:
         """None when ``actual`` (present) satisfies the operator, else the message."""
-        raise NotImplementedError
+        raise NotImplementedError  # abstract: every operator class implements it
 
     def describe(self, resolve: Resolve) -> str:
         return show(self.expected(resolve))
