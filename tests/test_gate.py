@@ -61,6 +61,7 @@ def test_fixed_bug():
     pass
 
 
+# A deliberately skipped test in this generated suite: the gate must count skips.
 @pytest.mark.skip(reason="portal not on staging")
 def test_portal_renew():
     pass
