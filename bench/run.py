@@ -267,7 +267,7 @@ def run_collection(s: Settings, base_url: str) -> dict[str, list[Sample]]:
         ("juo-flowtest collect",
          pytest_argv(py, juo_dir, "--collect-only", *NO_ALLURE, "-p", "no:tavern"),
          juo_dir, rf"\b{k} tests? collected"),
-        ("juo-flowtest lint", [py, "-m", "juo_flowtest.cli", "lint", str(juo_dir)],
+        ("juo-flowtest lint", [py, "-m", "juo_flowtest.cli.main", "lint", str(juo_dir)],
          juo_dir, rf"{k} file\(s\) checked, {k} flow\(s\), 0 invalid"),
     ]
     if s.tavern:

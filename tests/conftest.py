@@ -10,9 +10,9 @@ import pytest
 # again by the next one, and PyYAML's C parser and httpx's lazily imported httpcore do not
 # survive that: a re-imported yaml no longer recognises the node classes its C parser builds,
 # and httpx no longer maps httpcore's errors to its own.
-import juo_flowtest.loader
-import juo_flowtest.report
-import juo_flowtest.runner
+import juo_flowtest.flowfile.loader
+import juo_flowtest.report.allure
+import juo_flowtest.run.runner
 import juo_flowtest.sandbox  # noqa: F401
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from juo_flowtest import loader
+from juo_flowtest.flowfile import loader
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 sys.path.insert(0, str(BENCH))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from juo_flowtest import __version__
-from juo_flowtest.cli import main
+from juo_flowtest.cli.main import main
 
 EXE = str(Path(sys.executable).with_name("juo-flowtest"))
 

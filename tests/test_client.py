@@ -8,8 +8,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from juo_flowtest.client import ApiResponse, Auth, JuoClient, make_http_client
-from juo_flowtest.redaction import REDACTED
+from juo_flowtest.base.redaction import REDACTED
+from juo_flowtest.target.client import ApiResponse, Auth, JuoClient, make_http_client
 
 TOKEN = "s3cr3t-t0ken/xyz"
 BASE = "http://juo.test/customer/v1"

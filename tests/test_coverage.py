@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from juo_flowtest import coverage
-from juo_flowtest.result import CoverageSample
+from juo_flowtest.coverage import model as coverage
+from juo_flowtest.run.result import CoverageSample
 
 CANCEL = "cancellation@1"
 KNOWN = frozenset(

@@ -119,7 +119,7 @@ def test_every_example_workflow_is_fully_covered(suite: SuiteRun) -> None:
 
 def test_lint_accepts_the_example_flows() -> None:
     cli = Path(sys.executable).parent / "juo-flowtest"
-    proc = subprocess.run([str(cli), "lint", str(FLOWS)], cwd=ROOT, env=_clean_env(),
+    proc = subprocess.run([str(cli), "lint", str(FLOWS)], check=False, cwd=ROOT, env=_clean_env(),
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 

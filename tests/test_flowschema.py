@@ -9,7 +9,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from juo_flowtest import flowschema, yamlsource
+from juo_flowtest.flowfile import schema as flowschema
+from juo_flowtest.source import yamlsource
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = sorted((ROOT / "tests" / "golden" / "valid").glob("*.flow.yaml")) + sorted(

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from juo_flowtest import gate, report
-from juo_flowtest.exitcodes import GateExit
-from juo_flowtest.policy import DEFAULT_POLICY, Policy
-from juo_flowtest.runresults import read_coverage, read_results
+from juo_flowtest.base.exitcodes import GateExit
+from juo_flowtest.gate import verdict as gate
+from juo_flowtest.gate.policy import DEFAULT_POLICY, Policy
+from juo_flowtest.gate.results import read_coverage, read_results
+from juo_flowtest.report import allure as report
 
 GOLDEN = Path(__file__).parent / "golden" / "gate"
 

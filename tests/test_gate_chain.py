@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from juo_flowtest.exitcodes import ExitCode, GateExit
+from juo_flowtest.base.exitcodes import ExitCode, GateExit
 
 SCRIPT = Path(sys.executable).parent / "juo-flowtest"
 

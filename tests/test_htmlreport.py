@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from juo_flowtest import htmlreport
+from juo_flowtest.report import html as htmlreport
 
 QUIET_PLUGINS = ("-p", "no:schemathesis", "-p", "no:hypothesispytest")
 START = """

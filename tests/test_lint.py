@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from juo_flowtest.cli import main
-from juo_flowtest.exitcodes import ExitCode
+from juo_flowtest.base.exitcodes import ExitCode
+from juo_flowtest.cli.main import main
 
 GOOD = "flow: ok\nstart: {flowType: subscription_cancellation_requested, context: {}}\n"
 

@@ -15,10 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from juo_flowtest.errors import FlowFileError
-from juo_flowtest.loader import load_file, load_text, report_name
-from juo_flowtest.matchers import MISSING
-from juo_flowtest.model import (
+from juo_flowtest.base.errors import FlowFileError
+from juo_flowtest.base.templating import Template, render
+from juo_flowtest.expect.matchers import MISSING
+from juo_flowtest.flowfile.loader import load_file, load_text, report_name
+from juo_flowtest.flowfile.model import (
     UNSET,
     AttachAction,
     Case,
@@ -28,7 +29,6 @@ from juo_flowtest.model import (
     StartAction,
     WaitAction,
 )
-from juo_flowtest.templating import Template, render
 
 GOLDEN = Path(__file__).parent / "golden"
 INVALID = sorted((GOLDEN / "invalid").glob("*.flow.yaml"))
@@ -310,8 +310,8 @@ def _shape(matcher: Any) -> Any:
 def test_an_expectation_compiles_as_the_matcher_language_would(literal: str) -> None:
     """The loader builds literal expectations itself (a fast path): the same nodes, positions
     and values as compile_matcher; anything else goes through compile_matcher."""
-    from juo_flowtest.matchers import compile_matcher
-    from juo_flowtest.yamlsource import child_position, parse
+    from juo_flowtest.expect.matchers import compile_matcher
+    from juo_flowtest.source.yamlsource import child_position, parse
 
     text = f"flow: f\nvars: {{v: 1}}\nstart: {{flowType: t}}\nexpect:\n  status: {literal}\n"
     (check,) = load_text(text, "t.flow.yaml").flows[0].steps[0].expect.fields  # type: ignore[union-attr]

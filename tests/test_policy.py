@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from juo_flowtest.errors import PolicyError
-from juo_flowtest.policy import DEFAULT_POLICY, Policy, load_policy
+from juo_flowtest.base.errors import PolicyError
+from juo_flowtest.gate.policy import DEFAULT_POLICY, Policy, load_policy
 
 FULL = """\
 # The release policy of the example suite.

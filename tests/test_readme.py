@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from juo_flowtest.cli import main
+from juo_flowtest.cli.main import main
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 TYPO = """\
@@ -21,7 +21,7 @@ expct:
 
 
 def _blocks(language: str) -> list[str]:
-    return re.findall(rf"```{language}\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    return re.findall(rf"```{language}\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
 
 
 def test_the_readme_flow_passes_against_the_sandbox(pytester: pytest.Pytester) -> None:

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from juo_flowtest import prettyjson
-from juo_flowtest.redaction import (
+from juo_flowtest.base import prettyjson
+from juo_flowtest.base.redaction import (
     _CREDENTIAL,
     _FOLDS_TO_ASCII,
     _SECRET_QUERY,

@@ -1,4 +1,4 @@
-"""Allure output of ``juo_flowtest.report``: titles, labels, steps, attachments, statuses, files.
+"""Allure output of ``juo_flowtest.report.allure``: titles, labels, steps, attachments, statuses, files.
 
 The first half drives the report functions inside a real pytest + allure-pytest run (pytester)
 with hand-built run values; the end-to-end half (real flow files against the sandbox) is below.
@@ -16,8 +16,10 @@ from typing import Any
 
 import pytest
 
-from juo_flowtest import coverage, redaction, report
-from juo_flowtest.result import CoverageSample, Exchange
+from juo_flowtest.base import redaction
+from juo_flowtest.coverage import model as coverage
+from juo_flowtest.report import allure as report
+from juo_flowtest.run.result import CoverageSample, Exchange
 from juo_flowtest.sandbox import FaultConfig, Sandbox
 
 # Unrelated pytest plugins in the venv (schemathesis, hypothesis) cost seconds per subprocess.
@@ -26,7 +28,8 @@ QUIET_PLUGINS = ("-p", "no:schemathesis", "-p", "no:hypothesispytest")
 HARNESS = '''"""Hand-built run values (written into the pytester dir by tests/test_report.py)."""
 from __future__ import annotations
 
-from juo_flowtest import model, result
+from juo_flowtest.flowfile import model
+from juo_flowtest.run import result
 
 TOKEN = "tok-SECRET-abc123"
 POS = model.Position("flows/cancel.flow.yaml", 1, 1)
@@ -117,7 +120,7 @@ def run(listener: object, verdict: result.Verdict) -> result.FlowResult:
 '''
 
 CONFTEST = """
-from juo_flowtest import report
+from juo_flowtest.report import allure as report
 from harness import CASES, FLOW
 
 def pytest_collection_modifyitems(items):
@@ -129,7 +132,8 @@ def pytest_collection_modifyitems(items):
 
 TESTS = """
 import pytest
-from juo_flowtest import report, result
+from juo_flowtest.report import allure as report
+from juo_flowtest.run import result
 from harness import CASES, FLOW, TOKEN, run
 
 def _drive(verdict, case=None):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from juo_flowtest import model, templating
-from juo_flowtest.request import first_value, request_headers, respond_body
-from juo_flowtest.scope import CurrentRun, NoValue, Scope
+from juo_flowtest.base import templating
+from juo_flowtest.flowfile import model
+from juo_flowtest.flowfile.request import first_value, request_headers, respond_body
+from juo_flowtest.flowfile.scope import CurrentRun, NoValue, Scope
 
 RUN = CurrentRun("r-1", 2, "wf@1", "waiting_interaction", "i-2", "offer", "offer_discount", "i-2")
 SCOPE = Scope({"reason": "too_expensive", "ver": 7, "token": "abc"}, RUN, {"SHOP": "s.test"})

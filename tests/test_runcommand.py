@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from juo_flowtest.exitcodes import ExitCode
-from juo_flowtest.runcommand import exit_code, pytest_args
-from juo_flowtest.session import Tally
+from juo_flowtest.base.exitcodes import ExitCode
+from juo_flowtest.cli.run import exit_code, pytest_args
+from juo_flowtest.run.session import Tally
 
 GOOD = """\
 flow: Show content first

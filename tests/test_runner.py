@@ -16,11 +16,12 @@ import httpx
 import jsonpath_ng.ext
 import pytest
 
-from juo_flowtest import model, templating
-from juo_flowtest.client import Auth, JuoClient
-from juo_flowtest.matchers import compile_matcher
-from juo_flowtest.result import CallRecord, StepResult, Verdict
-from juo_flowtest.runner import run_flow
+from juo_flowtest.base import templating
+from juo_flowtest.expect.matchers import compile_matcher
+from juo_flowtest.flowfile import model
+from juo_flowtest.run.result import CallRecord, StepResult, Verdict
+from juo_flowtest.run.runner import run_flow
+from juo_flowtest.target.client import Auth, JuoClient
 
 TOKEN = "tok-3f9a-secret"
 BASE = "http://juo.test/customer/v1"
@@ -616,7 +617,7 @@ def test_get_transport_errors_are_retried_during_a_wait() -> None:
 
 
 def test_an_unreachable_target_is_broken_with_what_to_check() -> None:
-    from juo_flowtest.client import make_http_client
+    from juo_flowtest.target.client import make_http_client
 
     with make_http_client(2.0) as http:
         client = JuoClient(http, "http://127.0.0.1:9/customer/v1", "t", Auth("bearer", TOKEN),

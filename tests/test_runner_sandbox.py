@@ -11,13 +11,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from juo_flowtest import loader
-from juo_flowtest.client import Auth, JuoClient, make_http_client
-from juo_flowtest.model import Flow
-from juo_flowtest.result import FlowResult, Verdict
-from juo_flowtest.runner import run_flow
+from juo_flowtest.flowfile import loader
+from juo_flowtest.flowfile.model import Flow
+from juo_flowtest.run.result import FlowResult, Verdict
+from juo_flowtest.run.runner import run_flow
 from juo_flowtest.sandbox import FaultConfig, Sandbox
 from juo_flowtest.sandbox.faults import fate
+from juo_flowtest.target.client import Auth, JuoClient, make_http_client
 
 TOKEN = "sandbox-token"
 TENANT = "sandbox.myshopify.com"

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from juo_flowtest import report
-from juo_flowtest.runresults import (
+from juo_flowtest.gate.results import (
     FlowOutcome,
     ResultsError,
     Status,
     read_coverage,
     read_results,
 )
+from juo_flowtest.report import allure as report
 
 SUITE = """
 import allure, pytest

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from juo_flowtest.runstate import _VALIDATOR, RUN_STATE_SCHEMA, check_run_state, conforms
+from juo_flowtest.target.runstate import _VALIDATOR, RUN_STATE_SCHEMA, check_run_state, conforms
 
 
 def valid_state() -> dict[str, Any]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from juo_flowtest import templating
-from juo_flowtest.scope import CurrentRun, NoValue, Scope
+from juo_flowtest.base import templating
+from juo_flowtest.flowfile.scope import CurrentRun, NoValue, Scope
 
 RUN = CurrentRun("run-1", 3, "wf@1", "waiting_interaction", "int-2", "offer", "offer_discount",
                  "int-2")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from juo_flowtest import htmlreport
+from juo_flowtest.report import html as htmlreport
 from juo_flowtest.sandbox import FaultConfig, Sandbox, SandboxConfig
 
 TOKEN = "tok-SECRET-abc123"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from juo_flowtest import settings
-from juo_flowtest.errors import ConfigError
+from juo_flowtest.base.errors import ConfigError
+from juo_flowtest.target import settings
 
 PYPROJECT = """
 [tool.juo_flowtest.environments.staging]

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from juo_flowtest import templating
-from juo_flowtest.templating import (
+from juo_flowtest.base import templating
+from juo_flowtest.base.templating import (
     BUILTINS,
     Template,
     TemplateSyntaxError,

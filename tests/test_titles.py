@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from juo_flowtest import model
-from juo_flowtest.matchers import compile_matcher
-from juo_flowtest.result import Mismatch, StepResult, Verdict
-from juo_flowtest.scope import CurrentRun, Scope
-from juo_flowtest.titles import call_title, plain_title, respond_title, summary, wait_title
+from juo_flowtest.expect.matchers import compile_matcher
+from juo_flowtest.flowfile import model
+from juo_flowtest.flowfile.scope import CurrentRun, Scope
+from juo_flowtest.run.result import Mismatch, StepResult, Verdict
+from juo_flowtest.run.titles import call_title, plain_title, respond_title, summary, wait_title
 
 POS = model.Position("flows/t.flow.yaml", 9, 3)
 

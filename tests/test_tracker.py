@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from juo_flowtest.tracker import RunTracker
+from juo_flowtest.run.tracker import RunTracker
 
 STEPS = [{"stepId": "poll", "availableResponses": [{"type": "a", "label": "A"}, "b"]},
          {"stepId": "confirm", "availableResponses": [{"label": "no type"}]},

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import json
 
-from juo_flowtest import yamlsource
-from juo_flowtest.model import Position
-from juo_flowtest.yamlsource import PosDict, PosList, child_position, key_position, parse, plain
+from juo_flowtest.flowfile.model import Position
+from juo_flowtest.source import yamlsource
+from juo_flowtest.source.yamlsource import (
+    PosDict,
+    PosList,
+    child_position,
+    key_position,
+    parse,
+    plain,
+)
 
 
 def only_document(text: str) -> object:

@@ -12,8 +12,8 @@ import sys
 
 import uvicorn
 
-from juo_flowtest.errors import ConfigError, WorkflowDefinitionError
-from juo_flowtest.exitcodes import ExitCode
+from juo_flowtest.base.errors import ConfigError, WorkflowDefinitionError
+from juo_flowtest.base.exitcodes import ExitCode
 from juo_flowtest.sandbox import assumptions
 from juo_flowtest.sandbox.app import create_app
 from juo_flowtest.sandbox.faults import FaultConfig

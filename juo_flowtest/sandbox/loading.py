@@ -10,9 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from juo_flowtest import yamlsource
-from juo_flowtest.errors import Diagnostic, WorkflowDefinitionError
-from juo_flowtest.model import Position
+from juo_flowtest.base.errors import Diagnostic, WorkflowDefinitionError
+from juo_flowtest.flowfile.model import Position
 from juo_flowtest.sandbox import assumptions
 from juo_flowtest.sandbox.conditions import OPERATORS
 from juo_flowtest.sandbox.definitions import (
@@ -30,7 +29,8 @@ from juo_flowtest.sandbox.definitions import (
 )
 from juo_flowtest.sandbox.graph import check_graph
 from juo_flowtest.sandbox.source import Reader, SourceFile
-from juo_flowtest.yamlsource import PosDict
+from juo_flowtest.source import yamlsource
+from juo_flowtest.source.yamlsource import PosDict
 
 PATTERNS = ("*.workflow.yaml", "*.workflow.yml", "*.workflow.json")
 STATUSES = ("draft", "published", "archived")

@@ -16,7 +16,7 @@ from typing import Any, Self
 
 import uvicorn
 
-from juo_flowtest.errors import SandboxError
+from juo_flowtest.base.errors import SandboxError
 from juo_flowtest.sandbox import assumptions
 from juo_flowtest.sandbox.app import EXAMPLES_DIR, create_app
 from juo_flowtest.sandbox.catalog import Catalog

@@ -1,6 +1,6 @@
 """One workflow definition file: its text, the problems found in it, and its one document.
 
-The YAML (and JSON: a JSON document is YAML 1.2) is read by ``juo_flowtest.yamlsource``, the
+The YAML (and JSON: a JSON document is YAML 1.2) is read by ``juo_flowtest.source.yamlsource``, the
 package's one reader with source positions, so definition files follow the same strict rules
 as flow files: mappings are ``PosDict``s and sequences ``PosList``s that know where each key and
 item was written; ``yes``/``no``/``on``/``off`` and dates stay strings; a duplicate key is a
@@ -17,10 +17,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from juo_flowtest import yamlsource
-from juo_flowtest.errors import Diagnostic
-from juo_flowtest.model import Position
-from juo_flowtest.yamlsource import PosDict
+from juo_flowtest.base.errors import Diagnostic
+from juo_flowtest.flowfile.model import Position
+from juo_flowtest.source import yamlsource
+from juo_flowtest.source.yamlsource import PosDict
 
 
 class SourceFile:

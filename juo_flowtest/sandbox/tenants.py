@@ -8,7 +8,7 @@ Config file (YAML or JSON)::
       shop-b.myshopify.com:
         tokens: {token-b1: customer-1}
 
-The file is read by ``juo_flowtest.yamlsource`` (strict YAML 1.2, duplicate keys rejected), like
+The file is read by ``juo_flowtest.source.yamlsource`` (strict YAML 1.2, duplicate keys rejected), like
 flow and workflow files. Every problem found is reported at once in one ``ConfigError`` of
 ``path:line:col`` diagnostics with a hint (``juo-flowtest sandbox`` exits 4 on it).
 
@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from juo_flowtest import yamlsource
-from juo_flowtest.errors import ConfigError, Diagnostic
-from juo_flowtest.model import Position
-from juo_flowtest.redaction import REDACTED
+from juo_flowtest.base.errors import ConfigError, Diagnostic
+from juo_flowtest.base.redaction import REDACTED
+from juo_flowtest.flowfile.model import Position
 from juo_flowtest.sandbox import assumptions
+from juo_flowtest.source import yamlsource
 
 _EXAMPLE = "tenants: {shop.myshopify.com: {tokens: {TOKEN: customer-id}}}"
 

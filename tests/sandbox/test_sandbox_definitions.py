@@ -10,7 +10,7 @@ import httpx
 import pytest
 from conftest import HEADERS
 
-from juo_flowtest.errors import WorkflowDefinitionError
+from juo_flowtest.base.errors import WorkflowDefinitionError
 from juo_flowtest.sandbox import ManualClock, Sandbox
 from juo_flowtest.sandbox.command import command, configure_parser
 from juo_flowtest.sandbox.loading import load_directory

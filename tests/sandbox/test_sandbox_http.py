@@ -9,8 +9,8 @@ import httpx
 import pytest
 from conftest import CANCELLATION, HEADERS, TENANT, Api
 
-from juo_flowtest.runstate import check_run_state
 from juo_flowtest.sandbox import ManualClock, Sandbox, SandboxConfig
+from juo_flowtest.target.runstate import check_run_state
 
 SKIP = "next_renewal_skip_requested"
 PAUSE = "subscription_pause_requested"

@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from juo_flowtest.errors import ConfigError
-from juo_flowtest.exitcodes import ExitCode
+from juo_flowtest.base.errors import ConfigError
+from juo_flowtest.base.exitcodes import ExitCode
 from juo_flowtest.sandbox import ManualClock, Sandbox, SandboxConfig
 from juo_flowtest.sandbox.command import main
 

@@ -1,0 +1,1 @@
+"""The ``juo-flowtest`` command: run, lint, schema, sandbox, report, gate."""

@@ -1,0 +1,1 @@
+"""The expectation language: matchers, operators and literals compiled from ``expect`` blocks."""

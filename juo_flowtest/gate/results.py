@@ -1,0 +1,267 @@
+"""A finished run read back from disk: allure-results as typed per-test outcomes, and coverage.
+
+allure-pytest writes one ``*-result.json`` per *attempt*: a test re-run by pytest-rerunfailures
+leaves one file per attempt, all with the same ``historyId`` and the same ``thread`` label (the
+``pid-threadname`` of the pytest process, fixed for the whole session, one per xdist worker).
+So one test is one ``historyId``; its attempts, ordered by ``start``, are its files; the last
+attempt decides its status, and a test that did not pass and then passed is *flaky*.
+
+Results of an earlier run left in the same directory (a directory not cleaned between runs)
+carry another ``thread`` label (another process). They are not retries: only the newest
+session of each test counts, and the older ones are reported in ``RunResults.stale``.
+
+An invalid flow file is written by the report as a ``broken`` result whose message starts with
+``INVALID FLOW FILE:`` and tagged ``invalid-flow-file``; either mark makes it an ``INVALID``
+outcome, never a broken flow.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from juo_flowtest.base.errors import ResultsError
+
+INVALID_PREFIX = "INVALID FLOW FILE:"
+INVALID_TAG = "invalid-flow-file"
+# allure writes ``exconly()``: the plugin's FlowFailed/FlowBroken say nothing a reader needs.
+_PLUGIN_EXCEPTION = re.compile(r"^juo_flowtest\.plugin\.Flow(?:Failed|Broken): ")
+DEFAULT_SEVERITY = "normal"
+
+
+class Status(str, Enum):
+    PASSED = "passed"
+    FAILED = "failed"
+    BROKEN = "broken"
+    SKIPPED = "skipped"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One execution of a test: one result file."""
+
+    status: Status
+    message: str
+    start: int  # epoch milliseconds, as allure writes them
+    stop: int
+    session: str  # host + thread label: the pytest process that ran it
+    file: str
+
+
+@dataclass(frozen=True, slots=True)
+class FlowOutcome:
+    """One test (one ``historyId``) of the newest session that ran it."""
+
+    key: str
+    name: str
+    full_name: str
+    severity: str
+    tags: tuple[str, ...]  # sorted
+    attempts: tuple[Attempt, ...]  # oldest first
+
+    @property
+    def status(self) -> Status:
+        """The last attempt decides."""
+        return self.attempts[-1].status
+
+    @property
+    def flaky(self) -> bool:
+        """Passed in the end, after at least one attempt that failed or broke."""
+        earlier = self.attempts[:-1]
+        return self.status is Status.PASSED and any(
+            a.status in (Status.FAILED, Status.BROKEN) for a in earlier
+        )
+
+    @property
+    def message(self) -> str:
+        """The gist of the deciding failure (the last attempt's, or for a flaky test the last
+        failing attempt's): its first line, and the next one when the first ends in a colon."""
+        for attempt in reversed(self.attempts):
+            lines = [line.strip() for line in attempt.message.splitlines() if line.strip()]
+            if lines:
+                gist = " ".join(lines[:2]) if lines[0].endswith(":") else lines[0]
+                return _PLUGIN_EXCEPTION.sub("", gist)
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class RunResults:
+    outcomes: tuple[FlowOutcome, ...]  # sorted by name, then key
+    files: int  # result files read
+    stale: tuple[str, ...] = ()  # names of tests with results of older sessions ignored
+
+
+def read_results(directories: Sequence[Path]) -> RunResults:
+    """Read every ``*-result.json`` of the given directories (merged) into outcomes.
+
+    >>> read_results([Path("reports/allure-results")]).outcomes[0].status  # doctest: +SKIP
+    <Status.PASSED: 'passed'>
+    """
+    raw: list[dict[str, Any]] = []
+    for directory in directories:
+        if not directory.is_dir():
+            raise ResultsError(f"no results directory at {directory}: run `juo-flowtest run` first")
+        raw.extend(_load(path) for path in sorted(directory.glob("*-result.json")))
+    if not raw:
+        where = ", ".join(str(d) for d in directories)
+        raise ResultsError(
+            f"no test results (*-result.json) in {where}: did the run collect anything?"
+        )
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for data in raw:
+        groups.setdefault(_key(data), []).append(data)
+    outcomes: list[FlowOutcome] = []
+    stale: list[str] = []
+    for key, group in groups.items():
+        outcome, had_stale = _outcome(key, group)
+        outcomes.append(outcome)
+        if had_stale:
+            stale.append(outcome.name)
+    outcomes.sort(key=lambda o: (o.name, o.key))
+    return RunResults(tuple(outcomes), files=len(raw), stale=tuple(sorted(stale)))
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ResultsError(f"{path}: cannot read this result file: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("name", ""), str):
+        raise ResultsError(f"{path}: not an allure result (expected a JSON object with a name)")
+    data["__file__"] = str(path)
+    return data
+
+
+def _key(data: Mapping[str, Any]) -> str:
+    # historyId is what allure itself groups retries by; the fallbacks keep odd files apart.
+    for field in ("historyId", "testCaseId", "fullName", "uuid"):
+        value = data.get(field)
+        if isinstance(value, str) and value:
+            return value
+    return str(data["__file__"])
+
+
+def _outcome(key: str, group: list[dict[str, Any]]) -> tuple[FlowOutcome, bool]:
+    attempts = sorted((_attempt(d) for d in group), key=lambda a: (a.start, a.stop, a.file))
+    newest_session = attempts[-1].session
+    current = tuple(a for a in attempts if a.session == newest_session)
+    last = next(d for d in group if d["__file__"] == current[-1].file)
+    labels = _labels(last)
+    outcome = FlowOutcome(
+        key=key,
+        name=str(last.get("name") or key),
+        full_name=str(last.get("fullName") or ""),
+        severity=(labels.get("severity") or [DEFAULT_SEVERITY])[-1],
+        tags=tuple(sorted(set(labels.get("tag", [])))),
+        attempts=current,
+    )
+    return outcome, len(current) < len(attempts)
+
+
+def _attempt(data: Mapping[str, Any]) -> Attempt:
+    details = data.get("statusDetails")
+    message = details.get("message") if isinstance(details, dict) else None
+    message = message if isinstance(message, str) else ""
+    labels = _labels(data)
+    session = "/".join(labels.get("host", [""])[-1:] + labels.get("thread", [""])[-1:])
+    invalid = message.startswith(INVALID_PREFIX) or INVALID_TAG in labels.get("tag", [])
+    return Attempt(
+        status=Status.INVALID if invalid else _status(data.get("status")),
+        message=message,
+        start=_int(data.get("start")),
+        stop=_int(data.get("stop")),
+        session=session,
+        file=str(data["__file__"]),
+    )
+
+
+def _status(value: object) -> Status:
+    try:
+        return Status(str(value))
+    except ValueError:
+        # allure's "unknown" (or anything else): the test could not be judged.
+        return Status.BROKEN
+
+
+def _labels(data: Mapping[str, Any]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    labels = data.get("labels")
+    for label in labels if isinstance(labels, list) else []:
+        if isinstance(label, dict) and isinstance(label.get("value"), str):
+            out.setdefault(str(label.get("name")), []).append(label["value"])
+    return out
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowCoverage:
+    key: str  # "<workflowId>@<version>"
+    known: frozenset[tuple[str, str]]
+    exercised: frozenset[tuple[str, str]]
+
+    @property
+    def percent(self) -> float:
+        if not self.known:
+            return 100.0
+        return 100.0 * len(self.known & self.exercised) / len(self.known)
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    workflows: tuple[WorkflowCoverage, ...]  # sorted by key
+
+    @property
+    def known(self) -> int:
+        return sum(len(w.known) for w in self.workflows)
+
+    @property
+    def exercised(self) -> int:
+        return sum(len(w.known & w.exercised) for w in self.workflows)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.exercised / self.known if self.known else 100.0
+
+
+def read_coverage(paths: Iterable[Path]) -> Coverage:
+    """Read and merge ``coverage.json`` files (union of known and exercised pairs per workflow)."""
+    known: dict[str, set[tuple[str, str]]] = {}
+    exercised: dict[str, set[tuple[str, str]]] = {}
+    for path in paths:
+        for key, entry in _coverage_workflows(path).items():
+            known.setdefault(key, set()).update(_pairs(path, entry.get("known")))
+            exercised.setdefault(key, set()).update(_pairs(path, entry.get("exercised")))
+    workflows = (
+        WorkflowCoverage(k, frozenset(known[k]), frozenset(exercised.get(k, ()))) for k in known
+    )
+    return Coverage(tuple(sorted(workflows, key=lambda w: w.key)))
+
+
+def _coverage_workflows(path: Path) -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ResultsError(f"{path}: cannot read this coverage file: {exc}") from None
+    workflows = data.get("workflows") if isinstance(data, dict) else None
+    if not isinstance(workflows, dict) or not all(isinstance(v, dict) for v in workflows.values()):
+        raise ResultsError(f'{path}: not a coverage file (expected {{"workflows": {{...}}}})')
+    return workflows
+
+
+def _pairs(path: Path, value: object) -> set[tuple[str, str]]:
+    if value is None:
+        return set()
+    if not isinstance(value, list) or not all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) for s in p) for p in value
+    ):
+        raise ResultsError(f"{path}: coverage pairs must be [[stepId, responseType], ...]")
+    return {(p[0], p[1]) for p in value}

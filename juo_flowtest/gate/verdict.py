@@ -1,0 +1,275 @@
+"""The release gate: a finished run + a policy -> a verdict value, and the ``gate`` command.
+
+Every test lands in exactly one bucket: ``invalid`` (an invalid flow file; never quarantined),
+``skipped``, ``passed`` (passed at the first attempt), ``quarantined`` (listed in the policy's
+quarantine and not a clean pass), ``flaky`` (passed after a failed or broken attempt),
+``failed`` or ``broken``. Rules only look at the non-quarantined buckets. The pass rate is
+passing / (passed + flaky + failed + broken); flaky flows are passing unless the policy says
+``flaky_counts_as: failed``. Skipped, invalid and quarantined flows are outside the rate.
+A rate over no flows at all does not hold: a gate never passes for want of evidence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from juo_flowtest.base.errors import PolicyError, ResultsError
+from juo_flowtest.base.exitcodes import GateExit
+from juo_flowtest.gate.policy import Policy, load_policy
+from juo_flowtest.gate.results import (
+    Coverage,
+    FlowOutcome,
+    RunResults,
+    Status,
+    read_coverage,
+    read_results,
+)
+from juo_flowtest.gate.summary import percent as _pct
+from juo_flowtest.gate.summary import render, render_error
+
+DEFAULT_RESULTS = Path("reports/allure-results")
+DEFAULT_COVERAGE = Path("reports/coverage.json")
+DEFAULT_OUTPUT = Path("reports/gate.md")
+BUCKETS = ("passed", "failed", "broken", "invalid", "skipped", "flaky", "quarantined")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleResult:
+    """One rule of the policy checked: what it asks, what the run shows, who broke it."""
+
+    rule: str  # the policy key, e.g. ``min_pass_rate_per_tag.smoke``
+    expected: str
+    actual: str
+    holds: bool
+    offenders: tuple[FlowOutcome, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GateVerdict:
+    policy: Policy
+    rules: tuple[RuleResult, ...]
+    buckets: dict[str, tuple[FlowOutcome, ...]]  # every name of BUCKETS, outcomes by name
+    pass_rate: float | None  # None when no flow counted
+    coverage: Coverage | None
+    can_leave_quarantine: tuple[FlowOutcome, ...]
+    unmatched_quarantine: tuple[str, ...]
+    stale: tuple[str, ...]
+
+    @property
+    def holds(self) -> bool:
+        return all(rule.holds for rule in self.rules)
+
+    @property
+    def total(self) -> int:
+        return sum(len(group) for group in self.buckets.values())
+
+
+def quarantined(outcome: FlowOutcome, entries: Iterable[str]) -> bool:
+    """``"flow"`` quarantines the flow and all its cases; ``"flow[case]"`` one case."""
+    base = outcome.name.split("[", 1)[0] if outcome.name.endswith("]") else outcome.name
+    return any(entry in (outcome.name, base) for entry in entries)
+
+
+def bucket(outcome: FlowOutcome, policy: Policy) -> str:
+    """The one bucket a test lands in (see the module docstring)."""
+    if outcome.status in (Status.INVALID, Status.SKIPPED):
+        return str(outcome.status.value)
+    if outcome.status is Status.PASSED and not outcome.flaky:
+        return "passed"
+    if quarantined(outcome, policy.quarantine):
+        return "quarantined"
+    return "flaky" if outcome.flaky else str(outcome.status.value)
+
+
+def evaluate(results: RunResults, coverage: Coverage | None, policy: Policy) -> GateVerdict:
+    """Check every rule the policy writes against the run.
+
+    >>> evaluate(read_results([DEFAULT_RESULTS]), None, DEFAULT_POLICY).holds  # doctest: +SKIP
+    True
+    """
+    groups: dict[str, list[FlowOutcome]] = {name: [] for name in BUCKETS}
+    for outcome in results.outcomes:
+        groups[bucket(outcome, policy)].append(outcome)
+    buckets = {name: tuple(group) for name, group in groups.items()}
+    counted = [o for name in ("passed", "flaky", "failed", "broken") for o in buckets[name]]
+    in_quarantine = [o for o in results.outcomes if quarantined(o, policy.quarantine)]
+    return GateVerdict(
+        policy=policy,
+        rules=tuple(_rules(buckets, counted, coverage, policy)),
+        buckets=buckets,
+        pass_rate=_rate(counted, policy),
+        coverage=coverage,
+        can_leave_quarantine=tuple(o for o in in_quarantine if bucket(o, policy) == "passed"),
+        unmatched_quarantine=tuple(
+            e for e in policy.quarantine if not any(quarantined(o, [e]) for o in results.outcomes)
+        ),
+        stale=results.stale,
+    )
+
+
+def _passing(outcome: FlowOutcome, policy: Policy) -> bool:
+    if outcome.flaky:
+        return policy.flaky_counts_as == "passed"
+    return outcome.status is Status.PASSED
+
+
+def _rate(outcomes: Sequence[FlowOutcome], policy: Policy) -> float | None:
+    if not outcomes:
+        return None
+    return 100.0 * sum(_passing(o, policy) for o in outcomes) / len(outcomes)
+
+
+def _rules(
+    buckets: dict[str, tuple[FlowOutcome, ...]],
+    counted: list[FlowOutcome],
+    coverage: Coverage | None,
+    policy: Policy,
+) -> Iterable[RuleResult]:
+    failing = [o for o in counted if not _passing(o, policy)]
+    if policy.required_severities:
+        names = ", ".join(policy.required_severities)
+        bad = tuple(o for o in failing if o.severity in policy.required_severities)
+        total = sum(o.severity in policy.required_severities for o in counted)
+        actual = f"{total - len(bad)} of {total} passed"
+        yield RuleResult("required_severities", f"every {names} flow passes", actual, not bad, bad)
+    if policy.min_pass_rate is not None:
+        yield _rate_rule("min_pass_rate", policy.min_pass_rate, counted, policy)
+    for tag, minimum in policy.min_pass_rate_per_tag.items():
+        tagged = [o for o in counted if tag in o.tags]
+        yield _rate_rule(f"min_pass_rate_per_tag.{tag}", minimum, tagged, policy, f" tagged {tag}")
+    limits = (("max_failed", "failed"), ("max_broken", "broken"), ("max_invalid", "invalid"))
+    for rule, name in (*limits, ("max_flaky", "flaky")):
+        limit: int | None = getattr(policy, rule)
+        if limit is not None:
+            group = buckets[name]
+            yield RuleResult(
+                rule, f"at most {limit} {name}", str(len(group)), len(group) <= limit, group
+            )
+    yield from _coverage_rules(coverage, policy)
+
+
+def _rate_rule(
+    rule: str, minimum: float, outcomes: Sequence[FlowOutcome], policy: Policy, which: str = ""
+) -> RuleResult:
+    rate = _rate(outcomes, policy)
+    bad = tuple(o for o in outcomes if not _passing(o, policy))
+    actual = (
+        f"no flow{which} ran"
+        if rate is None
+        else f"{_pct(rate)} ({len(outcomes) - len(bad)}/{len(outcomes)})"
+    )
+    return RuleResult(
+        rule, f">= {_pct(minimum)}", actual, rate is not None and rate >= minimum, bad
+    )
+
+
+def _coverage_rules(coverage: Coverage | None, policy: Policy) -> Iterable[RuleResult]:
+    if policy.min_coverage is not None:
+        expected = f">= {_pct(policy.min_coverage)}"
+        if coverage is None or not coverage.workflows:
+            yield RuleResult("min_coverage", expected, "no coverage data", False)
+        else:
+            actual = f"{_pct(coverage.percent)} ({coverage.exercised}/{coverage.known})"
+            yield RuleResult(
+                "min_coverage", expected, actual, coverage.percent >= policy.min_coverage
+            )
+    for key, minimum in policy.min_coverage_per_workflow.items():
+        found = (
+            [w for w in coverage.workflows if key in (w.key, w.key.split("@")[0])]
+            if coverage
+            else []
+        )
+        rule, expected = f"min_coverage_per_workflow.{key}", f">= {_pct(minimum)}"
+        if not found:
+            yield RuleResult(rule, expected, "workflow not in coverage", False)
+            continue
+        worst = min(found, key=lambda w: w.percent)
+        actual = f"{_pct(worst.percent)} ({worst.key})"
+        yield RuleResult(rule, expected, actual, worst.percent >= minimum)
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    """Add the ``gate`` options to ``parser``."""
+    parser.add_argument(
+        "--policy",
+        type=Path,
+        metavar="FILE",
+        help="YAML policy (default: [tool.juo_flowtest.gate] in pyproject.toml, "
+        "else no failed, broken or invalid flows)",
+    )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        action="append",
+        metavar="DIR",
+        help=f"allure-results directory; repeat to merge (default: {DEFAULT_RESULTS})",
+    )
+    parser.add_argument(
+        "--coverage",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help=f"coverage.json; repeat to merge (default: {DEFAULT_COVERAGE} if present)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        metavar="FILE",
+        help=f"where to write the Markdown summary (default: {DEFAULT_OUTPUT})",
+    )
+
+
+def command(args: argparse.Namespace, out: Callable[[str], None] = print) -> int:
+    """Run the gate: print and write the summary, return a ``GateExit``."""
+    try:
+        policy = load_policy(args.policy, Path())
+        coverage = _read_coverage(args.coverage)
+        results = read_results(args.results or [DEFAULT_RESULTS])
+    except (PolicyError, ResultsError) as exc:
+        print(f"juo-flowtest gate: {exc}", file=sys.stderr)
+        _write(args.output, render_error(str(exc)))
+        return GateExit.NO_RESULTS
+    verdict = evaluate(results, coverage, policy)
+    markdown = render(verdict)
+    _write(args.output, markdown)
+    try:
+        out(markdown)
+    except BrokenPipeError:
+        # `juo-flowtest gate | head`: the reader left; the verdict still is the exit code.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return GateExit.HOLDS if verdict.holds else GateExit.VIOLATED
+
+
+def _read_coverage(paths: list[Path] | None) -> Coverage | None:
+    if paths:
+        missing = [p for p in paths if not p.is_file()]
+        if missing:
+            raise ResultsError(f"no coverage file at {missing[0]}")
+        return read_coverage(paths)
+    return read_coverage([DEFAULT_COVERAGE]) if DEFAULT_COVERAGE.is_file() else None
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        # The verdict on stdout and the exit code still stand; only the file is missing.
+        print(f"juo-flowtest gate: cannot write {path}: {exc}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m juo_flowtest.gate.verdict``: the command without the ``juo-flowtest`` front end."""
+    parser = argparse.ArgumentParser(prog="juo-flowtest gate")
+    configure_parser(parser)
+    return command(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

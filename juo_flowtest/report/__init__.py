@@ -1,0 +1,1 @@
+"""Reporting: Allure results written live, and the single-file HTML report."""

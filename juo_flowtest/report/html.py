@@ -1,0 +1,160 @@
+"""The single-file HTML report: Allure 3 (npm package ``allure``, pinned) over allure-results.
+
+``build_html`` writes ``<report_dir>/index.html``, one self-contained file that opens from
+``file://``, grouped by feature and story, with history and trends kept in
+``<history_dir>/allure-history.jsonl`` across runs. Allure 3 needs Node.js but not Java; it is
+installed on first use into a cache (``$XDG_CACHE_HOME/juo-flowtest/allure-3.18.0``, default
+``~/.cache``), never into the project. The Allure config is written to a temporary directory,
+so the user's working directory is left alone.
+
+``juo-flowtest report [--results DIR] [--output DIR] [--history DIR]`` is ``command``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from juo_flowtest.base.errors import JuoFlowtestError
+from juo_flowtest.base.exitcodes import ExitCode
+
+ALLURE_VERSION = "3.18.0"
+REPORT_NAME = "Juo workflow flows"
+DEFAULT_RESULTS = "reports/allure-results"
+DEFAULT_OUTPUT = "reports/allure-report"
+DEFAULT_HISTORY = "reports/history"
+NODE_MISSING = (
+    "the HTML report needs Node.js and npm (Allure 3 is an npm package). Install them with "
+    "'apt-get install nodejs npm' (Debian/Ubuntu) or from https://nodejs.org, then run again."
+)
+
+
+class HtmlReportError(JuoFlowtestError):
+    """The HTML report could not be built (no Node.js, npm install failed, generate failed)."""
+
+
+def cache_dir(environ: dict[str, str] | None = None) -> Path:
+    """Where the pinned Allure 3 lives: ``$XDG_CACHE_HOME/juo-flowtest/allure-<version>``."""
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "juo-flowtest" / f"allure-{ALLURE_VERSION}"
+
+
+def _run(cmd: list[str], cwd: Path, timeout: float) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise HtmlReportError(f"'{' '.join(cmd[:2])}' did not finish in {timeout:.0f} s") from None
+
+
+def ensure_allure(cache: Path | None = None) -> Path:
+    """The Allure 3 executable, installing the pinned version into ``cache`` on first use."""
+    cache = cache or cache_dir()
+    binary = cache / "node_modules" / ".bin" / "allure"
+    if binary.exists():
+        return binary
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        raise HtmlReportError(NODE_MISSING)
+    cache.mkdir(parents=True, exist_ok=True)
+    print(f"juo-flowtest: installing Allure {ALLURE_VERSION} into {cache} (once)",
+          file=sys.stderr)
+    npm = [str(shutil.which("npm")), "install", "--prefix", str(cache), "--save-exact",
+           "--no-audit", "--no-fund", "--loglevel=error", f"allure@{ALLURE_VERSION}"]
+    done = _run(npm, cache, timeout=600)
+    if done.returncode != 0 or not binary.exists():
+        tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
+        raise HtmlReportError(
+            f"'npm install allure@{ALLURE_VERSION}' failed (exit {done.returncode}); "
+            "check network access to the npm registry:\n  " + "\n  ".join(tail)
+        )
+    return binary
+
+
+def allure_config(report_dir: Path, history_file: Path) -> dict[str, Any]:
+    """The allurerc: single file, grouped by feature and story, history, our categories."""
+    categories = json.loads(
+        resources.files("juo_flowtest.report").joinpath("categories.json").read_text("utf-8")
+    )
+    rules = [
+        {k: v for k, v in rule.items() if k != "description"} for rule in categories
+    ]
+    return {
+        "name": REPORT_NAME,
+        "output": str(report_dir),
+        "historyPath": str(history_file),
+        "categories": rules,
+        "plugins": {
+            "awesome": {
+                "options": {
+                    "singleFile": True,
+                    "reportName": REPORT_NAME,
+                    "groupBy": ["feature", "story"],
+                }
+            }
+        },
+    }
+
+
+def build_html(results_dir: str, report_dir: str, history_dir: str) -> str:
+    """Build ``<report_dir>/index.html`` from ``results_dir``; return its path.
+
+    Example: ``build_html("reports/allure-results", "reports/allure-report", "reports/history")``
+    """
+    results = Path(results_dir).resolve()
+    if not results.is_dir() or not any(results.glob("*-result.json")):
+        raise HtmlReportError(
+            f"no Allure results in {results_dir}: run the flows first "
+            "(juo-flowtest run, or pytest --alluredir DIR)"
+        )
+    output = Path(report_dir).resolve()
+    history = Path(history_dir).resolve()
+    history.mkdir(parents=True, exist_ok=True)
+    allure = ensure_allure()
+    index = output / "index.html"
+    started = time.time()
+    with tempfile.TemporaryDirectory(prefix="juo-allure-") as work:
+        config = Path(work) / "allurerc.json"
+        config.write_text(json.dumps(allure_config(output, history / "allure-history.jsonl")))
+        cmd = [str(allure), "generate", str(results), "--config", str(config),
+               "--output", str(output)]
+        done = _run(cmd, Path(work), timeout=600)
+    # generate exits 0 even when tests failed, and sometimes when it wrote nothing: check.
+    if done.returncode != 0 or not index.exists() or index.stat().st_mtime < started - 1:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
+        raise HtmlReportError(
+            f"Allure did not write {index} (exit {done.returncode}):\n  " + "\n  ".join(tail)
+        )
+    return str(index)
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    """Options of ``juo-flowtest report``."""
+    parser.description = "Build the single-file Allure 3 HTML report from allure-results."
+    parser.add_argument("--results", default=DEFAULT_RESULTS,
+                        help=f"Allure results directory (default: {DEFAULT_RESULTS})")
+    parser.add_argument("--output", default=DEFAULT_OUTPUT,
+                        help=f"report directory; index.html goes here (default: {DEFAULT_OUTPUT})")
+    parser.add_argument("--history", default=DEFAULT_HISTORY,
+                        help=f"history directory kept across runs (default: {DEFAULT_HISTORY})")
+
+
+def command(args: argparse.Namespace) -> int:
+    """``juo-flowtest report``: 0 and the path on success, 4 with a clear message otherwise."""
+    try:
+        index = build_html(args.results, args.output, args.history)
+    except HtmlReportError as exc:
+        print(f"juo-flowtest report: {exc}", file=sys.stderr)
+        return int(ExitCode.USAGE)
+    print(f"HTML report: {index}")
+    return int(ExitCode.PASSED)

@@ -1,0 +1,1 @@
+"""Running a flow: the runner, how responses are judged, what a run tracks, the session."""

@@ -1,0 +1,66 @@
+"""Collecting every problem of one flow file as ``errors.Diagnostic``s, with source lines.
+
+The loader never stops at the first problem: each builder reports into one ``Problems`` and
+carries on with a best-effort value, so a file's ``FlowFileError`` lists everything at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+from juo_flowtest.base.errors import Diagnostic
+from juo_flowtest.flowfile.model import Position
+
+
+class Problems:
+    """The diagnostics of one file, in source order, without duplicates."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self._lines: list[str] | None = None  # split on the first problem: most files have none
+        self._found: dict[tuple[int, int, str], Diagnostic] = {}
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines
+
+    def add(self, at: Position | None, message: str, hint: str | None = None) -> None:
+        position = at or Position(self.path, 1, 1)
+        lines = self.lines
+        line = lines[position.line - 1] if 0 < position.line <= len(lines) else ""
+        key = (position.line, position.column, message)
+        self._found.setdefault(key, Diagnostic(position, message, line.rstrip(), hint))
+
+    def __bool__(self) -> bool:
+        return bool(self._found)
+
+    def diagnostics(self) -> list[Diagnostic]:
+        return [self._found[k] for k in sorted(self._found)]
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """`` — did you mean 'expect'?`` for a close option, else an empty string."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" — did you mean '{close[0]}'?" if close else ""
+
+
+def kind(value: Any) -> str:
+    """How a YAML value is named in messages: 'a mapping', 'a list', 'a string'..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__

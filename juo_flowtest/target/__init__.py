@@ -1,0 +1,1 @@
+"""The target environment: its settings, the Juo API client, and the run-state contract."""
