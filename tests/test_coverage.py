@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from juo_flowtest.coverage import model as coverage
-from juo_flowtest.run.result import CoverageSample
+from juo_flowtest.coverage import render as coverage_render
+from juo_flowtest.coverage.model import CoverageSample
 
 CANCEL = "cancellation@1"
 KNOWN = frozenset(
@@ -48,7 +49,7 @@ def test_a_pair_not_listed_as_known_does_not_lift_the_percentage() -> None:
 def test_nothing_known_is_zero_percent() -> None:
     cov = coverage.merge([])
     assert (cov.known, cov.exercised, cov.percent) == (0, 0, 0.0)
-    assert "no workflow was seen" in coverage.render_terminal(cov)[0]
+    assert "no workflow was seen" in coverage_render.render_terminal(cov)[0]
 
 
 def test_json_has_the_documented_shape_and_reads_back(tmp_path: Path) -> None:
@@ -72,14 +73,16 @@ def test_json_has_the_documented_shape_and_reads_back(tmp_path: Path) -> None:
 
 def test_samples_survive_the_trip_through_json() -> None:
     sample = _sample(("discount_offer", "decline"))
-    text = coverage.sample_to_json(sample)
-    assert coverage.sample_from_json(text) == sample
-    assert coverage.sample_from_json(coverage.sample_to_json(CoverageSample())) == CoverageSample()
+    # A sample travels from an xdist worker on its test report, which xdist sends as JSON.
+    text = json.dumps(coverage.sample_to_data(sample))
+    assert coverage.sample_from_data(json.loads(text)) == sample
+    empty = json.loads(json.dumps(coverage.sample_to_data(CoverageSample())))
+    assert coverage.sample_from_data(empty) == CoverageSample()
 
 
 def test_terminal_lines_show_percentages_and_missing_pairs() -> None:
     cov = coverage.merge([_sample(("value_reminder", "next"))])
-    lines = coverage.render_terminal(cov)
+    lines = coverage_render.render_terminal(cov)
     assert lines[0] == "Workflow coverage: 1/3 step responses (33.3%)"
     assert lines[1].split()[:3] == [CANCEL, "1/3", "33.3%"]
     assert lines[1].endswith("missing: discount_offer->accept, discount_offer->decline")

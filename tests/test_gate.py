@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 
 from juo_flowtest.base.exitcodes import GateExit
+from juo_flowtest.coverage.model import read as read_coverage
+from juo_flowtest.gate import command as gate_command
 from juo_flowtest.gate import verdict as gate
 from juo_flowtest.gate.policy import DEFAULT_POLICY, Policy
-from juo_flowtest.gate.results import read_coverage, read_results
+from juo_flowtest.gate.results import read_results
 from juo_flowtest.report import allure as report
 
 GOLDEN = Path(__file__).parent / "golden" / "gate"
@@ -161,12 +163,12 @@ def passing_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def run_gate(cwd: Path, *argv: str) -> tuple[int, str]:
     """``juo-flowtest gate ARGV`` in ``cwd`` through ``configure_parser``/``command``."""
     parser = argparse.ArgumentParser()
-    gate.configure_parser(parser)
+    gate_command.configure_parser(parser)
     printed: list[str] = []
     previous = Path.cwd()
     os.chdir(cwd)
     try:
-        code = gate.command(parser.parse_args(argv), out=printed.append)
+        code = gate_command.command(parser.parse_args(argv), out=printed.append)
     finally:
         os.chdir(previous)
     return code, "".join(printed)
@@ -320,7 +322,7 @@ def test_the_ci_examples_call_gate_and_report_with_options_that_exist(example: s
     gates = [line.split()[2:] for line in lines if line.startswith("juo-flowtest gate")]
     assert gates and all(arg != "|" for argv in gates for arg in argv)
     parser = argparse.ArgumentParser()
-    gate.configure_parser(parser)
+    gate_command.configure_parser(parser)
     for argv in gates:
         assert Path(parser.parse_args(argv).policy) == Path("flows/gate-policy.yaml")
     assert any(line.startswith("juo-flowtest run flows --juo-env staging") for line in lines)

@@ -7,13 +7,13 @@ from typing import Any
 import jsonpath_ng.ext
 import pytest
 
+from juo_flowtest.base.position import Position
 from juo_flowtest.expect.matchers import MISSING, compile_matcher
 from juo_flowtest.flowfile import model
 from juo_flowtest.run.judgement import error_summary, expectations, find, judge, timeout_mismatch
-from juo_flowtest.run.result import Exchange
-from juo_flowtest.target.client import ApiResponse
+from juo_flowtest.target.client import ApiResponse, Exchange
 
-POS = model.Position("t.flow.yaml", 4, 3)
+POS = Position("t.flow.yaml", 4, 3)
 STATE = {"workflowId": "wf", "workflowVersion": 1, "runId": "r-1", "runVersion": 2,
          "status": "completed", "completionData": {"endStep": {"id": "saved"}}}
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from juo_flowtest.base.position import Position
 from juo_flowtest.base.templating import compile_string
 from juo_flowtest.expect.literals import Equal, ListOf, MappingOf, Null
 from juo_flowtest.expect.matchers import MISSING
-from juo_flowtest.flowfile.model import Position
 
 AT = Position("f.flow.yaml", 2, 5)
 

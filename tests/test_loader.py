@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from juo_flowtest.base.errors import FlowFileError
+from juo_flowtest.base.position import Position
 from juo_flowtest.base.templating import Template, render
 from juo_flowtest.expect.matchers import MISSING
 from juo_flowtest.flowfile.loader import load_file, load_text, report_name
@@ -24,7 +25,6 @@ from juo_flowtest.flowfile.model import (
     AttachAction,
     Case,
     GetAction,
-    Position,
     RespondAction,
     StartAction,
     WaitAction,

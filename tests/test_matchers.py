@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
+from juo_flowtest.base.outcome import Mismatch
+from juo_flowtest.base.position import Position
 from juo_flowtest.base.templating import UnknownVariable
 from juo_flowtest.expect.matchcore import path_text
 from juo_flowtest.expect.matchers import MISSING, MatcherSyntaxError, compile_matcher
-from juo_flowtest.flowfile.model import Position
-from juo_flowtest.run.result import Mismatch
 
 AT = Position("f.flow.yaml", 1, 1)
 SCOPE: dict[str, Any] = {"first_run": "r-1", "min": 2, "pct": 20, "pattern": "^ab"}

@@ -18,9 +18,10 @@ import pytest
 
 from juo_flowtest.base import redaction
 from juo_flowtest.coverage import model as coverage
+from juo_flowtest.coverage.model import CoverageSample
 from juo_flowtest.report import allure as report
-from juo_flowtest.run.result import CoverageSample, Exchange
 from juo_flowtest.sandbox import FaultConfig, Sandbox
+from juo_flowtest.target.client import Exchange
 
 # Unrelated pytest plugins in the venv (schemathesis, hypothesis) cost seconds per subprocess.
 QUIET_PLUGINS = ("-p", "no:schemathesis", "-p", "no:hypothesispytest")
@@ -28,11 +29,14 @@ QUIET_PLUGINS = ("-p", "no:schemathesis", "-p", "no:hypothesispytest")
 HARNESS = '''"""Hand-built run values (written into the pytester dir by tests/test_report.py)."""
 from __future__ import annotations
 
+from juo_flowtest.base.outcome import Mismatch, Verdict
+from juo_flowtest.base.position import Position
 from juo_flowtest.flowfile import model
 from juo_flowtest.run import result
+from juo_flowtest.target.client import Exchange
 
 TOKEN = "tok-SECRET-abc123"
-POS = model.Position("flows/cancel.flow.yaml", 1, 1)
+POS = Position("flows/cancel.flow.yaml", 1, 1)
 T0 = 1_700_000_000.0  # a fixed epoch: the report must carry these times, not "now"
 
 FLOW = model.Flow(
@@ -54,8 +58,8 @@ CASES = (
 )
 
 
-def exchange(status: int | None, body: object, elapsed: float = 3.14) -> result.Exchange:
-    return result.Exchange(
+def exchange(status: int | None, body: object, elapsed: float = 3.14) -> Exchange:
+    return Exchange(
         method="POST",
         url="http://127.0.0.1:1/workflows/start?access_token=" + TOKEN,
         request_headers={
@@ -71,12 +75,12 @@ def exchange(status: int | None, body: object, elapsed: float = 3.14) -> result.
     )
 
 
-MISMATCH = result.Mismatch(
+MISMATCH = Mismatch(
     path="pending.actionConfig.percentage",
     expected=20,
     actual=15,
     message="expected 20, got 15",
-    position=model.Position("flows/cancel.flow.yaml", 14, 9),
+    position=Position("flows/cancel.flow.yaml", 14, 9),
 )
 
 
@@ -91,20 +95,20 @@ def call(kind: str, title: str, offset: float, **kw: object) -> result.CallRecor
     )
 
 
-def run(listener: object, verdict: result.Verdict) -> result.FlowResult:
+def run(listener: object, verdict: Verdict) -> result.FlowResult:
     """Drive ``listener`` through a two-step run ending in ``verdict``; return the result."""
     start = call("start", "start subscription_cancellation_requested", 0.0)
-    steps = [result.StepResult(0, "start", result.Verdict.PASSED, (start,),
+    steps = [result.StepResult(0, "start", Verdict.PASSED, (start,),
                                started_at=T0, stopped_at=T0 + 0.5)]
     listener.step_started(0, "start")  # type: ignore[attr-defined]
     listener.call_finished(start)  # type: ignore[attr-defined]
     listener.step_finished(steps[0])  # type: ignore[attr-defined]
     title = "respond too_expensive to show_content (step value_reminder)"
-    if verdict is result.Verdict.BROKEN:
+    if verdict is Verdict.BROKEN:
         second = call("respond", title, 1.0, exchange=exchange(None, None),
                       broken="BROKEN: target unreachable: connection refused")
     else:
-        mismatches = (MISMATCH,) if verdict is result.Verdict.FAILED else ()
+        mismatches = (MISMATCH,) if verdict is Verdict.FAILED else ()
         second = call("respond", title, 1.0, mismatches=mismatches)
     listener.step_started(1, "Customer picks too expensive")  # type: ignore[attr-defined]
     listener.call_finished(second)  # type: ignore[attr-defined]
@@ -132,18 +136,18 @@ def pytest_collection_modifyitems(items):
 
 TESTS = """
 import pytest
+from juo_flowtest.base.outcome import Verdict
 from juo_flowtest.report import allure as report
-from juo_flowtest.run import result
 from harness import CASES, FLOW, TOKEN, run
 
 def _drive(verdict, case=None):
     report.begin_test(FLOW, case)
     listener = report.AllureListener(secrets=[TOKEN])
-    outcome = run(listener, result.Verdict(verdict))
+    outcome = run(listener, Verdict(verdict))
     report.end_test(outcome, secrets=[TOKEN])
-    if outcome.verdict is result.Verdict.FAILED:
+    if outcome.verdict is Verdict.FAILED:
         raise AssertionError(outcome.message)
-    if outcome.verdict is result.Verdict.BROKEN:
+    if outcome.verdict is Verdict.BROKEN:
         raise RuntimeError(outcome.message)
 
 def test_passed():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from juo_flowtest.base import templating
+from juo_flowtest.base.position import Position
 from juo_flowtest.flowfile import model
 from juo_flowtest.flowfile.request import first_value, request_headers, respond_body
 from juo_flowtest.flowfile.scope import CurrentRun, NoValue, Scope
@@ -27,12 +28,12 @@ def test_first_values_are_the_rendered_start_body_run_id_and_respond_type() -> N
 
 
 def test_headers_merge_flow_action_step_in_order_and_none_removes() -> None:
-    flow = model.Flow("f", (), model.Position("f", 1, 1),
+    flow = model.Flow("f", (), Position("f", 1, 1),
                       headers=model.Headers((("X-A", "flow"), ("X-Shop", v("${env:SHOP}")))))
     step = model.Step(model.StartAction({}, model.Headers((("X-A", "start"),))),
                       headers=model.Headers((("X-Shop", None), ("X-N", v("${ver}")))))
     assert request_headers(flow, step, SCOPE) == {"X-A": "start", "X-Shop": None, "X-N": "7"}
-    bare = model.Flow("f", (), model.Position("f", 1, 1))
+    bare = model.Flow("f", (), Position("f", 1, 1))
     assert request_headers(bare, model.Step(model.GetAction()), SCOPE) is None
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from juo_flowtest.base.exitcodes import ExitCode
+from juo_flowtest.base.outcome import Tally
 from juo_flowtest.cli.run import exit_code, pytest_args
-from juo_flowtest.run.session import Tally
 
 GOOD = """\
 flow: Show content first
@@ -21,22 +21,10 @@ BAD_EXPECTATION = GOOD.replace("value_reminder", "reason_poll").replace("Show", 
 INVALID = "flow: x\nstart: {flowType: a, context: {}}\nsteps: [{respnd: next}]\n"
 
 
-def test_defaults_add_flows_and_the_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                            ) -> None:
-    monkeypatch.chdir(tmp_path)
-    args, html = pytest_args(["-k", "smoke", "--html"])
+def test_the_command_adds_only_its_flag_and_strips_html() -> None:
+    args, html = pytest_args(["-k", "smoke", "--html", "--juo-reports-dir", "reports"])
     assert html
-    assert args[:3] == ["-k", "smoke", "flows"]
-    assert "--alluredir" in args and "--junitxml=reports/junit.xml" in args
-
-
-def test_explicit_paths_and_alluredir_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                               ) -> None:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "suite").mkdir()
-    args, html = pytest_args(["suite", "--alluredir=out"])
-    assert not html
-    assert args == ["suite", "--alluredir=out", "--junitxml=reports/junit.xml"]
+    assert args == ["-k", "smoke", "--juo-reports-dir", "reports", "--juo-run-defaults"]
 
 
 @pytest.mark.parametrize(("code", "tally", "expected"), [
@@ -76,3 +64,27 @@ def test_the_command_writes_reports_and_maps_verdicts_to_exit_codes(tmp_path: Pa
     assert _run(tmp_path, "--juo-env", "nowhere").returncode == ExitCode.USAGE
     (flows / "invalid.flow.yaml").unlink()
     assert _run(tmp_path, "-k", "nothing_matches_this").returncode == ExitCode.NO_FLOWS
+
+
+def test_an_option_value_that_is_a_path_does_not_change_what_is_collected(tmp_path: Path) -> None:
+    """`--juo-reports-dir out` with `out` existing: flows/ still runs, every output goes to out/."""
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "good.flow.yaml").write_text(GOOD)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "test_unit.py").write_text("def test_unit():\n    assert True\n")
+    done = _run(tmp_path, "--juo-reports-dir", "out")
+    assert done.returncode == ExitCode.PASSED, done.stdout + done.stderr
+    assert "1 passed" in done.stdout and "test_unit" not in done.stdout
+    out = tmp_path / "out"
+    assert (out / "junit.xml").is_file() and (out / "coverage.json").is_file()
+    assert list((out / "allure-results").glob("*-result.json"))
+    assert not (tmp_path / "reports").exists()
+
+
+def test_an_empty_folder_is_a_usage_error_that_says_what_to_do(tmp_path: Path) -> None:
+    done = _run(tmp_path)
+    assert done.returncode == ExitCode.USAGE, done.stdout + done.stderr
+    assert "no flows/ folder" in done.stderr and "juo-flowtest run path/to/flows" in done.stderr
+    assert "session starts" not in done.stdout  # said before pytest's header
+    assert not (tmp_path / "reports").exists()

@@ -17,9 +17,11 @@ import jsonpath_ng.ext
 import pytest
 
 from juo_flowtest.base import templating
+from juo_flowtest.base.outcome import Verdict
+from juo_flowtest.base.position import Position
 from juo_flowtest.expect.matchers import compile_matcher
 from juo_flowtest.flowfile import model
-from juo_flowtest.run.result import CallRecord, StepResult, Verdict
+from juo_flowtest.run.result import CallRecord, StepResult
 from juo_flowtest.run.runner import run_flow
 from juo_flowtest.target.client import Auth, JuoClient
 
@@ -110,7 +112,7 @@ def error(status: int, code: str, message: str) -> httpx.Response:
 
 # -- building flow objects as the loader would ---------------------------------------------
 
-POS = model.Position("flows/t.flow.yaml", 3, 1)
+POS = Position("flows/t.flow.yaml", 3, 1)
 LABELS = {"status": ("status",), "pending": ("pendingInteraction",), "outcome": ("outcome",),
           "endStep": ("completionData", "endStep"), "error": ("error",), "body": (),
           "result": ("result",)}
@@ -131,8 +133,8 @@ def expect(http: Any = None, jsonpath: dict[str, Any] | None = None, headers: An
         max_ms=max_ms, schema=schema, position=POS)
 
 
-def at(line: int) -> model.Position:
-    return model.Position("flows/t.flow.yaml", line, 3)
+def at(line: int) -> Position:
+    return Position("flows/t.flow.yaml", line, 3)
 
 
 def start(flow_type: str = "subscription_cancellation_requested", **kw: Any) -> model.Step:

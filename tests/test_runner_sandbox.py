@@ -11,9 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from juo_flowtest.base.outcome import Verdict
 from juo_flowtest.flowfile import loader
 from juo_flowtest.flowfile.model import Flow
-from juo_flowtest.run.result import FlowResult, Verdict
+from juo_flowtest.run.result import FlowResult
 from juo_flowtest.run.runner import run_flow
 from juo_flowtest.sandbox import FaultConfig, Sandbox
 from juo_flowtest.sandbox.faults import fate

@@ -7,13 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from juo_flowtest.gate.results import (
-    FlowOutcome,
-    ResultsError,
-    Status,
-    read_coverage,
-    read_results,
-)
+from juo_flowtest.base.errors import ResultsError
+from juo_flowtest.base.outcome import Verdict as Status
+from juo_flowtest.coverage.model import read as read_coverage
+from juo_flowtest.gate.results import FlowOutcome, read_results
 from juo_flowtest.report import allure as report
 
 SUITE = """
@@ -231,7 +228,7 @@ def test_coverage_files_merge_by_union(tmp_path: Path) -> None:
         )
     )
     coverage = read_coverage([one, two])
-    assert [(w.key, w.percent) for w in coverage.workflows] == [
+    assert [(w.key, w.percent) for w in coverage.workflows.values()] == [
         ("cancel@3", 50.0),
         ("pause@1", 100.0),
     ]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from juo_flowtest.base.outcome import Mismatch, Verdict
+from juo_flowtest.base.position import Position
 from juo_flowtest.expect.matchers import compile_matcher
 from juo_flowtest.flowfile import model
 from juo_flowtest.flowfile.scope import CurrentRun, Scope
-from juo_flowtest.run.result import Mismatch, StepResult, Verdict
+from juo_flowtest.run.result import StepResult
 from juo_flowtest.run.titles import call_title, plain_title, respond_title, summary, wait_title
 
-POS = model.Position("flows/t.flow.yaml", 9, 3)
+POS = Position("flows/t.flow.yaml", 9, 3)
 
 
 def check(label: str, raw: Any) -> model.FieldCheck:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from juo_flowtest.flowfile.model import Position
+from juo_flowtest.base.position import Position
 from juo_flowtest.source import yamlsource
 from juo_flowtest.source.yamlsource import (
     PosDict,

@@ -9,7 +9,7 @@ from pathlib import Path
 from juo_flowtest.base.errors import FlowFileError
 from juo_flowtest.base.exitcodes import ExitCode
 from juo_flowtest.flowfile import loader
-from juo_flowtest.run.session import FLOW_SUFFIXES, is_flow_file
+from juo_flowtest.flowfile.files import FLOW_SUFFIXES, is_flow_file
 
 
 def flow_files(paths: Sequence[str]) -> Iterator[Path]:

@@ -36,7 +36,7 @@ commands:
 DELEGATED = {
     "sandbox": "juo_flowtest.sandbox.command",
     "report": "juo_flowtest.report.html",
-    "gate": "juo_flowtest.gate.verdict",
+    "gate": "juo_flowtest.gate.command",
 }
 
 

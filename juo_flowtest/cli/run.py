@@ -2,26 +2,26 @@
 
 Arguments are pytest's (``-k``, ``-m``, ``-n auto``, ``--reruns 2``, ``--juo-env staging``...)
 plus ``--html`` (build the single-file HTML report afterwards). With no path, ``flows/`` runs.
-Allure results go to ``reports/allure-results`` and JUnit XML to ``reports/junit.xml`` unless the
-arguments say otherwise.
+Every output goes to the reports folder (``--juo-reports-dir``, default ``reports/``): Allure
+results, JUnit XML, coverage, and with ``--html`` the report.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 import pytest
 
 from juo_flowtest.base.exitcodes import ExitCode
-from juo_flowtest.run.session import Tally
+from juo_flowtest.base.outcome import Tally
+from juo_flowtest.plugin.options import RUN_DEFAULTS_FLAG
+from juo_flowtest.plugin.reporting import FlowReporting
+from juo_flowtest.plugin.state import STATE, PluginState
 
-REPORTS = Path("reports")
 
-
-class _TallyGrabber:
-    """Keeps the run's config so the verdict counts can be read after pytest returns."""
+class _RunWatcher:
+    """Keeps the run's config so the verdicts and the reports folder can be read afterwards."""
 
     def __init__(self) -> None:
         self.config: pytest.Config | None = None
@@ -30,36 +30,26 @@ class _TallyGrabber:
     def pytest_configure(self, config: pytest.Config) -> None:
         self.config = config
 
-    def tally(self) -> Tally | None:
-        from juo_flowtest.plugin import TALLY_KEY
+    def state(self) -> PluginState | None:
+        return None if self.config is None else self.config.stash.get(STATE, None)
 
-        return None if self.config is None else self.config.stash.get(TALLY_KEY, None)
+    def tally(self) -> Tally | None:
+        if self.config is None:
+            return None
+        reporting = self.config.pluginmanager.get_plugin("juo_flowtest_reporting")
+        return reporting.tally if isinstance(reporting, FlowReporting) else None
 
 
 def pytest_args(argv: Sequence[str]) -> tuple[list[str], bool]:
-    """The pytest command line for ``argv``, and whether ``--html`` was asked for."""
+    """The pytest command line for ``argv``, and whether ``--html`` was asked for.
+
+    Paths are left to pytest: the plugin (told by ``--juo-run-defaults``) collects ``flows/``
+    when pytest was given none, and writes JUnit XML into the reports folder unless
+    ``--junitxml`` says otherwise. Decided inside pytest, an option's value (say
+    ``--juo-reports-dir reports``) is never taken for a path, and xdist workers agree.
+    """
     args = [a for a in argv if a != "--html"]
-    html = len(args) != len(argv)
-    if not any(_is_path(a) for a in args):
-        args.append("flows")
-    if not any(a == "--alluredir" or a.startswith("--alluredir=") for a in args):
-        args += ["--alluredir", str(REPORTS / "allure-results")]
-    if not any(a.startswith(("--junitxml", "--junit-xml")) for a in args):
-        args += [f"--junitxml={REPORTS / 'junit.xml'}"]
-    return args, html
-
-
-def _is_path(arg: str) -> bool:
-    return not arg.startswith("-") and (Path(arg.split("::", 1)[0]).exists())
-
-
-def _alluredir(args: list[str]) -> str:
-    for i, arg in enumerate(args):
-        if arg.startswith("--alluredir="):
-            return arg.split("=", 1)[1]
-        if arg == "--alluredir" and i + 1 < len(args):
-            return args[i + 1]
-    return str(REPORTS / "allure-results")
+    return [*args, RUN_DEFAULTS_FLAG], len(args) != len(argv)
 
 
 def exit_code(pytest_code: int, tally: Tally | None) -> ExitCode:
@@ -85,15 +75,17 @@ def run(argv: Sequence[str]) -> int:
         print(__doc__)
         return pytest.main(["--help"])
     args, html = pytest_args(argv)
-    grabber = _TallyGrabber()
-    code = exit_code(pytest.main(args, plugins=[grabber]), grabber.tally())
-    if html and code not in (ExitCode.USAGE, ExitCode.NO_FLOWS):
+    watcher = _RunWatcher()
+    code = exit_code(pytest.main(args, plugins=[watcher]), watcher.tally())
+    state = watcher.state()
+    if html and state is not None and code not in (ExitCode.USAGE, ExitCode.NO_FLOWS):
         from juo_flowtest.base.errors import JuoFlowtestError
         from juo_flowtest.report.html import build_html
 
+        layout = state.layout
         try:
-            index = build_html(_alluredir(args), str(REPORTS / "allure-report"),
-                               str(REPORTS / "history"))
+            index = build_html(state.alluredir or str(layout.allure_results),
+                               str(layout.html_report), str(layout.history))
         except JuoFlowtestError as exc:
             print(f"juo-flowtest: the HTML report was not built: {exc}", file=sys.stderr)
             return int(ExitCode.BROKEN if code == ExitCode.PASSED else code)

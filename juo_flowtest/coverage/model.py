@@ -1,29 +1,43 @@
 """Workflow coverage: which (step, response type) pairs of each workflow the suite exercised.
 
-Each flow run yields a ``result.CoverageSample``: the pairs its workflows offer (read from
+Each flow run yields a ``CoverageSample``: the pairs its workflows offer (read from
 ``interactiveSteps``) and the pairs a 2xx respond call answered. ``merge`` folds the samples of
 a whole run (including those shipped from xdist workers as JSON) into one ``Coverage``.
 
 A workflow is keyed ``"<workflowId>@<workflowVersion>"``: two versions are two workflows,
 because a new version may add or remove steps. ``percent`` counts only known pairs; a pair that
 was answered but is not listed in ``interactiveSteps`` is kept in ``exercised`` but cannot lift
-the percentage. Nothing known means 0 %: nothing was shown to be covered.
+the percentage. Nothing known means 0 %: nothing was shown to be covered (the terminal, the
+report and the gate all read this one model, so they agree).
 
 The JSON written by ``write`` is public (the release gate reads it); see docs/reports.md.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from juo_flowtest.run.result import CoverageSample
+from juo_flowtest.base.errors import ResultsError
 
 Pair = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageSample:
+    """What one flow run saw of its workflows, for workflow coverage.
+
+    ``known``: workflow key (``"<workflowId>@<workflowVersion>"``) -> every
+    (stepId, responseType) pair its ``interactiveSteps`` offer.
+    ``exercised``: the pairs a respond call answered with a 2xx, per workflow key.
+    """
+
+    known: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    exercised: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
 
 
 def _percent(covered: int, known: int) -> float:
@@ -130,62 +144,49 @@ def write(cov: Coverage, path: str) -> None:
         handle.write("\n")
 
 
-def render_terminal(cov: Coverage) -> list[str]:
-    """Lines for pytest's terminal summary, e.g. ``cancellation@1  7/8  87.5%  missing: ...``."""
-    if not cov.workflows:
-        return ["Workflow coverage: no workflow was seen (no run state listed interactiveSteps)"]
-    lines = [f"Workflow coverage: {cov.exercised}/{cov.known} step responses ({cov.percent}%)"]
-    width = max(len(key) for key in cov.workflows)
-    for key, w in cov.workflows.items():
-        line = f"  {key:<{width}}  {len(w.covered)}/{len(w.known)}  {w.percent:5.1f}%"
-        if w.missing:
-            line += "  missing: " + ", ".join(f"{s}->{r}" for s, r in sorted(w.missing))
-        lines.append(line)
-    return lines
+def sample_to_data(s: CoverageSample) -> dict[str, Any]:
+    """One sample as plain data, to travel on a test report (xdist ships reports as JSON)."""
+    return {
+        "known": {k: _pairs(v) for k, v in sorted(s.known.items())},
+        "exercised": {k: _pairs(v) for k, v in sorted(s.exercised.items())},
+    }
 
 
-def sample_to_json(s: CoverageSample) -> str:
-    """Serialise one sample (to ship it from an xdist worker in ``user_properties``)."""
-    return json.dumps(
-        {
-            "known": {k: _pairs(v) for k, v in sorted(s.known.items())},
-            "exercised": {k: _pairs(v) for k, v in sorted(s.exercised.items())},
-        },
-        separators=(",", ":"),
-    )
-
-
-def sample_from_json(text: str) -> CoverageSample:
-    """Inverse of ``sample_to_json``."""
-    data = json.loads(text)
+def sample_from_data(data: dict[str, Any]) -> CoverageSample:
+    """Inverse of ``sample_to_data``."""
     return CoverageSample(
         known={k: _pair_set(v) for k, v in data.get("known", {}).items()},
         exercised={k: _pair_set(v) for k, v in data.get("exercised", {}).items()},
     )
 
 
-_HTML_STYLE = (
-    "body{font:14px sans-serif;margin:8px}table{border-collapse:collapse;margin-bottom:16px}"
-    "th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f3f3f3}"
-    ".ok{color:#1a7f37}.no{color:#cf222e;font-weight:bold}"
-)
+def read(paths: Iterable[Path]) -> Coverage:
+    """Read and merge ``coverage.json`` files; ``ResultsError`` names a file that is not one."""
+    samples = []
+    for path in paths:
+        data = _read_json(path)
+        workflows = data.get("workflows") if isinstance(data, dict) else None
+        if not isinstance(workflows, dict) or not all(isinstance(v, dict) for v in workflows.values()):
+            raise ResultsError(f'{path}: not a coverage file (expected {{"workflows": {{...}}}})')
+        samples.append(CoverageSample(
+            known={k: _checked_pairs(path, w.get("known")) for k, w in workflows.items()},
+            exercised={k: _checked_pairs(path, w.get("exercised")) for k, w in workflows.items()},
+        ))
+    return merge(samples)
 
 
-def render_html(cov: Coverage) -> str:
-    """A self-contained HTML page: the total, then one table of pairs per workflow."""
-    parts = [
-        f"<!doctype html><html><head><meta charset=utf-8><style>{_HTML_STYLE}</style></head><body>",
-        f"<h2>Workflow coverage: {cov.percent}% ({cov.exercised}/{cov.known} step responses)</h2>",
-    ]
-    for key, w in cov.workflows.items():
-        parts.append(
-            f"<h3>{html.escape(key)}: {w.percent}% ({len(w.covered)}/{len(w.known)})</h3>"
-            "<table><tr><th>step</th><th>response</th><th>exercised</th></tr>"
-        )
-        for step, response in sorted(w.known | w.exercised):
-            done = (step, response) in w.exercised
-            mark = "<td class=ok>yes</td>" if done else "<td class=no>never</td>"
-            parts.append(f"<tr><td>{html.escape(step)}</td><td>{html.escape(response)}</td>{mark}</tr>")
-        parts.append("</table>")
-    parts.append("</body></html>")
-    return "".join(parts)
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ResultsError(f"{path}: cannot read this coverage file: {exc}") from None
+
+
+def _checked_pairs(path: Path, value: object) -> frozenset[Pair]:
+    if value is None:
+        return frozenset()
+    if not isinstance(value, list) or not all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) for s in p) for p in value
+    ):
+        raise ResultsError(f"{path}: coverage pairs must be [[stepId, responseType], ...]")
+    return frozenset((p[0], p[1]) for p in value)

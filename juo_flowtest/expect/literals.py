@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from juo_flowtest.base.outcome import Mismatch
+from juo_flowtest.base.position import Position
 from juo_flowtest.base.templating import Template, Value, render
 from juo_flowtest.expect.matchcore import (
     MISSING,
@@ -17,8 +19,6 @@ from juo_flowtest.expect.matchcore import (
     typed,
     values_equal,
 )
-from juo_flowtest.flowfile.model import Position
-from juo_flowtest.run.result import Mismatch
 
 
 class Equal(Matcher):

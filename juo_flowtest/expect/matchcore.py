@@ -15,8 +15,8 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeAlias
 
-from juo_flowtest.flowfile.model import Position
-from juo_flowtest.run.result import Mismatch
+from juo_flowtest.base.outcome import Mismatch
+from juo_flowtest.base.position import Position
 
 Resolve = Callable[[str], Any]
 

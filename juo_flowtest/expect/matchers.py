@@ -45,6 +45,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from juo_flowtest.base.position import Position
 from juo_flowtest.base.templating import (
     Template,
     TemplateSyntaxError,
@@ -67,7 +68,6 @@ from juo_flowtest.expect.operators import (
     TypeIs,
     Unordered,
 )
-from juo_flowtest.flowfile.model import Position
 
 __all__ = ["MISSING", "OPERATORS", "Matcher", "MatcherSyntaxError", "Problem", "compile_matcher"]
 

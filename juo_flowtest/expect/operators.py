@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from juo_flowtest.base.outcome import Mismatch
+from juo_flowtest.base.position import Position
 from juo_flowtest.base.templating import Template, Value, render
 from juo_flowtest.expect.matchcore import (
     MISSING,
@@ -23,8 +25,6 @@ from juo_flowtest.expect.matchcore import (
     typed,
     values_equal,
 )
-from juo_flowtest.flowfile.model import Position
-from juo_flowtest.run.result import Mismatch
 
 TYPE_NAMES = ("string", "number", "integer", "boolean", "object", "array", "null")
 

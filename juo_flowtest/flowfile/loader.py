@@ -20,15 +20,17 @@ import re
 from pathlib import Path
 from typing import Any, cast
 
-from juo_flowtest.base.errors import Diagnostic, FlowFileError
+from juo_flowtest.base.diagnostics import Diagnostic, did_you_mean
+from juo_flowtest.base.errors import FlowFileError
+from juo_flowtest.base.position import Position
 from juo_flowtest.base.templating import is_always_known
 from juo_flowtest.flowfile.expectations import ExpectBuilder
-from juo_flowtest.flowfile.model import Case, Flow, FlowFile, Headers, Link, Position, Step
+from juo_flowtest.flowfile.model import Case, Flow, FlowFile, Headers, Link, Step
 from juo_flowtest.flowfile.steps import StepBuilder
 from juo_flowtest.flowfile.variables import IN_CASE, IN_VARS, Declared, Variables
 from juo_flowtest.source import yamlsource
 from juo_flowtest.source.fields import IDENTIFIER, Reader, as_mapping
-from juo_flowtest.source.problems import Problems, did_you_mean
+from juo_flowtest.source.problems import Problems
 from juo_flowtest.source.yamlsource import PosDict, PosList
 
 #: pytest's built-in markers: a tag with one of these names would skip, xfail or parametrize.

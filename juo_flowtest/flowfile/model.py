@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from juo_flowtest.base.position import Position
+
 if TYPE_CHECKING:
     from juo_flowtest.expect.matchers import Matcher
 
@@ -32,18 +34,6 @@ class _Unset(Enum):
 
 
 UNSET = _Unset.UNSET
-
-
-@dataclass(frozen=True, slots=True)
-class Position:
-    """A place in a flow file: 1-based line and column."""
-
-    path: str
-    line: int
-    column: int
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True, slots=True)

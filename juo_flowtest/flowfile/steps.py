@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from juo_flowtest.base.diagnostics import kind
+from juo_flowtest.base.position import Position
 from juo_flowtest.base.templating import Template
 from juo_flowtest.flowfile.expectations import ExpectBuilder
 from juo_flowtest.flowfile.model import (
@@ -18,7 +20,6 @@ from juo_flowtest.flowfile.model import (
     AttachAction,
     GetAction,
     Headers,
-    Position,
     RespondAction,
     StartAction,
     Step,
@@ -26,7 +27,7 @@ from juo_flowtest.flowfile.model import (
 )
 from juo_flowtest.flowfile.variables import Variables
 from juo_flowtest.source.fields import Reader, as_mapping
-from juo_flowtest.source.problems import Problems, kind
+from juo_flowtest.source.problems import Problems
 
 START_KEYS = ("flowType", "context", "workflowId", "dryRun", "headers")
 ATTACH_KEYS = ("runId", "headers")

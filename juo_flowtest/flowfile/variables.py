@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from juo_flowtest.base.diagnostics import did_you_mean
+from juo_flowtest.base.position import Position
 from juo_flowtest.base.templating import (
     BUILTINS,
     Template,
@@ -19,8 +21,7 @@ from juo_flowtest.base.templating import (
     compile_string,
     is_always_known,
 )
-from juo_flowtest.flowfile.model import Position
-from juo_flowtest.source.problems import Problems, did_you_mean
+from juo_flowtest.source.problems import Problems
 from juo_flowtest.source.yamlsource import child_position
 
 #: ``Use.step`` for a use inside ``vars`` (checked by the loader, in declaration order) /

@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from juo_flowtest.base.errors import Diagnostic, PolicyError
-from juo_flowtest.flowfile.model import Position
+from juo_flowtest.base.diagnostics import Diagnostic
+from juo_flowtest.base.errors import PolicyError
+from juo_flowtest.base.position import Position
 from juo_flowtest.source import yamlsource
 from juo_flowtest.source.yamlsource import PosDict, PosList
 

@@ -1,4 +1,4 @@
-"""A finished run read back from disk: allure-results as typed per-test outcomes, and coverage.
+"""A finished run read back from disk: allure-results as typed per-test outcomes.
 
 allure-pytest writes one ``*-result.json`` per *attempt*: a test re-run by pytest-rerunfailures
 leaves one file per attempt, all with the same ``historyId`` and the same ``thread`` label (the
@@ -18,35 +18,22 @@ outcome, never a broken flow.
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from juo_flowtest.base.errors import ResultsError
+from juo_flowtest.base.outcome import INVALID_PREFIX, INVALID_TAG, Verdict
 
-INVALID_PREFIX = "INVALID FLOW FILE:"
-INVALID_TAG = "invalid-flow-file"
-# allure writes ``exconly()``: the plugin's FlowFailed/FlowBroken say nothing a reader needs.
-_PLUGIN_EXCEPTION = re.compile(r"^juo_flowtest\.plugin\.Flow(?:Failed|Broken): ")
 DEFAULT_SEVERITY = "normal"
-
-
-class Status(str, Enum):
-    PASSED = "passed"
-    FAILED = "failed"
-    BROKEN = "broken"
-    SKIPPED = "skipped"
-    INVALID = "invalid"
 
 
 @dataclass(frozen=True, slots=True)
 class Attempt:
     """One execution of a test: one result file."""
 
-    status: Status
+    status: Verdict
     message: str
     start: int  # epoch milliseconds, as allure writes them
     stop: int
@@ -66,7 +53,7 @@ class FlowOutcome:
     attempts: tuple[Attempt, ...]  # oldest first
 
     @property
-    def status(self) -> Status:
+    def status(self) -> Verdict:
         """The last attempt decides."""
         return self.attempts[-1].status
 
@@ -74,8 +61,8 @@ class FlowOutcome:
     def flaky(self) -> bool:
         """Passed in the end, after at least one attempt that failed or broke."""
         earlier = self.attempts[:-1]
-        return self.status is Status.PASSED and any(
-            a.status in (Status.FAILED, Status.BROKEN) for a in earlier
+        return self.status is Verdict.PASSED and any(
+            a.status in (Verdict.FAILED, Verdict.BROKEN) for a in earlier
         )
 
     @property
@@ -86,7 +73,7 @@ class FlowOutcome:
             lines = [line.strip() for line in attempt.message.splitlines() if line.strip()]
             if lines:
                 gist = " ".join(lines[:2]) if lines[0].endswith(":") else lines[0]
-                return _PLUGIN_EXCEPTION.sub("", gist)
+                return gist
         return ""
 
 
@@ -101,7 +88,7 @@ def read_results(directories: Sequence[Path]) -> RunResults:
     """Read every ``*-result.json`` of the given directories (merged) into outcomes.
 
     >>> read_results([Path("reports/allure-results")]).outcomes[0].status  # doctest: +SKIP
-    <Status.PASSED: 'passed'>
+    <Verdict.PASSED: 'passed'>
     """
     raw: list[dict[str, Any]] = []
     for directory in directories:
@@ -172,7 +159,7 @@ def _attempt(data: Mapping[str, Any]) -> Attempt:
     session = "/".join(labels.get("host", [""])[-1:] + labels.get("thread", [""])[-1:])
     invalid = message.startswith(INVALID_PREFIX) or INVALID_TAG in labels.get("tag", [])
     return Attempt(
-        status=Status.INVALID if invalid else _status(data.get("status")),
+        status=Verdict.INVALID if invalid else _status(data.get("status")),
         message=message,
         start=_int(data.get("start")),
         stop=_int(data.get("stop")),
@@ -181,12 +168,12 @@ def _attempt(data: Mapping[str, Any]) -> Attempt:
     )
 
 
-def _status(value: object) -> Status:
+def _status(value: object) -> Verdict:
     try:
-        return Status(str(value))
+        return Verdict(str(value))
     except ValueError:
         # allure's "unknown" (or anything else): the test could not be judged.
-        return Status.BROKEN
+        return Verdict.BROKEN
 
 
 def _labels(data: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -200,68 +187,3 @@ def _labels(data: Mapping[str, Any]) -> dict[str, list[str]]:
 
 def _int(value: object) -> int:
     return value if isinstance(value, int) else 0
-
-
-@dataclass(frozen=True, slots=True)
-class WorkflowCoverage:
-    key: str  # "<workflowId>@<version>"
-    known: frozenset[tuple[str, str]]
-    exercised: frozenset[tuple[str, str]]
-
-    @property
-    def percent(self) -> float:
-        if not self.known:
-            return 100.0
-        return 100.0 * len(self.known & self.exercised) / len(self.known)
-
-
-@dataclass(frozen=True, slots=True)
-class Coverage:
-    workflows: tuple[WorkflowCoverage, ...]  # sorted by key
-
-    @property
-    def known(self) -> int:
-        return sum(len(w.known) for w in self.workflows)
-
-    @property
-    def exercised(self) -> int:
-        return sum(len(w.known & w.exercised) for w in self.workflows)
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.exercised / self.known if self.known else 100.0
-
-
-def read_coverage(paths: Iterable[Path]) -> Coverage:
-    """Read and merge ``coverage.json`` files (union of known and exercised pairs per workflow)."""
-    known: dict[str, set[tuple[str, str]]] = {}
-    exercised: dict[str, set[tuple[str, str]]] = {}
-    for path in paths:
-        for key, entry in _coverage_workflows(path).items():
-            known.setdefault(key, set()).update(_pairs(path, entry.get("known")))
-            exercised.setdefault(key, set()).update(_pairs(path, entry.get("exercised")))
-    workflows = (
-        WorkflowCoverage(k, frozenset(known[k]), frozenset(exercised.get(k, ()))) for k in known
-    )
-    return Coverage(tuple(sorted(workflows, key=lambda w: w.key)))
-
-
-def _coverage_workflows(path: Path) -> dict[str, dict[str, Any]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ResultsError(f"{path}: cannot read this coverage file: {exc}") from None
-    workflows = data.get("workflows") if isinstance(data, dict) else None
-    if not isinstance(workflows, dict) or not all(isinstance(v, dict) for v in workflows.values()):
-        raise ResultsError(f'{path}: not a coverage file (expected {{"workflows": {{...}}}})')
-    return workflows
-
-
-def _pairs(path: Path, value: object) -> set[tuple[str, str]]:
-    if value is None:
-        return set()
-    if not isinstance(value, list) or not all(
-        isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) for s in p) for p in value
-    ):
-        raise ResultsError(f"{path}: coverage pairs must be [[stepId, responseType], ...]")
-    return {(p[0], p[1]) for p in value}

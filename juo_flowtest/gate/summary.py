@@ -8,19 +8,12 @@ flows; totals; flaky flows; quarantine; every rule checked. Deterministic for a 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from juo_flowtest.gate.results import FlowOutcome
-    from juo_flowtest.gate.verdict import GateVerdict, RuleResult
+from juo_flowtest.base.outcome import BUCKETS
+from juo_flowtest.gate.results import FlowOutcome
+from juo_flowtest.gate.verdict import GateVerdict, RuleResult, percent
 
-_ORDER = ("passed", "failed", "broken", "invalid", "skipped", "flaky", "quarantined")
 _MESSAGE_WIDTH = 160
-
-
-def percent(value: float | None) -> str:
-    """``87.5%``, ``100%``, or ``n/a``."""
-    return "n/a" if value is None else f"{value:.1f}".removesuffix(".0") + "%"
 
 
 def render(verdict: GateVerdict) -> str:
@@ -73,12 +66,12 @@ def _broken_rule(rule: RuleResult) -> list[str]:
 
 
 def _totals(verdict: GateVerdict) -> list[str]:
-    counts = [str(len(verdict.buckets[name])) for name in _ORDER]
+    counts = [str(len(verdict.buckets[name])) for name in BUCKETS]
     coverage = "n/a"
     if verdict.coverage is not None and verdict.coverage.workflows:
         cov = verdict.coverage
         coverage = f"{percent(cov.percent)} ({cov.exercised}/{cov.known})"
-    header = ["flows", *_ORDER, "pass rate", "coverage"]
+    header = ["flows", *BUCKETS, "pass rate", "coverage"]
     row = [str(verdict.total), *counts, percent(verdict.pass_rate), coverage]
     return [
         "| " + " | ".join(header) + " |",

@@ -11,31 +11,19 @@ A rate over no flows at all does not hold: a gate never passes for want of evide
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from juo_flowtest.base.errors import PolicyError, ResultsError
-from juo_flowtest.base.exitcodes import GateExit
-from juo_flowtest.gate.policy import Policy, load_policy
-from juo_flowtest.gate.results import (
-    Coverage,
-    FlowOutcome,
-    RunResults,
-    Status,
-    read_coverage,
-    read_results,
-)
-from juo_flowtest.gate.summary import percent as _pct
-from juo_flowtest.gate.summary import render, render_error
+from juo_flowtest.base.outcome import BUCKETS, FLAKY, QUARANTINED, Verdict
+from juo_flowtest.coverage.model import Coverage
+from juo_flowtest.gate.policy import Policy
+from juo_flowtest.gate.results import FlowOutcome, RunResults
 
-DEFAULT_RESULTS = Path("reports/allure-results")
-DEFAULT_COVERAGE = Path("reports/coverage.json")
-DEFAULT_OUTPUT = Path("reports/gate.md")
-BUCKETS = ("passed", "failed", "broken", "invalid", "skipped", "flaky", "quarantined")
+
+def percent(value: float | None) -> str:
+    """``87.5%``, ``100%``, or ``n/a``."""
+    return "n/a" if value is None else f"{value:.1f}".removesuffix(".0") + "%"
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +65,13 @@ def quarantined(outcome: FlowOutcome, entries: Iterable[str]) -> bool:
 
 def bucket(outcome: FlowOutcome, policy: Policy) -> str:
     """The one bucket a test lands in (see the module docstring)."""
-    if outcome.status in (Status.INVALID, Status.SKIPPED):
+    if outcome.status in (Verdict.INVALID, Verdict.SKIPPED):
         return str(outcome.status.value)
-    if outcome.status is Status.PASSED and not outcome.flaky:
+    if outcome.status is Verdict.PASSED and not outcome.flaky:
         return "passed"
     if quarantined(outcome, policy.quarantine):
-        return "quarantined"
-    return "flaky" if outcome.flaky else str(outcome.status.value)
+        return QUARANTINED
+    return FLAKY if outcome.flaky else str(outcome.status.value)
 
 
 def evaluate(results: RunResults, coverage: Coverage | None, policy: Policy) -> GateVerdict:
@@ -115,7 +103,7 @@ def evaluate(results: RunResults, coverage: Coverage | None, policy: Policy) -> 
 def _passing(outcome: FlowOutcome, policy: Policy) -> bool:
     if outcome.flaky:
         return policy.flaky_counts_as == "passed"
-    return outcome.status is Status.PASSED
+    return outcome.status is Verdict.PASSED
 
 
 def _rate(outcomes: Sequence[FlowOutcome], policy: Policy) -> float | None:
@@ -161,115 +149,33 @@ def _rate_rule(
     actual = (
         f"no flow{which} ran"
         if rate is None
-        else f"{_pct(rate)} ({len(outcomes) - len(bad)}/{len(outcomes)})"
+        else f"{percent(rate)} ({len(outcomes) - len(bad)}/{len(outcomes)})"
     )
     return RuleResult(
-        rule, f">= {_pct(minimum)}", actual, rate is not None and rate >= minimum, bad
+        rule, f">= {percent(minimum)}", actual, rate is not None and rate >= minimum, bad
     )
 
 
 def _coverage_rules(coverage: Coverage | None, policy: Policy) -> Iterable[RuleResult]:
     if policy.min_coverage is not None:
-        expected = f">= {_pct(policy.min_coverage)}"
+        expected = f">= {percent(policy.min_coverage)}"
         if coverage is None or not coverage.workflows:
             yield RuleResult("min_coverage", expected, "no coverage data", False)
         else:
-            actual = f"{_pct(coverage.percent)} ({coverage.exercised}/{coverage.known})"
+            actual = f"{percent(coverage.percent)} ({coverage.exercised}/{coverage.known})"
             yield RuleResult(
                 "min_coverage", expected, actual, coverage.percent >= policy.min_coverage
             )
     for key, minimum in policy.min_coverage_per_workflow.items():
         found = (
-            [w for w in coverage.workflows if key in (w.key, w.key.split("@")[0])]
+            [w for w in coverage.workflows.values() if key in (w.key, w.key.split("@")[0])]
             if coverage
             else []
         )
-        rule, expected = f"min_coverage_per_workflow.{key}", f">= {_pct(minimum)}"
+        rule, expected = f"min_coverage_per_workflow.{key}", f">= {percent(minimum)}"
         if not found:
             yield RuleResult(rule, expected, "workflow not in coverage", False)
             continue
         worst = min(found, key=lambda w: w.percent)
-        actual = f"{_pct(worst.percent)} ({worst.key})"
+        actual = f"{percent(worst.percent)} ({worst.key})"
         yield RuleResult(rule, expected, actual, worst.percent >= minimum)
-
-
-def configure_parser(parser: argparse.ArgumentParser) -> None:
-    """Add the ``gate`` options to ``parser``."""
-    parser.add_argument(
-        "--policy",
-        type=Path,
-        metavar="FILE",
-        help="YAML policy (default: [tool.juo_flowtest.gate] in pyproject.toml, "
-        "else no failed, broken or invalid flows)",
-    )
-    parser.add_argument(
-        "--results",
-        type=Path,
-        action="append",
-        metavar="DIR",
-        help=f"allure-results directory; repeat to merge (default: {DEFAULT_RESULTS})",
-    )
-    parser.add_argument(
-        "--coverage",
-        type=Path,
-        action="append",
-        metavar="FILE",
-        help=f"coverage.json; repeat to merge (default: {DEFAULT_COVERAGE} if present)",
-    )
-    parser.add_argument(
-        "--output",
-        type=Path,
-        default=DEFAULT_OUTPUT,
-        metavar="FILE",
-        help=f"where to write the Markdown summary (default: {DEFAULT_OUTPUT})",
-    )
-
-
-def command(args: argparse.Namespace, out: Callable[[str], None] = print) -> int:
-    """Run the gate: print and write the summary, return a ``GateExit``."""
-    try:
-        policy = load_policy(args.policy, Path())
-        coverage = _read_coverage(args.coverage)
-        results = read_results(args.results or [DEFAULT_RESULTS])
-    except (PolicyError, ResultsError) as exc:
-        print(f"juo-flowtest gate: {exc}", file=sys.stderr)
-        _write(args.output, render_error(str(exc)))
-        return GateExit.NO_RESULTS
-    verdict = evaluate(results, coverage, policy)
-    markdown = render(verdict)
-    _write(args.output, markdown)
-    try:
-        out(markdown)
-    except BrokenPipeError:
-        # `juo-flowtest gate | head`: the reader left; the verdict still is the exit code.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return GateExit.HOLDS if verdict.holds else GateExit.VIOLATED
-
-
-def _read_coverage(paths: list[Path] | None) -> Coverage | None:
-    if paths:
-        missing = [p for p in paths if not p.is_file()]
-        if missing:
-            raise ResultsError(f"no coverage file at {missing[0]}")
-        return read_coverage(paths)
-    return read_coverage([DEFAULT_COVERAGE]) if DEFAULT_COVERAGE.is_file() else None
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        # The verdict on stdout and the exit code still stand; only the file is missing.
-        print(f"juo-flowtest gate: cannot write {path}: {exc}", file=sys.stderr)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m juo_flowtest.gate.verdict``: the command without the ``juo-flowtest`` front end."""
-    parser = argparse.ArgumentParser(prog="juo-flowtest gate")
-    configure_parser(parser)
-    return command(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

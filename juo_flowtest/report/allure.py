@@ -35,10 +35,13 @@ from allure_commons.reporter import AllureReporter
 from allure_commons.types import LabelType
 
 from juo_flowtest.base import prettyjson
+from juo_flowtest.base.outcome import Mismatch, Verdict
 from juo_flowtest.base.redaction import known_secrets, scrub, scrub_json, scrub_text
 from juo_flowtest.coverage import model as coverage_mod
+from juo_flowtest.coverage import render as coverage_render
 from juo_flowtest.flowfile import model
 from juo_flowtest.run import result
+from juo_flowtest.target.client import Exchange
 
 # allure's API is untyped; one Any-typed alias keeps mypy --strict quiet without per-line ignores.
 allure: Any = _allure_module
@@ -107,7 +110,7 @@ def begin_test(flow: model.Flow, case: model.Case | None) -> None:
 
 def end_test(run: result.FlowResult, *, secrets: Iterable[str] | None = None) -> None:
     """Attach the failure summary and the saved variables to a flow that did not pass."""
-    if run.verdict is result.Verdict.PASSED:
+    if run.verdict is Verdict.PASSED:
         return
     secrets = known_secrets(secrets)
     allure.attach(
@@ -122,6 +125,21 @@ def end_test(run: result.FlowResult, *, secrets: Iterable[str] | None = None) ->
             name="Saved variables",
             attachment_type=allure.attachment_type.JSON,
         )
+
+
+def settle_status(listener: Any, nodeid: str, message: str,
+                  secrets: Iterable[str] | None = None) -> None:
+    """Give a failed or broken test the flow's own message, not a Python exception's.
+
+    allure-pytest writes ``exconly()`` (``...FlowFailed: ...``) and pytest's long repr as the
+    trace, which repeat the message; the flow's message already says what failed and where.
+    ``listener`` is allure-pytest's (``config.pluginmanager.get_plugin("allure_listener")``).
+    """
+    uuid = listener._cache.get(nodeid) if listener is not None else None
+    test = listener.allure_logger.get_test(uuid) if uuid else None
+    if test is None or test.status not in ("failed", "broken"):
+        return
+    test.statusDetails = StatusDetails(message=scrub_text(message, known_secrets(secrets)))
 
 
 # ----- live steps --------------------------------------------------------------------------
@@ -158,15 +176,15 @@ def _open_step(reporter: Any, title: str, params: dict[str, str], started_at: fl
 
 
 def _close_step(
-    reporter: Any, step_id: str, title: str, verdict: result.Verdict, message: str,
+    reporter: Any, step_id: str, title: str, verdict: Verdict, message: str,
     times: tuple[float, float],
 ) -> None:
     """Stop a step with its verdict; fix the real start/stop and a clean status message."""
     step = reporter.get_item(step_id) if reporter else None
     error: Exception | None = None
-    if verdict is result.Verdict.FAILED:
+    if verdict is Verdict.FAILED:
         error = _StepFailed(message)
-    elif verdict is result.Verdict.BROKEN:
+    elif verdict is Verdict.BROKEN:
         error = _StepBroken(message)
     plugin_manager.hook.stop_step(
         uuid=step_id, title=title, exc_type=type(error) if error else None, exc_val=error,
@@ -182,15 +200,15 @@ def _close_step(
         step.stop = _ms(times[1])
 
 
-def _call_verdict(record: result.CallRecord) -> tuple[result.Verdict, str]:
+def _call_verdict(record: result.CallRecord) -> tuple[Verdict, str]:
     if record.broken:
-        return result.Verdict.BROKEN, record.broken
+        return Verdict.BROKEN, record.broken
     if record.mismatches:
-        return result.Verdict.FAILED, "\n".join(_mismatch_line(m) for m in record.mismatches)
-    return result.Verdict.PASSED, ""
+        return Verdict.FAILED, "\n".join(_mismatch_line(m) for m in record.mismatches)
+    return Verdict.PASSED, ""
 
 
-def _call_outcome(exchange: result.Exchange | None) -> str:
+def _call_outcome(exchange: Exchange | None) -> str:
     if exchange is None:
         return "no request sent"
     answer = str(exchange.status) if exchange.status is not None else "no response"
@@ -248,10 +266,10 @@ class AllureListener:
         """Stop any step left open (the run died between step_started and step_finished)."""
         while self._open:
             step_id = self._open.pop()
-            _close_step(self._reporter, step_id, "step did not finish", result.Verdict.BROKEN,
+            _close_step(self._reporter, step_id, "step did not finish", Verdict.BROKEN,
                         "the run stopped inside this step", (0.0, 0.0))
 
-    def _attach_exchange(self, exchange: result.Exchange) -> None:
+    def _attach_exchange(self, exchange: Exchange) -> None:
         allure.attach(
             exchange_json(exchange, self._secrets),
             name=EXCHANGE_ATTACHMENT,
@@ -263,7 +281,7 @@ class AllureListener:
 EXCHANGE_ATTACHMENT = "Request and response"
 
 
-def exchange_json(exchange: result.Exchange, secrets: tuple[str, ...]) -> str:
+def exchange_json(exchange: Exchange, secrets: tuple[str, ...]) -> str:
     """``_json(scrub({"request": ..., "response": ...}))``, each part scrubbed on its own.
 
     Parts apart: the request headers always name a sensitive header (its value already
@@ -291,7 +309,7 @@ def exchange_json(exchange: result.Exchange, secrets: tuple[str, ...]) -> str:
 # ----- mismatch table ----------------------------------------------------------------------
 
 
-def _step_mismatches(step: result.StepResult) -> tuple[result.Mismatch, ...]:
+def _step_mismatches(step: result.StepResult) -> tuple[Mismatch, ...]:
     if step.mismatches:
         return step.mismatches
     return tuple(m for call in step.calls for m in call.mismatches)
@@ -301,7 +319,7 @@ def _short(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _mismatch_line(m: result.Mismatch) -> str:
+def _mismatch_line(m: Mismatch) -> str:
     if m.message:  # the runner's message already names expected and actual
         return f"{m.path}: {m.message}"
     return f"{m.path}: expected {_short(m.expected)}, got {_short(m.actual)}"
@@ -315,7 +333,7 @@ _TABLE_STYLE = (
 )
 
 
-def mismatch_table(title: str, mismatches: Iterable[result.Mismatch], secrets: Iterable[str] = ()) -> str:
+def mismatch_table(title: str, mismatches: Iterable[Mismatch], secrets: Iterable[str] = ()) -> str:
     """An HTML page with one row per mismatch: path, expected, actual, why, where."""
     secrets = tuple(secrets)
     rows = []
@@ -398,7 +416,7 @@ def _write_coverage_globals(results_dir: str, cov: coverage_mod.Coverage) -> Non
     prefix = uuid.uuid4().hex
     html_name = f"{prefix}-attachment.html"
     json_name = f"{prefix}-coverage-attachment.json"
-    _write_text(os.path.join(results_dir, html_name), coverage_mod.render_html(cov))
+    _write_text(os.path.join(results_dir, html_name), coverage_render.render_html(cov))
     _write_text(os.path.join(results_dir, json_name), _json(coverage_mod.to_json(cov)))
     now = _now_ms()
     globals_data = {

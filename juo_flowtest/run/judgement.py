@@ -16,9 +16,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from juo_flowtest.base.outcome import Mismatch
 from juo_flowtest.expect.matchers import MISSING
 from juo_flowtest.flowfile import model
-from juo_flowtest.run.result import CallRecord, Mismatch
+from juo_flowtest.run.result import CallRecord
 from juo_flowtest.target.client import ApiResponse
 from juo_flowtest.target.runstate import check_run_state
 

@@ -3,12 +3,8 @@
 Also the ``RunListener`` protocol: the runner calls it as things happen, so a reporter (Allure,
 the terminal, coverage) can follow a run live without driving it.
 
-Verdicts (the three kinds of not-passing are kept apart everywhere):
-
-- ``PASSED``  every expectation held;
-- ``FAILED``  an expectation did not hold (the workflow does not do what the flow says);
-- ``BROKEN``  the flow could not be judged: target unreachable, timeout, unexpected 5xx,
-  invalid JSON, a 2xx body that breaks the documented run-state schema.
+Verdicts and mismatches are the words of ``base.outcome``; the HTTP record is
+``target.client.Exchange``; what a run saw for coverage is ``coverage.model.CoverageSample``.
 
 An invalid flow file never reaches the runner: it is a load error (``errors.FlowFileError``).
 """
@@ -16,47 +12,12 @@ An invalid flow file never reaches the runner: it is a load error (``errors.Flow
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any, Protocol
 
-from juo_flowtest.flowfile.model import Position
-
-
-class Verdict(str, Enum):
-    PASSED = "passed"
-    FAILED = "failed"
-    BROKEN = "broken"
-
-
-@dataclass(frozen=True, slots=True)
-class Mismatch:
-    """One expectation that did not hold.
-
-    ``path`` names the place in the response (``pending.actionConfig.percentage``,
-    ``http``, ``jsonpath $.result.effects[0].type``); ``message`` is the one-line explanation
-    (for a type mismatch it names both types); ``diff`` is a unified diff for long values.
-    """
-
-    path: str
-    expected: Any
-    actual: Any
-    message: str
-    position: Position | None = None
-    diff: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Exchange:
-    """One HTTP request and its response, already redacted (no token ever stored here)."""
-
-    method: str
-    url: str
-    request_headers: dict[str, str]
-    request_body: Any
-    status: int | None  # None when no response arrived
-    response_headers: dict[str, str]
-    response_body: Any  # parsed JSON, or the text when it was not JSON
-    elapsed_ms: float
+from juo_flowtest.base.outcome import Mismatch, Verdict
+from juo_flowtest.base.position import Position
+from juo_flowtest.coverage.model import CoverageSample
+from juo_flowtest.target.client import Exchange
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,26 +51,13 @@ class StepResult:
 
 
 @dataclass(frozen=True, slots=True)
-class CoverageSample:
-    """What one flow run saw of its workflows, for workflow coverage.
-
-    ``known``: workflow key (``"<workflowId>@<workflowVersion>"``) -> every
-    (stepId, responseType) pair its ``interactiveSteps`` offer.
-    ``exercised``: the pairs a respond call answered with a 2xx, per workflow key.
-    """
-
-    known: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
-    exercised: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
 class FlowResult:
     flow_name: str
     case_id: str | None
     verdict: Verdict
     steps: tuple[StepResult, ...]
     message: str  # the human summary: all mismatches of the failing step, or why it broke
-    coverage: CoverageSample = CoverageSample()
+    coverage: CoverageSample = field(default_factory=CoverageSample)
     variables: dict[str, Any] = field(default_factory=dict)  # final saved values, for debugging
     started_at: float = 0.0
     stopped_at: float = 0.0

@@ -23,20 +23,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from juo_flowtest.base import templating
+from juo_flowtest.base.outcome import Mismatch, Verdict
 from juo_flowtest.expect.matchers import MISSING
 from juo_flowtest.flowfile import model
 from juo_flowtest.flowfile.request import Headers, first_value, request_headers, respond_body
 from juo_flowtest.flowfile.scope import Scope, VariableError
 from juo_flowtest.run.judgement import expectations, find, judge, timeout_mismatch
-from juo_flowtest.run.result import (
-    CallRecord,
-    FlowResult,
-    Mismatch,
-    NullListener,
-    RunListener,
-    StepResult,
-    Verdict,
-)
+from juo_flowtest.run.result import CallRecord, FlowResult, NullListener, RunListener, StepResult
 from juo_flowtest.run.titles import call_title, plain_title, respond_title, summary, text
 from juo_flowtest.run.tracker import RunTracker
 from juo_flowtest.target.client import ApiResponse, JuoClient

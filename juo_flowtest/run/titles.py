@@ -16,9 +16,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from juo_flowtest.base.outcome import Verdict
 from juo_flowtest.flowfile import model
 from juo_flowtest.flowfile.scope import CurrentRun, Scope, VariableError
-from juo_flowtest.run.result import StepResult, Verdict
+from juo_flowtest.run.result import StepResult
 
 _PLAIN: dict[type, str] = {
     model.StartAction: "start", model.AttachAction: "attach", model.RespondAction: "respond",

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from juo_flowtest.coverage.model import CoverageSample
 from juo_flowtest.flowfile.scope import CurrentRun
-from juo_flowtest.run.result import CoverageSample
 
 
 class RunTracker:

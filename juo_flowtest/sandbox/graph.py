@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from juo_flowtest.flowfile.model import Position
+from juo_flowtest.base.position import Position
 from juo_flowtest.sandbox.definitions import Conditions, Step, Transition
 from juo_flowtest.sandbox.source import SourceFile
 from juo_flowtest.source.yamlsource import PosDict, PosList, key_position, position

@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from juo_flowtest.base.errors import Diagnostic, WorkflowDefinitionError
-from juo_flowtest.flowfile.model import Position
+from juo_flowtest.base.diagnostics import Diagnostic
+from juo_flowtest.base.errors import WorkflowDefinitionError
+from juo_flowtest.base.position import Position
 from juo_flowtest.sandbox import assumptions
 from juo_flowtest.sandbox.conditions import OPERATORS
 from juo_flowtest.sandbox.definitions import (

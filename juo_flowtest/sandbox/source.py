@@ -17,8 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from juo_flowtest.base.errors import Diagnostic
-from juo_flowtest.flowfile.model import Position
+from juo_flowtest.base.diagnostics import Diagnostic
+from juo_flowtest.base.position import Position
 from juo_flowtest.source import yamlsource
 from juo_flowtest.source.yamlsource import PosDict
 

@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from juo_flowtest.base.errors import ConfigError, Diagnostic
+from juo_flowtest.base.diagnostics import Diagnostic
+from juo_flowtest.base.errors import ConfigError
+from juo_flowtest.base.position import Position
 from juo_flowtest.base.redaction import REDACTED
-from juo_flowtest.flowfile.model import Position
 from juo_flowtest.sandbox import assumptions
 from juo_flowtest.source import yamlsource
 

@@ -10,8 +10,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from juo_flowtest.flowfile.model import Position
-from juo_flowtest.source.problems import Problems, did_you_mean, kind
+from juo_flowtest.base.diagnostics import did_you_mean, kind
+from juo_flowtest.base.position import Position
+from juo_flowtest.source.problems import Problems
 from juo_flowtest.source.yamlsource import PosDict, PosList
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -6,12 +6,8 @@ carries on with a best-effort value, so a file's ``FlowFileError`` lists everyth
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
-from typing import Any
-
-from juo_flowtest.base.errors import Diagnostic
-from juo_flowtest.flowfile.model import Position
+from juo_flowtest.base.diagnostics import Diagnostic
+from juo_flowtest.base.position import Position
 
 
 class Problems:
@@ -41,26 +37,3 @@ class Problems:
 
     def diagnostics(self) -> list[Diagnostic]:
         return [self._found[k] for k in sorted(self._found)]
-
-
-def did_you_mean(word: str, options: Iterable[str]) -> str:
-    """`` — did you mean 'expect'?`` for a close option, else an empty string."""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" — did you mean '{close[0]}'?" if close else ""
-
-
-def kind(value: Any) -> str:
-    """How a YAML value is named in messages: 'a mapping', 'a list', 'a string'..."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return type(value).__name__

@@ -34,7 +34,7 @@ from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
-from juo_flowtest.flowfile.model import Position
+from juo_flowtest.base.position import Position
 
 try:  # the C parser is ~9x faster; the pure-Python one is only a fallback
     from yaml._yaml import CParser as _Parser

@@ -34,11 +34,24 @@ import httpx
 
 from juo_flowtest import __version__
 from juo_flowtest.base.redaction import REDACTED, hide, hide_in, is_sensitive, redact_headers
-from juo_flowtest.run.result import Exchange
 
 _ERRNO = re.compile(r"^\[Errno -?\d+\]\s*")
 
 Headers = Mapping[str, "str | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One HTTP request and its response, already redacted (no token ever stored here)."""
+
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: Any
+    status: int | None  # None when no response arrived
+    response_headers: dict[str, str]
+    response_body: Any  # parsed JSON, or the text when it was not JSON
+    elapsed_ms: float
 
 
 @dataclass(frozen=True, slots=True)

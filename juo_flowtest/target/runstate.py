@@ -19,7 +19,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-from juo_flowtest.run.result import Mismatch
+from juo_flowtest.base.outcome import Mismatch
 
 _OUTCOME: dict[str, Any] = {
     "type": "object",

@@ -1,0 +1,104 @@
+"""``juo-flowtest gate``: read a finished run (or several shards), judge it, write the summary.
+
+Exit codes (``base.exitcodes.GateExit``): 0 the policy holds, 1 it does not, 2 there are no
+readable results or the policy is invalid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from juo_flowtest.base.errors import PolicyError, ResultsError
+from juo_flowtest.base.exitcodes import GateExit
+from juo_flowtest.coverage import model as coverage_model
+from juo_flowtest.coverage.model import Coverage
+from juo_flowtest.gate.policy import load_policy
+from juo_flowtest.gate.results import read_results
+from juo_flowtest.gate.summary import render, render_error
+from juo_flowtest.gate.verdict import evaluate
+from juo_flowtest.report.layout import ReportsLayout
+
+DEFAULT = ReportsLayout()
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    """Add the ``gate`` options to ``parser``."""
+    parser.add_argument(
+        "--policy",
+        type=Path,
+        metavar="FILE",
+        help="YAML policy (default: [tool.juo_flowtest.gate] in pyproject.toml, "
+        "else no failed, broken or invalid flows)",
+    )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        action="append",
+        metavar="DIR",
+        help=f"allure-results directory; repeat to merge (default: {DEFAULT.allure_results})",
+    )
+    parser.add_argument(
+        "--coverage",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help=f"coverage.json; repeat to merge (default: {DEFAULT.coverage_json} if present)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=DEFAULT.gate_summary,
+        metavar="FILE",
+        help=f"where to write the Markdown summary (default: {DEFAULT.gate_summary})",
+    )
+
+
+def command(args: argparse.Namespace, out: Callable[[str], None] = print) -> int:
+    """Run the gate: print and write the summary, return a ``GateExit``."""
+    try:
+        policy = load_policy(args.policy, Path())
+        coverage = _read_coverage(args.coverage)
+        results = read_results(args.results or [DEFAULT.allure_results])
+    except (PolicyError, ResultsError) as exc:
+        print(f"juo-flowtest gate: {exc}", file=sys.stderr)
+        _write(args.output, render_error(str(exc)))
+        return GateExit.NO_RESULTS
+    verdict = evaluate(results, coverage, policy)
+    markdown = render(verdict)
+    _write(args.output, markdown)
+    try:
+        out(markdown)
+    except BrokenPipeError:
+        # `juo-flowtest gate | head`: the reader left; the verdict still is the exit code.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return GateExit.HOLDS if verdict.holds else GateExit.VIOLATED
+
+
+def _read_coverage(paths: list[Path] | None) -> Coverage | None:
+    if paths:
+        missing = [p for p in paths if not p.is_file()]
+        if missing:
+            raise ResultsError(f"no coverage file at {missing[0]}")
+        return coverage_model.read(paths)
+    default = DEFAULT.coverage_json
+    return coverage_model.read([default]) if default.is_file() else None
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        # The verdict on stdout and the exit code still stand; only the file is missing.
+        print(f"juo-flowtest gate: cannot write {path}: {exc}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m juo_flowtest.gate``: the command without the ``juo-flowtest`` front end."""
+    parser = argparse.ArgumentParser(prog="juo-flowtest gate")
+    configure_parser(parser)
+    return command(parser.parse_args(argv))

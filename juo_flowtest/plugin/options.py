@@ -1,0 +1,105 @@
+"""The plugin's command-line and ini options, and what they resolve to: target and reports.
+
+Paths given on the command line are relative to where pytest was invoked, like pytest's own
+``--junitxml``; paths in the ini file are relative to the root directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import pytest
+
+from juo_flowtest.report.layout import DEFAULT_ROOT, ReportsLayout
+from juo_flowtest.target import settings
+
+#: Added by ``juo-flowtest run``: collect ``flows/`` when no path is given, and write JUnit XML
+#: into the reports folder. Hidden: it is how the command talks to the plugin.
+RUN_DEFAULTS_FLAG = "--juo-run-defaults"
+DEFAULT_FLOWS = "flows"
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("juo-flowtest", "juo-flowtest: Juo workflow flows")
+    group.addoption("--juo-env", help="target environment name (default: sandbox; env JUO_ENV)")
+    group.addoption("--juo-base-url", help="override the target's base URL for this run")
+    group.addoption("--juo-tenant", help="override the target's tenant (X-Tenant-ID)")
+    group.addoption("--juo-timeout", type=float, help="connect/read timeout in seconds")
+    group.addoption(
+        "--juo-sandbox-workflows", help="workflow definitions directory for the sandbox"
+    )
+    group.addoption(
+        "--juo-allow-protected", action="store_true", help="allow a protected environment"
+    )
+    group.addoption(
+        "--juo-reports-dir",
+        help="folder of every output: allure-results, junit.xml, coverage.json (default: reports)",
+    )
+    group.addoption(RUN_DEFAULTS_FLAG, action="store_true", help=argparse.SUPPRESS)
+    parser.addini("juo_sandbox_workflows", "workflow definitions directory for the sandbox")
+    parser.addini("juo_reports_dir", "reports directory (default: reports)", default="reports")
+
+
+def _invocation_dir(config: pytest.Config) -> Path:
+    return Path(config.invocation_params.dir)
+
+
+def layout(config: pytest.Config) -> ReportsLayout:
+    """The reports folder: ``--juo-reports-dir``, else the ini value, else ``reports``."""
+    given = config.getoption("juo_reports_dir")
+    if given:
+        return ReportsLayout(_invocation_dir(config) / given)
+    ini = config.getini("juo_reports_dir") or str(DEFAULT_ROOT)
+    return ReportsLayout(Path(config.rootpath) / ini)
+
+
+def target(config: pytest.Config) -> settings.Target:
+    """The run's target (CLI > env > pyproject > default); raises ``ConfigError``."""
+    workflows = config.getoption("juo_sandbox_workflows")
+    if workflows:
+        workflows = str((_invocation_dir(config) / workflows).resolve())
+    elif config.getini("juo_sandbox_workflows"):
+        workflows = str((Path(config.rootpath) / config.getini("juo_sandbox_workflows")).resolve())
+    overrides = settings.Overrides(
+        env_name=config.getoption("juo_env"),
+        base_url=config.getoption("juo_base_url"),
+        tenant=config.getoption("juo_tenant"),
+        timeout=config.getoption("juo_timeout"),
+        sandbox_workflows=workflows,
+        allow_protected=bool(config.getoption("juo_allow_protected")),
+    )
+    return settings.resolve(overrides, os.environ, Path(config.rootpath) / "pyproject.toml")
+
+
+def alluredir(config: pytest.Config, reports: ReportsLayout) -> str | None:
+    """Allure results go to the reports folder unless ``--alluredir`` says otherwise.
+
+    None when allure-pytest is disabled (``-p no:allure_pytest``) or ``--alluredir=""``.
+    """
+    if not hasattr(config.option, "allure_report_dir"):
+        return None
+    if config.option.allure_report_dir is None:
+        config.option.allure_report_dir = str(reports.allure_results)
+    return str(config.option.allure_report_dir) or None
+
+
+def apply_run_defaults(config: pytest.Config, reports: ReportsLayout) -> None:
+    """What ``juo-flowtest run`` adds: ``flows/`` when pytest got no path, and JUnit XML.
+
+    Raises ``pytest.UsageError`` when no path was given and there is no ``flows/`` folder.
+    """
+    if not config.getoption("juo_run_defaults"):
+        return
+    if config.args_source is not pytest.Config.ArgsSource.ARGS:
+        flows = _invocation_dir(config) / DEFAULT_FLOWS
+        if not flows.is_dir():
+            raise pytest.UsageError(
+                f"juo-flowtest: no path given and no {DEFAULT_FLOWS}/ folder in "
+                f"{_invocation_dir(config)}: name the folder of your *.flow.yaml files "
+                f"(juo-flowtest run path/to/flows), or run from the folder that holds "
+                f"{DEFAULT_FLOWS}/")
+        config.args = [str(flows)]
+    if config.option.xmlpath is None and not hasattr(config, "workerinput"):
+        config.option.xmlpath = str(reports.junit)

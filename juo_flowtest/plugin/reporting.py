@@ -1,0 +1,100 @@
+"""The reporting process's hooks (the controller under xdist): count verdicts, gather
+coverage, write the run's outputs and print the summary.
+
+Workers put each flow's verdict and coverage on the call's ``TestReport``
+(``juo_verdict``, ``juo_coverage``); xdist ships reports to the controller as they are, so
+these hooks see the same attributes serial or parallel. Nothing of this goes into
+``user_properties``, so JUnit XML carries none of it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from juo_flowtest.base.outcome import Tally, Verdict
+from juo_flowtest.coverage import model as coverage
+from juo_flowtest.coverage import render as coverage_render
+from juo_flowtest.coverage.model import CoverageSample
+from juo_flowtest.flowfile.files import is_flow_file
+from juo_flowtest.plugin.state import STATE
+
+VERDICT_ATTR = "juo_verdict"
+COVERAGE_ATTR = "juo_coverage"
+
+
+class FlowReporting:
+    """Per-config hooks of the reporting process."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.tally = Tally()
+        self.samples: list[CoverageSample] = []
+        self.summary_lines: list[str] = []
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        # xdist replays workers' failed collection reports in the controller.
+        if report.failed and is_flow_file(report.nodeid.rsplit("/", 1)[-1]):
+            self.tally.invalid += 1
+            alluredir = self.config.stash[STATE].alluredir
+            if alluredir:
+                from juo_flowtest.report import allure
+
+                allure.write_invalid_file(alluredir, report.nodeid, str(report.longrepr))
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if not is_flow_file(report.nodeid.split("::", 1)[0]):
+            return
+        if report.when == "setup" and report.outcome == "skipped":
+            self.tally.count(Verdict.SKIPPED)
+        if report.when != "call" or str(report.outcome) == "rerun":
+            return  # a failed attempt pytest-rerunfailures will retry is not a verdict
+        sample = getattr(report, COVERAGE_ATTR, None)
+        if sample is not None:
+            self.samples.append(coverage.sample_from_data(sample))
+        self.tally.count(_verdict(report), xfail=hasattr(report, "wasxfail"),
+                         rerun=bool(getattr(report, "rerun", 0)))
+
+    def pytest_report_teststatus(
+        self, report: pytest.TestReport
+    ) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
+        if report.when == "call" and report.failed and _verdict(report) is Verdict.BROKEN:
+            return "broken", "B", ("BROKEN", {"red": True})
+        return None
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self) -> None:
+        if self.tally.flows or self.tally.invalid:
+            self.summary_lines = self.finish()
+
+    def finish(self) -> list[str]:
+        """Write coverage and the report's run files; return the terminal summary lines."""
+        state = self.config.stash[STATE]
+        cov = coverage.merge(self.samples)
+        coverage.write(cov, str(state.layout.coverage_json))
+        if state.alluredir:
+            from juo_flowtest.report import allure
+
+            allure.write_run_files(state.alluredir, state.session.environment(), cov)
+        return [self.tally.summary(), *coverage_render.render_terminal(cov)]
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        # pytest lists only the "failed" category under FAILURES; broken flows get their own.
+        for rep in terminalreporter.stats.get("broken", []):
+            terminalreporter.write_sep("_", f"BROKEN {rep.head_line or rep.nodeid}", red=True)
+            terminalreporter.write_line(rep.longreprtext)
+        if self.summary_lines:
+            terminalreporter.section("juo-flowtest")
+            for line in self.summary_lines:
+                terminalreporter.write_line(line)
+
+
+def _verdict(report: pytest.TestReport) -> Verdict:
+    """A flow's verdict from its call report: pytest's outcome, and broken apart from failed."""
+    if report.passed:
+        return Verdict.PASSED
+    if report.skipped:  # skipped inside the test, or an xfail that failed as expected
+        return Verdict.SKIPPED
+    broken = getattr(report, VERDICT_ATTR, None) == Verdict.BROKEN.value
+    return Verdict.BROKEN if broken else Verdict.FAILED
