@@ -8,9 +8,9 @@ import jsonpath_ng.ext
 import pytest
 
 from juo_flowtest.base.position import Position
+from juo_flowtest.expect.checks import Expect, FieldCheck
 from juo_flowtest.expect.matchers import MISSING, compile_matcher
-from juo_flowtest.flowfile import model
-from juo_flowtest.run.judgement import error_summary, expectations, find, judge, timeout_mismatch
+from juo_flowtest.run.judgement import error_summary, expectations, find, judge
 from juo_flowtest.target.client import ApiResponse, Exchange
 
 POS = Position("t.flow.yaml", 4, 3)
@@ -29,10 +29,10 @@ def matcher(raw: Any) -> Any:
     return compile_matcher(raw, POS, lambda container, key: None)
 
 
-def expect(http: Any = None, **fields: tuple[tuple[str, ...], Any]) -> model.Expect:
-    return model.Expect(
+def expect(http: Any = None, **fields: tuple[tuple[str, ...], Any]) -> Expect:
+    return Expect(
         http=None if http is None else matcher(http),
-        fields=tuple(model.FieldCheck(k, path, matcher(raw), POS)
+        fields=tuple(FieldCheck(k, path, matcher(raw), POS)
                      for k, (path, raw) in fields.items()),
         position=POS)
 
@@ -66,7 +66,7 @@ def test_a_2xx_breaking_the_run_state_schema_is_broken_unless_schema_is_off() ->
     record = judge("get", "get", response(body=bad), None, resolve)
     assert record.broken is not None and "contract violation" in record.broken
     assert record.mismatches
-    off = model.Expect(schema=False)
+    off = Expect(schema=False)
     assert judge("get", "get", response(body=bad), off, resolve).broken is None
 
 
@@ -84,7 +84,7 @@ def test_error_reads_the_whole_body_of_a_non_2xx_and_max_ms_is_a_budget() -> Non
     body = {"code": "run_version_conflict"}
     check = expect(http=409, error=(("error",), {"code": "run_version_conflict"}))
     assert expectations(check, response(409, body), resolve) == []
-    slow = model.Expect(max_ms=2.0, position=POS)
+    slow = Expect(max_ms=2.0, position=POS)
     (over,) = expectations(slow, response(elapsed_ms=12.34), resolve)
     assert (over.path, over.actual, over.message) == (
         "maxMs", 12.3, "took 12 ms, over the budget of 2 ms")
@@ -97,13 +97,6 @@ def test_find_gives_missing_one_value_or_a_list() -> None:
     assert find(jsonpath_ng.ext.parse("$.a[*]"), {"a": [1, 2]}) == [1, 2]
 
 
-def test_error_summary_and_timeout_wording() -> None:
+def test_error_summary_wording() -> None:
     assert error_summary({"error": "Conflict", "message": "m"}) == " Conflict: m"
     assert error_summary("x" * 100) == " " + "x" * 80 and error_summary(None) == ""
-    wait = model.WaitAction(model.Expect(position=POS), timeout_s=1.5)
-    state = {**STATE, "pendingInteraction": {"stepId": "offer"}}
-    mismatch = timeout_mismatch(wait, 4, response(body=state))
-    assert mismatch.message == ("timed out after 1.5s and 4 polls; last state: "
-                                "status=completed, runVersion=2, pending=offer; "
-                                "what did not match:")
-    assert "last state: HTTP 404" in timeout_mismatch(wait, 1, response(404, None)).message

@@ -19,16 +19,13 @@ from juo_flowtest.base.errors import FlowFileError
 from juo_flowtest.base.position import Position
 from juo_flowtest.base.templating import Template, render
 from juo_flowtest.expect.matchers import MISSING
+from juo_flowtest.flowfile.kinds.attach import AttachAction
+from juo_flowtest.flowfile.kinds.get import GetAction
+from juo_flowtest.flowfile.kinds.respond import RespondAction
+from juo_flowtest.flowfile.kinds.start import StartAction
+from juo_flowtest.flowfile.kinds.wait import WaitAction
 from juo_flowtest.flowfile.loader import load_file, load_text, report_name
-from juo_flowtest.flowfile.model import (
-    UNSET,
-    AttachAction,
-    Case,
-    GetAction,
-    RespondAction,
-    StartAction,
-    WaitAction,
-)
+from juo_flowtest.flowfile.model import UNSET, Case
 
 GOLDEN = Path(__file__).parent / "golden"
 INVALID = sorted((GOLDEN / "invalid").glob("*.flow.yaml"))

@@ -19,8 +19,14 @@ import pytest
 from juo_flowtest.base import templating
 from juo_flowtest.base.outcome import Verdict
 from juo_flowtest.base.position import Position
+from juo_flowtest.expect.checks import Expect, FieldCheck, JsonPathCheck
 from juo_flowtest.expect.matchers import compile_matcher
 from juo_flowtest.flowfile import model
+from juo_flowtest.flowfile.kinds.attach import AttachAction
+from juo_flowtest.flowfile.kinds.get import GetAction
+from juo_flowtest.flowfile.kinds.respond import RespondAction
+from juo_flowtest.flowfile.kinds.start import StartAction
+from juo_flowtest.flowfile.kinds.wait import WaitAction
 from juo_flowtest.run.result import CallRecord, StepResult
 from juo_flowtest.run.runner import run_flow
 from juo_flowtest.target.client import Auth, JuoClient
@@ -123,11 +129,11 @@ def matcher(raw: Any) -> Any:
 
 
 def expect(http: Any = None, jsonpath: dict[str, Any] | None = None, headers: Any = None,
-           max_ms: float | None = None, schema: bool = True, **fields: Any) -> model.Expect:
-    return model.Expect(
+           max_ms: float | None = None, schema: bool = True, **fields: Any) -> Expect:
+    return Expect(
         http=None if http is None else matcher(http),
-        fields=tuple(model.FieldCheck(k, LABELS[k], matcher(v), POS) for k, v in fields.items()),
-        jsonpath=tuple(model.JsonPathCheck(e, jsonpath_ng.ext.parse(e), matcher(v), POS)
+        fields=tuple(FieldCheck(k, LABELS[k], matcher(v), POS) for k, v in fields.items()),
+        jsonpath=tuple(JsonPathCheck(e, jsonpath_ng.ext.parse(e), matcher(v), POS)
                        for e, v in (jsonpath or {}).items()),
         headers=None if headers is None else matcher(headers),
         max_ms=max_ms, schema=schema, position=POS)
@@ -139,12 +145,12 @@ def at(line: int) -> Position:
 
 def start(flow_type: str = "subscription_cancellation_requested", **kw: Any) -> model.Step:
     body = templating.compile_value({"flowType": flow_type, "context": {}})
-    return model.Step(model.StartAction(body), position=at(1), **kw)
+    return model.Step(StartAction(body), position=at(1), **kw)
 
 
 def respond(rtype: str, line: int = 10, data: Any = None, interaction_id: Any = model.UNSET,
             version: Any = model.UNSET, **kw: Any) -> model.Step:
-    action = model.RespondAction(templating.compile_value(rtype), templating.compile_value(data),
+    action = RespondAction(templating.compile_value(rtype), templating.compile_value(data),
                                  templating.compile_value(interaction_id),
                                  templating.compile_value(version))
     return model.Step(action, position=at(line), **kw)
@@ -324,7 +330,7 @@ def test_variables_vars_env_case_save_and_uuid() -> None:
     case = model.Case("c1", templating.compile_value(
         {"reason": "too_expensive", "who": "case", "home": "${env:SHOP}"}), POS)
     f = flow(start(save=(save("first_version", "$.runVersion"),)),
-             model.Step(model.GetAction(), save=(save("rv", header="X-Run-Version"),)),
+             model.Step(GetAction(), save=(save("rv", header="X-Run-Version"),)),
              respond("next", data={"r": "${reason}", "v": "${first_version}", "rv": "${rv}",
                                    "tenant": "${tenant}", "who": "${who}", "u": "${uuid}",
                                    "u2": "${uuid}", "run": "${run.id}", "l": "${label}"}),
@@ -369,7 +375,7 @@ def test_respond_or_builtins_without_a_run_are_broken() -> None:
     assert result.message == ('step 1 "respond next" (flows/t.flow.yaml:2) is broken: respond '
                               "needs a current run, and there is none: the flow must start or "
                               "attach a run first")
-    builtin = run(fake, flow(model.Step(model.AttachAction(templating.compile_value("${run.id}")))))
+    builtin = run(fake, flow(model.Step(AttachAction(templating.compile_value("${run.id}")))))
     assert "${run.id} has no value yet: no run has been started or attached" in builtin.message
 
 
@@ -385,9 +391,9 @@ def test_respond_on_a_completed_run_reuses_the_last_interaction() -> None:
 
 def test_headers_merge_flow_action_step_and_none_removes() -> None:
     fake = FakeJuo()
-    f = flow(start(), model.Step(model.GetAction(),
+    f = flow(start(), model.Step(GetAction(),
                                  headers=headers(X_Delegated_Token=None, X_Trace="s-${run.id}")),
-             model.Step(model.GetAction(), headers=headers(X_Tenant="step")),
+             model.Step(GetAction(), headers=headers(X_Tenant="step")),
              flow_headers=headers(X_Tenant="flow", X_Trace="f"))
     result = run(fake, f)
     assert result.verdict is Verdict.PASSED, result.message
@@ -403,7 +409,7 @@ def test_headers_merge_flow_action_step_and_none_removes() -> None:
 def test_an_attach_picks_up_a_run_that_becomes_current() -> None:
     fake = FakeJuo()
     fake.start()
-    attach = model.Step(model.AttachAction(templating.compile_value("${existing}")))
+    attach = model.Step(AttachAction(templating.compile_value("${existing}")))
     result = run(fake, flow(attach, respond("next"), vars={"existing": "run-1"}))
     assert result.verdict is Verdict.PASSED, result.message
     assert result.steps[0].title == "attach run-1"
@@ -474,7 +480,7 @@ def test_a_contract_violation_on_a_2xx_is_broken_unless_schema_is_off() -> None:
         return None
 
     fake.override = no_version
-    get = model.Step(model.GetAction(), position=at(7))
+    get = model.Step(GetAction(), position=at(7))
     result = run(fake, flow(start(), get))
     assert result.verdict is Verdict.BROKEN
     assert result.message.splitlines() == [
@@ -484,7 +490,7 @@ def test_a_contract_violation_on_a_2xx_is_broken_unless_schema_is_off() -> None:
         "  schema runVersion: contract violation: required field missing",
         ("  schema status: contract violation: 'paused' is not one of ['running', "
          "'waiting_interaction', 'completed', 'failed', 'cancelled']")]
-    relaxed = model.Step(model.GetAction(), expect=expect(schema=False, status="paused"))
+    relaxed = model.Step(GetAction(), expect=expect(schema=False, status="paused"))
     assert run(fake, flow(start(), relaxed)).verdict is Verdict.PASSED
 
 
@@ -493,9 +499,9 @@ def test_error_reads_the_run_state_error_on_2xx_and_the_body_otherwise() -> None
     fake.runs["r-failed"] = {"workflowId": "w", "workflowVersion": 1, "runId": "r-failed",
                              "runVersion": 4, "status": "failed",
                              "error": {"message": "payment failed", "code": "exec"}}
-    attach = model.Step(model.AttachAction("r-failed"), expect=expect(
+    attach = model.Step(AttachAction("r-failed"), expect=expect(
         status="failed", error={"message": {"$contains": "payment"}}))
-    missing = model.Step(model.AttachAction("nope"), expect=expect(
+    missing = model.Step(AttachAction("nope"), expect=expect(
         http=404, error={"code": "run_not_found", "statusCode": 404}))
     result = run(fake, flow(attach, missing))
     assert result.verdict is Verdict.PASSED, result.message
@@ -557,7 +563,7 @@ def slow_run(fake: FakeJuo, ready_after_polls: int) -> None:
 
 
 def wait(timeout: float = 10.0, interval: float = 0.25, **until: Any) -> model.Step:
-    return model.Step(model.WaitAction(expect(**until), timeout, interval), position=at(30))
+    return model.Step(WaitAction(expect(**until), timeout, interval), position=at(30))
 
 
 def test_wait_polls_with_backoff_until_the_state_matches() -> None:

@@ -14,9 +14,10 @@ from jsonpath_ng.ext.parser import parse as _parse_jsonpath
 from juo_flowtest.base.diagnostics import kind
 from juo_flowtest.base.position import Position
 from juo_flowtest.base.templating import Template, TemplateSyntaxError, compile_string
+from juo_flowtest.expect.checks import Expect, FieldCheck, JsonPathCheck
 from juo_flowtest.expect.literals import Equal, MappingOf, Null
 from juo_flowtest.expect.matchers import Matcher, MatcherSyntaxError, compile_matcher
-from juo_flowtest.flowfile.model import Expect, FieldCheck, JsonPathCheck, SaveSpec
+from juo_flowtest.flowfile.model import SaveSpec
 from juo_flowtest.flowfile.variables import Variables
 from juo_flowtest.source.fields import IDENTIFIER, Reader, as_mapping
 from juo_flowtest.source.problems import Problems

@@ -24,8 +24,10 @@ from juo_flowtest.base.diagnostics import Diagnostic, did_you_mean
 from juo_flowtest.base.errors import FlowFileError
 from juo_flowtest.base.position import Position
 from juo_flowtest.base.templating import is_always_known
+from juo_flowtest.flowfile import kinds
+from juo_flowtest.flowfile.builders import Builders
 from juo_flowtest.flowfile.expectations import ExpectBuilder
-from juo_flowtest.flowfile.model import Case, Flow, FlowFile, Headers, Link, Step
+from juo_flowtest.flowfile.model import Case, Flow, FlowFile, Link, Step
 from juo_flowtest.flowfile.steps import StepBuilder
 from juo_flowtest.flowfile.variables import IN_CASE, IN_VARS, Declared, Variables
 from juo_flowtest.source import yamlsource
@@ -37,7 +39,7 @@ from juo_flowtest.source.yamlsource import PosDict, PosList
 RESERVED_TAGS = frozenset({"skip", "skipif", "xfail", "parametrize", "usefixtures",
                            "filterwarnings", "tryfirst", "trylast"})
 FLOW_KEYS = ("flow", "description", "tags", "severity", "feature", "epic", "story", "owner",
-             "links", "skip", "xfail", "vars", "headers", "start", "attach", "expect", "save",
+             "links", "skip", "xfail", "vars", "headers", *kinds.OPENING_KEYS, "expect", "save",
              "steps", "parametrize")
 SEVERITIES = ("blocker", "critical", "normal", "minor", "trivial")
 LINK_KEYS = ("type", "name", "url")
@@ -106,7 +108,8 @@ class _FlowBuilder:
         self.problems = problems
         self.variables = Variables(problems)
         self.expects = ExpectBuilder(problems, self.variables)
-        self.steps = StepBuilder(problems, self.variables, self.expects)
+        self.builders = Builders(problems, self.variables, self.expects)
+        self.steps = StepBuilder(self.builders)
 
     def build(self, doc: Any, at: Position) -> Flow | None:
         node = as_mapping(self.problems, doc, at, "a flow")
@@ -118,7 +121,7 @@ class _FlowBuilder:
         cases = self.cases(r)
         variables = self.vars(r, cases)
         self.variables.step = 0
-        headers = self.steps.headers(node["headers"], r.at("headers")) if r.has("headers") else Headers()
+        headers = self.builders.optional_headers(r)
         steps = self.all_steps(r)
         self.variables.check(Declared(list(variables), self.expects.saved,
                                       [(c.id, frozenset(c.values)) for c in cases]))
@@ -240,7 +243,7 @@ class _FlowBuilder:
                               "letters, digits and '_', not starting with a digit")
 
     def all_steps(self, r: Reader) -> tuple[Step, ...] | None:
-        opening = self.opening(r)
+        opening = self.steps.opening(r)
         items = r.sequence("steps") if r.get("steps") is not None else None
         steps: list[Step | None] = [opening]
         for index, raw in enumerate(items or (), start=1):
@@ -251,24 +254,3 @@ class _FlowBuilder:
         if None in steps:
             return None
         return cast(tuple[Step, ...], tuple(steps))
-
-    def opening(self, r: Reader) -> Step | None:
-        """``start:`` or ``attach:`` with the top-level ``expect``/``save`` is step 0."""
-        chosen = [key for key in ("start", "attach") if r.has(key)]
-        if len(chosen) != 1:
-            got = "both" if chosen else "neither"
-            self.problems.add(r.node.pos, f"a flow needs exactly one of 'start' or 'attach', "
-                              f"got {got}", "start: {flowType: ...} starts a run; "
-                              "attach: {runId: ...} picks up an existing one")
-            return None
-        key = chosen[0]
-        if key == "start":
-            action: Any = self.steps.start(r.get(key), r.at(key))
-        else:
-            action = self.steps.attach(r.get(key), r.at(key))
-        expect = self.expects.expect(r.get("expect"), r.at("expect")) if r.has("expect") else None
-        save = self.expects.save(r.get("save"), r.at("save")) if r.has("save") else ()
-        if action is None:
-            return None
-        return Step(action, None, expect, save, Headers(), r.key_at(key))
-

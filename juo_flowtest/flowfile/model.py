@@ -8,20 +8,19 @@ in which every string containing a placeholder has been replaced at load time by
 ``juo_flowtest.base.templating.Template``. ``templating.render(value, scope)`` turns a ``Value``
 back into plain data at run time.
 
-Expectations are compiled at load time into ``juo_flowtest.expect.matchers.Matcher`` trees, so a bad
-operator or JSONPath is a load error, and each JSONPath is parsed exactly once.
+Expectations are compiled at load time into ``expect.checks.Expect`` (matcher trees), so a bad
+operator or JSONPath is a load error, and each JSONPath is parsed exactly once. Each step's
+action is the value of one step kind (``flowfile.kinds``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
 from juo_flowtest.base.position import Position
-
-if TYPE_CHECKING:
-    from juo_flowtest.expect.matchers import Matcher
+from juo_flowtest.expect.checks import Expect
 
 #: JSON-like data that may contain ``templating.Template`` leaves.
 Value = Any
@@ -51,42 +50,6 @@ class Headers:
 
 
 @dataclass(frozen=True, slots=True)
-class JsonPathCheck:
-    """One ``expect.jsonpath`` entry: the expression as written, its parsed form, the matcher."""
-
-    expression: str
-    parsed: Any  # jsonpath_ng expression, parsed once at load
-    matcher: Matcher
-    position: Position
-
-
-@dataclass(frozen=True, slots=True)
-class FieldCheck:
-    """An expectation on one place of the response.
-
-    ``label`` is the flow-file key (``status``, ``pending``, ``endStep``...), ``path`` the keys
-    into the response body (``("completionData", "endStep")``). For ``error`` the runner reads
-    the run state's ``error`` on a 2xx and the whole error body otherwise.
-    """
-
-    label: str
-    path: tuple[str, ...]
-    matcher: Matcher
-    position: Position
-
-
-@dataclass(frozen=True, slots=True)
-class Expect:
-    http: Matcher | None = None
-    fields: tuple[FieldCheck, ...] = ()
-    jsonpath: tuple[JsonPathCheck, ...] = ()
-    headers: Matcher | None = None  # matched against a dict of lower-cased header names
-    max_ms: float | None = None
-    schema: bool = True
-    position: Position | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class SaveSpec:
     """``save: {name: JSONPATH}`` or ``save: {name: {header: X-Header}}``."""
 
@@ -97,51 +60,15 @@ class SaveSpec:
     position: Position
 
 
-@dataclass(frozen=True, slots=True)
-class StartAction:
-    """POST /workflows/start. ``body`` holds flowType, context, workflowId, dryRun as written."""
+class Action:
+    """Base of the value one step kind parses: each kind (``flowfile.kinds``) defines its own.
 
-    body: Value
-    headers: Headers = Headers()
-
-
-@dataclass(frozen=True, slots=True)
-class AttachAction:
-    """GET /workflows/{runId} of an existing run, which becomes the current run."""
-
-    run_id: Value
-    headers: Headers = Headers()
-
-
-@dataclass(frozen=True, slots=True)
-class RespondAction:
-    """POST /workflows/{runId}/respond.
-
-    ``interaction_id`` / ``expected_run_version``: ``UNSET`` means "thread from the current
-    run state"; ``None`` means "send none" (only meaningful for the version).
+    ``KEY`` is the kind's YAML key (``respond``); an action that sends headers of its own
+    (``start``, ``attach``) has a ``headers`` field.
     """
 
-    response_type: Value
-    data: Value = None
-    interaction_id: Value = UNSET
-    expected_run_version: Value = UNSET
-
-
-@dataclass(frozen=True, slots=True)
-class GetAction:
-    """GET /workflows/{runId} of the current run."""
-
-
-@dataclass(frozen=True, slots=True)
-class WaitAction:
-    """GET until ``until`` matches or ``timeout_s`` passes (backoff from ``interval_s``)."""
-
-    until: Expect
-    timeout_s: float = 10.0
-    interval_s: float = 0.25
-
-
-Action = StartAction | AttachAction | RespondAction | GetAction | WaitAction
+    __slots__ = ()
+    KEY: ClassVar[str] = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 from juo_flowtest.base.outcome import Mismatch
+from juo_flowtest.expect.checks import Expect
 from juo_flowtest.expect.matchers import MISSING
-from juo_flowtest.flowfile import model
 from juo_flowtest.run.result import CallRecord
 from juo_flowtest.target.client import ApiResponse
 from juo_flowtest.target.runstate import check_run_state
@@ -26,7 +26,7 @@ from juo_flowtest.target.runstate import check_run_state
 Resolve = Callable[[str], Any]
 
 
-def judge(kind: str, title: str, response: ApiResponse, expect: model.Expect | None,
+def judge(kind: str, title: str, response: ApiResponse, expect: Expect | None,
           resolve: Resolve) -> CallRecord:
     """The record of one call: why it cannot be judged, or every mismatch of ``expect``."""
     started = time.time() - response.elapsed_ms / 1000.0
@@ -43,7 +43,7 @@ def judge(kind: str, title: str, response: ApiResponse, expect: model.Expect | N
                       started, started + response.elapsed_ms / 1000.0)
 
 
-def unjudgeable(response: ApiResponse, expect: model.Expect | None,
+def unjudgeable(response: ApiResponse, expect: Expect | None,
                 resolve: Resolve) -> str | None:
     """Why ``response`` cannot be judged, or None: no response, unexpected 5xx, not JSON."""
     if response.failure is not None:
@@ -62,7 +62,7 @@ def unjudgeable(response: ApiResponse, expect: model.Expect | None,
     return None
 
 
-def expectations(expect: model.Expect | None, response: ApiResponse,
+def expectations(expect: Expect | None, response: ApiResponse,
                  resolve: Resolve) -> list[Mismatch]:
     """Every mismatch of ``expect`` against ``response`` (all of them, not the first)."""
     out: list[Mismatch] = []
@@ -90,21 +90,6 @@ def expectations(expect: model.Expect | None, response: ApiResponse,
                             f"took {response.elapsed_ms:.0f} ms, over the budget of "
                             f"{expect.max_ms:g} ms", expect.position))
     return out
-
-
-def timeout_mismatch(action: model.WaitAction, polls: int, last: ApiResponse) -> Mismatch:
-    """The mismatch of a ``wait`` whose ``until`` never held, naming the last state seen."""
-    body = last.body
-    if isinstance(body, dict):
-        pending = body.get("pendingInteraction")
-        step = pending.get("stepId") if isinstance(pending, dict) else None
-        state = (f"status={body.get('status')}, runVersion={body.get('runVersion')}, "
-                 f"pending={step or 'none'}")
-    else:
-        state = f"HTTP {last.status}"
-    return Mismatch("wait", f"a match within {action.timeout_s:g}s", body,
-                    f"timed out after {action.timeout_s:g}s and {polls} polls; "
-                    f"last state: {state}; what did not match:", action.until.position)
 
 
 def find(parsed: Any, body: Any) -> Any:

@@ -3,15 +3,11 @@
 Imports neither pytest nor allure: the plugin and the CLI decide what a verdict means, and
 reporters follow the run through the ``RunListener``.
 
-A step: render its action's values through a scope snapshotted *before* the call (so
-``${run.id}`` in its ``expect`` still means the run as it was) — the step's title comes from
-those same rendered values — make the call, judge the response (``judgement``), save values,
-and let the ``RunTracker`` follow the current run and coverage from the run state. The first
-step that is not PASSED stops the flow.
-
-The parts live in modules of their own: ``scope`` (``${...}``), ``request`` (rendering a
-step's request), ``tracker`` (current run, coverage), ``judgement`` (BROKEN / FAILED),
-``titles`` (wording).
+A step: its kind (``flowfile.kinds``) renders its first value through a scope snapshotted
+*before* the call (so ``${run.id}`` in its ``expect`` still means the run as it was) and
+titles the step from it; then the kind runs, through this module's ``_StepRun``: each
+response is judged (``judgement``), recorded, saved from, and the ``RunTracker`` follows the
+current run and coverage. The first step that is not PASSED stops the flow.
 """
 
 from __future__ import annotations
@@ -19,38 +15,24 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from juo_flowtest.base import templating
 from juo_flowtest.base.outcome import Mismatch, Verdict
-from juo_flowtest.expect.matchers import MISSING
+from juo_flowtest.expect.checks import Expect
+from juo_flowtest.expect.matchcore import MISSING
 from juo_flowtest.flowfile import model
-from juo_flowtest.flowfile.request import Headers, first_value, request_headers, respond_body
-from juo_flowtest.flowfile.scope import Scope, VariableError
-from juo_flowtest.run.judgement import expectations, find, judge, timeout_mismatch
+from juo_flowtest.flowfile.kinds import kind_of
+from juo_flowtest.flowfile.kinds.kind import RequestHeaders, text
+from juo_flowtest.flowfile.scope import CurrentRun, Scope, VariableError
+from juo_flowtest.run.judgement import expectations, find, judge
 from juo_flowtest.run.result import CallRecord, FlowResult, NullListener, RunListener, StepResult
-from juo_flowtest.run.titles import call_title, plain_title, respond_title, summary, text
+from juo_flowtest.run.summary import summary
 from juo_flowtest.run.tracker import RunTracker
 from juo_flowtest.target.client import ApiResponse, JuoClient
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
-
-_BACKOFF_FACTOR = 1.5
-_BACKOFF_CAP_S = 2.0
-
-#: An action that makes one call (a wait makes many).
-_OneCall = model.StartAction | model.AttachAction | model.GetAction | model.RespondAction
-
-
-@dataclass(slots=True)
-class _Outcome:
-    """What one step produced, before it becomes a ``StepResult``."""
-
-    calls: list[CallRecord]
-    mismatches: list[Mismatch]
-    broken: str | None = None
 
 
 def run_flow(
@@ -129,124 +111,119 @@ class _FlowRun:
             if overwrite or name not in self.values:
                 self.values[name] = templating.render(value, resolve)
 
-    # -- one step ----------------------------------------------------------------------------
-
     def _step(self, index: int, step: model.Step) -> StepResult:
         started = time.time()
         before = self.scope()  # the run as it is before this step's call, for its expect
-        outcome = _Outcome([], [])
-        title = step.name or plain_title(step.action)
-        first: Any = None
+        kind = kind_of(step.action)
+        title = step.name or kind.key
+        rendered: Any = None
+        broken: str | None = None
+        headers: RequestHeaders = None
         try:
-            first = first_value(step.action, before)
-            title = step.name or call_title(step.action, first)
+            rendered = kind.render(step.action, before)
+            title = step.name or kind.title(step.action, rendered)
+            headers = self._headers(kind.headers(step.action), step, before)
         except VariableError as exc:
-            outcome.broken = before.problem(exc)
+            broken = before.problem(exc)
         self.listener.step_started(index, title)
-        if outcome.broken is None:
+        run = _StepRun(self, step, before, headers)
+        if broken is None:
             try:
-                self._act(step, first, before, outcome)
+                kind.run(step.action, rendered, run)
             except VariableError as exc:
-                outcome.broken = before.problem(exc)
-        if outcome.broken is not None:
+                run.broken(before.problem(exc))
+        else:
+            run.broken(broken)
+        if run.broken_reason is not None:
             verdict = Verdict.BROKEN
         else:
-            verdict = Verdict.FAILED if outcome.mismatches else Verdict.PASSED
+            verdict = Verdict.FAILED if run.mismatches else Verdict.PASSED
         result = StepResult(
-            index=index, title=title, verdict=verdict, calls=tuple(outcome.calls),
-            mismatches=tuple(outcome.mismatches), broken=outcome.broken, position=step.position,
+            index=index, title=title, verdict=verdict, calls=tuple(run.calls),
+            mismatches=tuple(run.mismatches), broken=run.broken_reason, position=step.position,
             started_at=started, stopped_at=time.time())
         self.listener.step_finished(result)
         return result
 
-    def _act(self, step: model.Step, first: Any, before: Scope, out: _Outcome) -> None:
-        action = step.action
-        headers = request_headers(self.flow, step, before)
-        if isinstance(action, model.WaitAction):
-            self._wait(step, action, str(first), headers, before, out)
+    def _headers(self, action_headers: model.Headers, step: model.Step,
+                 scope: Scope) -> RequestHeaders:
+        """The flow's, then the action's, then the step's headers (later ones win), rendered."""
+        pairs = self.flow.headers.values + action_headers.values + step.headers.values
+        if not pairs:
+            return None
+        return {name: (None if value is None else text(templating.render(value, scope.resolve)))
+                for name, value in pairs}
+
+
+class _StepRun:
+    """One step's run: what its kind may do (``flowfile.kinds.kind.StepRun``)."""
+
+    __slots__ = ("_flow", "broken_reason", "calls", "client", "clock", "expect", "headers",
+                 "mismatches", "save_specs", "scope", "sleep")
+
+    def __init__(self, flow: _FlowRun, step: model.Step, scope: Scope,
+                 headers: RequestHeaders) -> None:
+        self._flow = flow
+        self.client = flow.client
+        self.clock, self.sleep = flow.clock, flow.sleep
+        self.scope = scope
+        self.headers = headers
+        self.expect = step.expect
+        self.save_specs = step.save
+        self.calls: list[CallRecord] = []
+        self.mismatches: list[Mismatch] = []
+        self.broken_reason: str | None = None
+
+    @property
+    def current(self) -> CurrentRun | None:
+        return self._flow.tracker.run
+
+    @property
+    def stopped(self) -> bool:
+        return self.broken_reason is not None
+
+    def call(self, kind: str, title: str, response: ApiResponse,
+             answered: tuple[CurrentRun, str] | None = None) -> None:
+        record = self._record(kind, title, response, self.expect)
+        self.mismatches.extend(record.mismatches)
+        if record.broken is not None:
+            self.broken_reason = record.broken
             return
-        run = self.tracker.run  # a respond answers the pending step of the run before the call
-        call = self._call(action, first, headers, before, out)
-        if call is None:
-            return
-        kind, title, response, respond = call
-        self._record(kind, title, response, step.expect, before, out)
-        if out.broken is not None:
-            return
-        self._save(step.save, response, out)
+        self._save(response)
         if response.ok:
-            if respond is not None and run is not None and run.step_id is not None:
-                self.tracker.exercise(run.workflow_key, run.step_id,
-                                      text(respond["responseType"]))
-            self.tracker.observe(response.body)
+            if answered is not None:
+                run, response_type = answered
+                self._flow.tracker.exercise(run.workflow_key, str(run.step_id), response_type)
+            self._flow.tracker.observe(response.body)
 
-    def _call(self, action: _OneCall, first: Any, headers: Headers, scope: Scope,
-              out: _Outcome) -> tuple[str, str, ApiResponse, dict[str, Any] | None] | None:
-        """Make the action's call: (kind, call title, response, respond body), or None."""
-        if isinstance(action, model.StartAction):
-            return "start", call_title(action, first), self.client.start(first, headers), None
-        if isinstance(action, model.AttachAction):
-            return "attach", f"attach {first}", self.client.get(first, headers), None
-        run = self.tracker.run
-        if run is None:
-            out.broken = (f"{plain_title(action)} needs a current run, and there is none: "
-                          "the flow must start or attach a run first")
-            return None
-        if isinstance(action, model.GetAction):
-            return "get", "get", self.client.get(run.run_id, headers), None
-        respond = respond_body(action, first, run, scope)
-        if isinstance(respond, str):
-            out.broken = respond
-            return None
-        title = respond_title(respond["responseType"], run)
-        return "respond", title, self.client.respond(run.run_id, respond, headers), respond
+    def poll(self, title: str, response: ApiResponse, until: Expect) -> CallRecord:
+        record = self._record("poll", title, response, until)
+        if record.broken is not None:
+            self.broken_reason = f"{title}: {record.broken}"
+        elif response.ok:
+            self._flow.tracker.observe(response.body)
+        return record
 
-    def _wait(self, step: model.Step, action: model.WaitAction, title: str, headers: Headers,
-              before: Scope, out: _Outcome) -> None:
-        if self.tracker.run is None:
-            out.broken = "wait needs a current run, and there is none: start or attach one first"
-            return
-        run_id = self.tracker.run.run_id
-        deadline = self.clock() + action.timeout_s
-        delay = action.interval_s
-        polls = 0
-        while True:
-            polls += 1
-            response = self.client.get(run_id, headers)
-            poll = _Outcome(out.calls, [])
-            self._record("poll", f"poll {polls} of {title}", response, action.until, before, poll)
-            if poll.broken is not None:
-                out.broken = f"poll {polls} of {title}: {poll.broken}"
-                return
-            if response.ok:
-                self.tracker.observe(response.body)
-            if not poll.mismatches:
-                break
-            remaining = deadline - self.clock()
-            if remaining <= 0:
-                out.mismatches.append(timeout_mismatch(action, polls, response))
-                out.mismatches.extend(poll.mismatches)
-                return
-            self.sleep(min(delay, remaining))  # the last sleep ends at the deadline, not after
-            delay = min(delay * _BACKOFF_FACTOR, max(_BACKOFF_CAP_S, action.interval_s))
-        if step.expect is not None:
-            out.mismatches.extend(expectations(step.expect, response, before.resolve))
-        self._save(step.save, response, out)
+    def settle(self, response: ApiResponse) -> None:
+        if self.expect is not None:
+            self.mismatches.extend(expectations(self.expect, response, self.scope.resolve))
+        self._save(response)
 
-    # -- judging and saving ------------------------------------------------------------------
+    def fail(self, *mismatches: Mismatch) -> None:
+        self.mismatches.extend(mismatches)
+
+    def broken(self, reason: str) -> None:
+        self.broken_reason = reason
 
     def _record(self, kind: str, title: str, response: ApiResponse,
-                expect: model.Expect | None, scope: Scope, out: _Outcome) -> None:
-        """Judge ``response`` into ``out`` and report the call to the listener."""
-        record = judge(kind, title, response, expect, scope.resolve)
-        out.calls.append(record)
-        out.mismatches.extend(record.mismatches)
-        out.broken = record.broken
-        self.listener.call_finished(record)
+                expect: Expect | None) -> CallRecord:
+        record = judge(kind, title, response, expect, self.scope.resolve)
+        self.calls.append(record)
+        self._flow.listener.call_finished(record)
+        return record
 
-    def _save(self, specs: tuple[model.SaveSpec, ...], response: ApiResponse,
-              out: _Outcome) -> None:
-        for spec in specs:
+    def _save(self, response: ApiResponse) -> None:
+        for spec in self.save_specs:
             if spec.header is not None:
                 value = response.headers.get(spec.header.lower(), MISSING)
                 source = f"header {spec.header}"
@@ -254,8 +231,8 @@ class _FlowRun:
                 value = find(spec.parsed, response.body)
                 source = str(spec.jsonpath)
             if value is MISSING:
-                out.mismatches.append(Mismatch(
+                self.mismatches.append(Mismatch(
                     f"save {spec.name}", source, MISSING,
                     f"save '{spec.name}': {source} matched nothing", spec.position))
             else:
-                self.values[spec.name] = self.saved[spec.name] = value
+                self._flow.values[spec.name] = self._flow.saved[spec.name] = value
