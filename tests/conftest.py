@@ -26,3 +26,22 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.allure_report_dir = ""
     if config.getoption("juo_reports_dir", None) is None:
         config.option.juo_reports_dir = ".pytest_cache/juo-selftest-reports"
+
+
+#: Modules whose tests run whole pytest sessions, subprocesses, npm or a browser, beside
+#: everything under tests/e2e/ and every test using ``pytester``. ``pytest -m "not e2e"`` runs
+#: the fast layer alone.
+E2E_MODULES = frozenset({
+    "tests/cli/test_cli_run.py", "tests/report/test_report_html.py",
+    "tests/report/test_report_allure.py", "tests/gate/test_gate_verdict.py",
+    "tests/gate/test_gate_results.py", "tests/sandbox/test_sandbox_bench_smoke.py",
+})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = config.rootpath
+    for item in items:
+        where = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
+        if (where.startswith("tests/e2e/") or where in E2E_MODULES
+                or "pytester" in getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)

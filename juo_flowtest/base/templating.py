@@ -1,6 +1,6 @@
 """``${...}`` placeholders in flow values: compiled once at load, rendered at run time.
 
-Syntax (see ``docs/flow-format-notes.md``):
+Syntax (see ``docs/flow-format.md``):
 
 - ``${name}`` is replaced by a variable. Names are dotted identifiers (``subscription``,
   ``run.id``, ``pending.stepId``) or ``env:NAME`` (an environment variable). Spaces just

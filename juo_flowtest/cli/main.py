@@ -14,8 +14,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from juo_flowtest import __version__
 from juo_flowtest.base.exitcodes import ExitCode
+from juo_flowtest.base.version import __version__
 
 USAGE = """\
 usage: juo-flowtest COMMAND [ARGS]

@@ -1,6 +1,6 @@
 """The expectation language: what a flow writes under ``expect``, compiled once at load.
 
-Semantics (also in ``docs/flow-format-notes.md``):
+Semantics (also in ``docs/flow-format.md``):
 
 - a mapping matches when each of its keys matches (extra keys in the response are fine);
 - a list matches item by item, in order, and must have the same length;

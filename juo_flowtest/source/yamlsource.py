@@ -6,7 +6,7 @@ carrying the ``Position`` of the node, of each key and of each value. No ``__lin
 ever injected into the data.
 
 The scalar rules are a strict subset of YAML 1.2's core schema, chosen so that what QA writes
-means what it looks like (see ``docs/flow-format-notes.md``):
+means what it looks like (see ``docs/flow-format.md``):
 
 - booleans are only ``true``/``false`` (also ``True``/``TRUE``/``False``/``FALSE``):
   ``yes``, ``no``, ``on``, ``off``, ``y``, ``n`` stay strings (``respond: no`` sends "no");

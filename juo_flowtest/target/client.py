@@ -32,8 +32,8 @@ from urllib.parse import quote
 
 import httpx
 
-from juo_flowtest import __version__
 from juo_flowtest.base.redaction import REDACTED, hide, hide_in, is_sensitive, redact_headers
+from juo_flowtest.base.version import __version__
 
 _ERRNO = re.compile(r"^\[Errno -?\d+\]\s*")
 

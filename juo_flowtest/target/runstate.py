@@ -86,7 +86,7 @@ RUN_STATE_SCHEMA: dict[str, Any] = {
         "error": {
             "type": "object",
             "required": ["message"],
-            "properties": {"message": {"type": "string"}},
+            "properties": {"message": {"type": "string"}, "code": {"type": "string"}},
         },
         "invalidatedResources": {"type": "array", "items": {"type": "string"}},
         "outcome": _OUTCOME,

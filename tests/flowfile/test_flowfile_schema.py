@@ -12,7 +12,7 @@ import pytest
 from juo_flowtest.flowfile import schema as flowschema
 from juo_flowtest.source import yamlsource
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 EXAMPLES = sorted((ROOT / "tests" / "golden" / "valid").glob("*.flow.yaml")) + sorted(
     (ROOT / "flows").rglob("*.flow.yaml"))
 

@@ -9,7 +9,7 @@ import pytest
 
 from juo_flowtest.cli.main import main
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 TYPO = """\
 flow: Has a typo
 start:

@@ -240,7 +240,7 @@ def test_broken_toml_and_missing_files_are_policy_errors(tmp_path: Path) -> None
 
 
 def test_the_example_suite_policy_loads() -> None:
-    path = Path(__file__).parents[1] / "flows" / "gate-policy.yaml"
+    path = Path(__file__).parents[2] / "flows" / "gate-policy.yaml"
     policy = load_policy(path, path.parent)
     assert policy.required_severities == ("blocker", "critical")
     assert (policy.max_broken, policy.max_invalid, policy.min_coverage) == (0, 0, 90.0)

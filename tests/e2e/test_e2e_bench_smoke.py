@@ -20,7 +20,7 @@ import yaml
 
 from juo_flowtest.flowfile import loader
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
+BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
 import scenario  # bench/ is not a package

@@ -25,7 +25,7 @@ from juo_flowtest.gate.policy import DEFAULT_POLICY, Policy
 from juo_flowtest.gate.results import read_results
 from juo_flowtest.report import allure as report
 
-GOLDEN = Path(__file__).parent / "golden" / "gate"
+GOLDEN = Path(__file__).parents[1] / "golden" / "gate"
 
 SUITE = """
 import allure, pytest
@@ -317,7 +317,7 @@ def test_quarantine_matches_a_flow_and_its_cases(suite_results: Path) -> None:
 
 @pytest.mark.parametrize("example", ["github-actions.yml", "gitlab-ci.yml"])
 def test_the_ci_examples_call_gate_and_report_with_options_that_exist(example: str) -> None:
-    text = (Path(__file__).parents[1] / "docs" / "examples" / example).read_text()
+    text = (Path(__file__).parents[2] / "docs" / "examples" / example).read_text()
     lines = [line.strip().removeprefix("- ").removeprefix("run: ") for line in text.splitlines()]
     gates = [line.split()[2:] for line in lines if line.startswith("juo-flowtest gate")]
     assert gates and all(arg != "|" for argv in gates for arg in argv)

@@ -23,7 +23,7 @@ TOKEN = "tok-SECRET-abc123"
 # Unrelated pytest plugins in the venv (schemathesis, hypothesis) cost seconds per subprocess.
 QUIET_PLUGINS = ("-p", "no:schemathesis", "-p", "no:hypothesispytest")
 TENANT = "sandbox.myshopify.com"
-EXAMPLES = Path(__file__).resolve().parent.parent / "flows"
+EXAMPLES = Path(__file__).resolve().parents[2] / "flows"
 
 # Flows that fail while the token is in play: echoed in a request body, expected in a body,
 # used as a variable, put in a header of its own.

@@ -27,7 +27,7 @@ from juo_flowtest.flowfile.kinds.wait import WaitAction
 from juo_flowtest.flowfile.loader import load_file, load_text, report_name
 from juo_flowtest.flowfile.model import UNSET, Case
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parents[1] / "golden"
 INVALID = sorted((GOLDEN / "invalid").glob("*.flow.yaml"))
 VALID = sorted((GOLDEN / "valid").glob("*.flow.yaml"))
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FLOWS = ROOT / "flows"
 CANCELLATION = "cancellation@1"
 MIN_FLOWS = 20

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from juo_flowtest import __version__
+from juo_flowtest.base.version import __version__
 from juo_flowtest.cli.main import main
 
 EXE = str(Path(sys.executable).with_name("juo-flowtest"))
