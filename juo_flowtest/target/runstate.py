@@ -259,7 +259,8 @@ def conforms(body: Any) -> bool:
         return False
     if "error" in b:
         err = b["error"]
-        if not (isinstance(err, dict) and isinstance(err.get("message"), str)):
+        if not (isinstance(err, dict) and isinstance(err.get("message"), str)
+                and _is_str_or_absent(err, "code")):
             return False
     if "invalidatedResources" in b:
         res = b["invalidatedResources"]
