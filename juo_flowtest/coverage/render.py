@@ -18,7 +18,34 @@ def render_terminal(cov: Coverage) -> list[str]:
         if w.missing:
             line += "  missing: " + ", ".join(f"{s}->{r}" for s, r in sorted(w.missing))
         lines.append(line)
+    tk, te, tp = cov.transitions
+    ek, ee, ep = cov.ends
+    if tk or ek:
+        lines.append(f"Transition coverage: {te}/{tk} transitions ({tp}%), "
+                     f"{ee}/{ek} end steps ({ep}%)")
+        for key, w in cov.workflows.items():
+            t, e = w.transitions, w.ends
+            line = (f"  {key:<{width}}  {len(t.covered)}/{len(t.known)} {t.percent:5.1f}%"
+                    f"  ends {len(e.covered)}/{len(e.known)} {e.percent:5.1f}%")
+            missing = [unit_label(u) for u in sorted(t.missing)]
+            missing += [end_label(u) for u in sorted(e.missing)]
+            if missing:
+                line += "  missing: " + ", ".join(missing)
+            lines.append(line)
+    for key, w in cov.workflows.items():
+        lines.extend(f"  note ({key}): {note}" for note in sorted(w.notes))
     return lines
+
+
+def unit_label(unit: tuple[str, ...]) -> str:
+    """``reason_poll/reason_price``, ``price_experiment/price_experiment_20[discount_20]``."""
+    text = f"{unit[0]}/{unit[1]}"
+    return f"{text}[{unit[2]}]" if len(unit) > 2 and unit[2] else text
+
+
+def end_label(unit: tuple[str, ...]) -> str:
+    """``saved (final)``, ``remove_item (failed)``."""
+    return f"{unit[0]} ({unit[1]})"
 
 
 _HTML_STYLE = (
@@ -34,6 +61,25 @@ def render_html(cov: Coverage) -> str:
         f"<!doctype html><html><head><meta charset=utf-8><style>{_HTML_STYLE}</style></head><body>",
         f"<h2>Workflow coverage: {cov.percent}% ({cov.exercised}/{cov.known} step responses)</h2>",
     ]
+    tk, te, tp = cov.transitions
+    ek, ee, ep = cov.ends
+    parts.append(f"<h2>Transitions: {tp}% ({te}/{tk}); end steps: {ep}% ({ee}/{ek})</h2>")
+    for key, w in cov.workflows.items():
+        parts.append(f"<h3>{html.escape(w.label)}: transitions {w.transitions.percent}%, "
+                     f"end steps {w.ends.percent}%</h3>")
+        parts.append("<table><tr><th>transition or end</th><th>exercised</th></tr>")
+        rows = [(unit_label(u), u in w.transitions.exercised) for u in
+                sorted(w.transitions.known | w.transitions.exercised)]
+        rows += [(end_label(u), u in w.ends.exercised) for u in
+                 sorted(w.ends.known | w.ends.exercised)]
+        for label, done in rows:
+            mark = "<td class=ok>yes</td>" if done else "<td class=no>never</td>"
+            parts.append(f"<tr><td>{html.escape(label)}</td>{mark}</tr>")
+        for unit, why in sorted(w.transitions.never | w.ends.never):
+            label = unit_label(unit) if len(unit) == 3 else end_label(unit)
+            parts.append(f"<tr><td>{html.escape(label)}</td><td>cannot happen: "
+                         f"{html.escape(why)}</td></tr>")
+        parts.append("</table>")
     for key, w in cov.workflows.items():
         parts.append(
             f"<h3>{html.escape(key)}: {w.percent}% ({len(w.covered)}/{len(w.known)})</h3>"

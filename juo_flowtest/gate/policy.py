@@ -49,6 +49,10 @@ class Policy:
     max_flaky: int | None = None
     min_coverage: float | None = None
     min_coverage_per_workflow: dict[str, float] = field(default_factory=dict)
+    min_transition_coverage: float | None = None
+    min_transition_coverage_per_workflow: dict[str, float] = field(default_factory=dict)
+    min_end_step_coverage: float | None = None
+    min_end_step_coverage_per_workflow: dict[str, float] = field(default_factory=dict)
     quarantine: tuple[str, ...] = ()
     flaky_counts_as: str = "passed"
 
@@ -338,6 +342,10 @@ _RULES: dict[str, Callable[[_Source, Node, str], Any]] = {
     "max_flaky": _count,
     "min_coverage": _percent,
     "min_coverage_per_workflow": _rates,
+    "min_transition_coverage": _percent,
+    "min_transition_coverage_per_workflow": _rates,
+    "min_end_step_coverage": _percent,
+    "min_end_step_coverage_per_workflow": _rates,
     "quarantine": _strings,
     "flaky_counts_as": _flaky_choice,
 }

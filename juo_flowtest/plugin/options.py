@@ -31,6 +31,11 @@ def add_options(parser: pytest.Parser) -> None:
         "--juo-sandbox-workflows", help="workflow definitions directory for the sandbox"
     )
     group.addoption(
+        "--juo-workflows",
+        help="the target's workflow definitions directory, for transition coverage "
+        "(default on the sandbox: the sandbox's workflows)",
+    )
+    group.addoption(
         "--juo-allow-protected", action="store_true", help="allow a protected environment"
     )
     group.addoption(
@@ -39,6 +44,7 @@ def add_options(parser: pytest.Parser) -> None:
     )
     group.addoption(RUN_DEFAULTS_FLAG, action="store_true", help=argparse.SUPPRESS)
     parser.addini("juo_sandbox_workflows", "workflow definitions directory for the sandbox")
+    parser.addini("juo_workflows", "the target's workflow definitions, for transition coverage")
     parser.addini("juo_reports_dir", "reports directory (default: reports)", default="reports")
 
 
@@ -62,12 +68,18 @@ def target(config: pytest.Config) -> settings.Target:
         workflows = str((_invocation_dir(config) / workflows).resolve())
     elif config.getini("juo_sandbox_workflows"):
         workflows = str((Path(config.rootpath) / config.getini("juo_sandbox_workflows")).resolve())
+    definitions = config.getoption("juo_workflows")
+    if definitions:
+        definitions = str((_invocation_dir(config) / definitions).resolve())
+    elif config.getini("juo_workflows"):
+        definitions = str((Path(config.rootpath) / config.getini("juo_workflows")).resolve())
     overrides = settings.Overrides(
         env_name=config.getoption("juo_env"),
         base_url=config.getoption("juo_base_url"),
         tenant=config.getoption("juo_tenant"),
         timeout=config.getoption("juo_timeout"),
         sandbox_workflows=workflows,
+        workflows=definitions or None,
         allow_protected=bool(config.getoption("juo_allow_protected")),
     )
     return settings.resolve(overrides, os.environ, Path(config.rootpath) / "pyproject.toml")

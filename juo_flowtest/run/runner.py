@@ -25,6 +25,7 @@ from juo_flowtest.flowfile import model
 from juo_flowtest.flowfile.kinds import kind_of
 from juo_flowtest.flowfile.kinds.kind import RequestHeaders, text
 from juo_flowtest.flowfile.scope import CurrentRun, Scope, VariableError
+from juo_flowtest.paths.index import WorkflowIndex
 from juo_flowtest.run.judgement import expectations, find, judge
 from juo_flowtest.run.result import CallRecord, FlowResult, NullListener, RunListener, StepResult
 from juo_flowtest.run.summary import summary
@@ -44,6 +45,8 @@ def run_flow(
     clock: Clock = time.monotonic,
     sleep: Sleep = time.sleep,
     env: Mapping[str, str] | None = None,
+    workflows: WorkflowIndex | None = None,
+    controls: bool = False,
 ) -> FlowResult:
     """Run ``flow`` (with ``case``'s values) through ``client``; never raises for a bad target.
 
@@ -54,10 +57,12 @@ def run_flow(
         result.verdict, result.message   # Verdict.FAILED, 'step 3 "respond accept" (...) failed:...'
 
     ``clock`` (monotonic seconds) and ``sleep`` drive ``wait`` steps; ``env`` backs
-    ``${env:NAME}`` (default ``os.environ``).
+    ``${env:NAME}`` (default ``os.environ``); ``workflows``, the definitions at hand, give
+    transition and end-step coverage (``paths.WorkflowIndex``); ``controls`` says the target
+    has the sandbox-only controls (a clock to move, variants to pin).
     """
     run = _FlowRun(flow, case, client, listener or NullListener(), clock, sleep,
-                   os.environ if env is None else env)
+                   os.environ if env is None else env, workflows, controls)
     return run.execute()
 
 
@@ -65,12 +70,14 @@ class _FlowRun:
     """The state of one flow execution: variables, the tracked run and coverage, results."""
 
     def __init__(self, flow: model.Flow, case: model.Case | None, client: JuoClient,
-                 listener: RunListener, clock: Clock, sleep: Sleep, env: Mapping[str, str]):
+                 listener: RunListener, clock: Clock, sleep: Sleep, env: Mapping[str, str],
+                 workflows: WorkflowIndex | None = None, controls: bool = False):
         self.flow, self.case, self.client, self.listener = flow, case, client, listener
+        self.controls = controls
         self.clock, self.sleep, self.env = clock, sleep, env
         self.values: dict[str, Any] = {}
         self.saved: dict[str, Any] = {}
-        self.tracker = RunTracker()
+        self.tracker = RunTracker(workflows)
 
     def scope(self) -> Scope:
         return Scope(self.values, self.tracker.run, self.env)
@@ -193,7 +200,8 @@ class _StepRun:
         if response.ok:
             if answered is not None:
                 run, response_type = answered
-                self._flow.tracker.exercise(run.workflow_key, str(run.step_id), response_type)
+                self._flow.tracker.exercise(run.workflow_key, str(run.step_id), response_type,
+                                            run.run_id)
             self._flow.tracker.observe(response.body)
 
     def poll(self, title: str, response: ApiResponse, until: Expect) -> CallRecord:

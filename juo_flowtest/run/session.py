@@ -9,12 +9,14 @@ Reporting is the caller's: ``run`` takes the listener that follows the run.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from juo_flowtest.base.errors import SandboxError, WorkflowDefinitionError
 from juo_flowtest.flowfile.model import Case, Flow
+from juo_flowtest.paths.index import WorkflowIndex
 from juo_flowtest.run.result import FlowResult, NullListener, RunListener
 from juo_flowtest.target import settings
 from juo_flowtest.target.client import Auth, JuoClient, make_http_client
@@ -29,6 +31,7 @@ class FlowSession:
         self._http: httpx.Client | None = None
         self._client: JuoClient | None = None
         self._start_error: SandboxError | WorkflowDefinitionError | None = None
+        self._index: WorkflowIndex | None = None
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -41,8 +44,34 @@ class FlowSession:
         from juo_flowtest.run import runner
 
         client = self._juo_client()
-        outcome = runner.run_flow(flow, case, client, listener or NullListener())
+        outcome = runner.run_flow(flow, case, client, listener or NullListener(),
+                                  workflows=self.workflows(),
+                                  controls=self.target.has_sandbox_controls)
         return replace(outcome, message=client.scrub(outcome.message))
+
+    def workflows(self) -> WorkflowIndex | None:
+        """The target's workflow definitions (for transition coverage), loaded once.
+
+        On the sandbox: ``--juo-workflows`` if given, else the sandbox's own workflows.
+        Elsewhere: ``--juo-workflows``, or None. A bad directory raises
+        ``WorkflowDefinitionError`` (the flow is then broken with its diagnostics).
+        """
+        if self._index is None:
+            from juo_flowtest.sandbox.loading import load_directory
+
+            directory = self.target.workflows
+            if directory is None and self.target.name == settings.SANDBOX:
+                store = self._sandbox.store if self._sandbox is not None else None
+                if store is not None:  # the embedded sandbox's own definitions, loaded once
+                    self._index = WorkflowIndex(store.catalog.workflows)
+                    return self._index
+                from juo_flowtest.sandbox.app import EXAMPLES_DIR
+
+                directory = self.target.sandbox_workflows or str(EXAMPLES_DIR)
+            if directory is None:
+                return None
+            self._index = WorkflowIndex(load_directory(Path(directory)))
+        return self._index
 
     def _juo_client(self) -> JuoClient:
         if self._client is None:

@@ -21,7 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from juo_flowtest.sandbox import assumptions
+from juo_flowtest.sandbox import assumptions, control
 from juo_flowtest.sandbox.catalog import Catalog
 from juo_flowtest.sandbox.clock import Clock, SystemClock
 from juo_flowtest.sandbox.engine import RunError
@@ -126,7 +126,8 @@ def _routes(store: RunStore, config: SandboxConfig, prefix: str) -> list[Route]:
         return store.start(owner, _field(body, "flowType", "string", True),
                            _field(body, "workflowId", "string", False),
                            _field(body, "context", "object", True),
-                           bool(_field(body, "dryRun", "boolean", False)))
+                           bool(_field(body, "dryRun", "boolean", False)),
+                           control.pins(request.headers))
 
     async def respond(request: Request, owner: Owner) -> dict[str, Any]:
         body = await _body(request)
@@ -151,6 +152,8 @@ def _routes(store: RunStore, config: SandboxConfig, prefix: str) -> list[Route]:
         Route(f"{prefix}/workflows/{{run_id}}/cancel", _endpoint(config, cancel),
               methods=["POST"]),
         Route(f"{prefix}/workflows/{{run_id}}", _endpoint(config, read), methods=["GET"]),
+        *(Route(path, _endpoint(config, handler), methods=["POST"])
+          for path, handler in control.routes(store, prefix)),
     ]
 
 

@@ -39,6 +39,7 @@ class Overrides:
     tenant: str | None = None
     timeout: float | None = None
     sandbox_workflows: str | None = None
+    workflows: str | None = None
     allow_protected: bool = False
 
 
@@ -54,10 +55,17 @@ class Target:
     timeout: float = DEFAULT_TIMEOUT_S
     protected: bool = False
     sandbox_workflows: str | None = None
+    #: The target's workflow definitions, for transition coverage (``--juo-workflows``).
+    workflows: str | None = None
 
     @property
     def is_sandbox(self) -> bool:
         return self.name == SANDBOX and self.base_url is None
+
+    @property
+    def has_sandbox_controls(self) -> bool:
+        """The sandbox-only controls (clock, variant pins) exist: embedded or served."""
+        return self.name == SANDBOX
 
     def describe(self) -> dict[str, str]:
         """What reports may show of the target (never the token)."""
@@ -131,6 +139,7 @@ def resolve(
         token=token,
         timeout=float(overrides.timeout or table.get("timeout", DEFAULT_TIMEOUT_S)),
         protected=bool(table.get("protected", False)),
+        workflows=overrides.workflows,
     )
 
 
@@ -147,6 +156,7 @@ def _sandbox_target(overrides: Overrides, environ: Mapping[str, str]) -> Target:
         token=token,
         timeout=float(overrides.timeout or DEFAULT_TIMEOUT_S),
         sandbox_workflows=overrides.sandbox_workflows,
+        workflows=overrides.workflows,
     )
 
 
