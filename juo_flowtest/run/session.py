@@ -27,6 +27,7 @@ class FlowSession:
 
     def __init__(self, target: settings.Target) -> None:
         self.target = target
+        self._workflows: list[Any] | None = None  # the sandbox's definitions, once loaded
         self._sandbox: Any = None
         self._http: httpx.Client | None = None
         self._client: JuoClient | None = None
@@ -57,20 +58,17 @@ class FlowSession:
         ``WorkflowDefinitionError`` (the flow is then broken with its diagnostics).
         """
         if self._index is None:
-            from juo_flowtest.sandbox.loading import load_directory
+            from juo_flowtest.sandbox.loading import load_directories, load_directory
 
-            directory = self.target.workflows
-            if directory is None and self.target.name == settings.SANDBOX:
-                store = self._sandbox.store if self._sandbox is not None else None
-                if store is not None:  # the embedded sandbox's own definitions, loaded once
-                    self._index = WorkflowIndex(store.catalog.workflows)
-                    return self._index
-                from juo_flowtest.sandbox.app import EXAMPLES_DIR
-
-                directory = self.target.sandbox_workflows or str(EXAMPLES_DIR)
-            if directory is None:
+            if self.target.workflows is not None:
+                self._index = WorkflowIndex(load_directory(Path(self.target.workflows)))
+            elif self.target.name == settings.SANDBOX:
+                loaded = self._workflows  # the embedded sandbox's own, when it has started
+                if loaded is None:
+                    loaded = load_directories(self.workflow_dirs())
+                self._index = WorkflowIndex(loaded)
+            else:
                 return None
-            self._index = WorkflowIndex(load_directory(Path(directory)))
         return self._index
 
     def _juo_client(self) -> JuoClient:
@@ -82,13 +80,40 @@ class FlowSession:
             self._client = JuoClient(self._http, base_url, self.target.tenant, auth)
         return self._client
 
+    def workflow_dirs(self) -> list[Path]:
+        """The sandbox's definition folders: the given ones, the examples when none are given
+        or when the examples are asked for as well."""
+        from juo_flowtest.sandbox.loading import EXAMPLES_DIR
+
+        given = [Path(d) for d in self.target.sandbox_workflows]
+        return [EXAMPLES_DIR, *given] if self.target.sandbox_examples or not given else given
+
+    def check_workflows(self) -> WorkflowDefinitionError | None:
+        """Load the sandbox's definitions now (once); the error listing every problem, if any.
+
+        A bad definition is the user's input to fix, not a broken flow: the plugin reports it
+        once as invalid input and runs no flow.
+        """
+        if not self.target.is_sandbox or self._workflows is not None:
+            return None
+        from juo_flowtest.sandbox.loading import load_directories
+
+        try:
+            self._workflows = load_directories(self.workflow_dirs())
+        except WorkflowDefinitionError as exc:
+            return exc
+        return None
+
     def _start_sandbox(self) -> str:
         if self._start_error is not None:
             raise self._start_error
         from juo_flowtest.sandbox import Sandbox  # only a sandbox run pays for the import
 
         try:
-            self._sandbox = Sandbox(workflows_dir=self.target.sandbox_workflows)
+            problem = self.check_workflows()
+            if problem is not None:
+                raise problem
+            self._sandbox = Sandbox(workflows=self._workflows)
             return str(self._sandbox.start())
         except (SandboxError, WorkflowDefinitionError) as exc:
             self._start_error = exc
@@ -100,7 +125,7 @@ class FlowSession:
         if self.target.is_sandbox:
             from juo_flowtest.sandbox import Sandbox
 
-            sandbox = self._sandbox or Sandbox(workflows_dir=self.target.sandbox_workflows)
+            sandbox = self._sandbox or Sandbox(self.workflow_dirs(), workflows=self._workflows)
             try:
                 for wf in sandbox.workflows:
                     env[f"wf.{wf['id']}"] = (
