@@ -79,6 +79,8 @@ class FlowItem(pytest.Item):
             self.verdict = Verdict.BROKEN
             raise FlowBroken(str(exc)) from None
         self.result, self.verdict = outcome, outcome.verdict
+        if outcome.verdict is Verdict.SKIPPED:  # e.g. a wait too long for a real target
+            pytest.skip(outcome.message)
         if outcome.verdict is Verdict.FAILED:
             raise FlowFailed(outcome.message)
         if outcome.verdict is Verdict.BROKEN:

@@ -78,6 +78,7 @@ class _FlowRun:
         self.values: dict[str, Any] = {}
         self.saved: dict[str, Any] = {}
         self.tracker = RunTracker(workflows)
+        self.pins: dict[str, str] = {}  # the variants the flow covers (start: variants)
 
     def scope(self) -> Scope:
         return Scope(self.values, self.tracker.run, self.env)
@@ -95,6 +96,9 @@ class _FlowRun:
             for index, step in enumerate(self.flow.steps):
                 result = self._step(index, step)
                 steps.append(result)
+                if result.verdict is Verdict.SKIPPED:
+                    message = f'skipped at step {index + 1} "{result.title}": {result.broken}'
+                    break
                 if result.verdict is not Verdict.PASSED:
                     message = summary(result, self.flow, len(self.flow.steps) - index - 1)
                     break
@@ -143,11 +147,14 @@ class _FlowRun:
             run.broken(broken)
         if run.broken_reason is not None:
             verdict = Verdict.BROKEN
+        elif run.skip_reason is not None:
+            verdict = Verdict.SKIPPED
         else:
             verdict = Verdict.FAILED if run.mismatches else Verdict.PASSED
         result = StepResult(
             index=index, title=title, verdict=verdict, calls=tuple(run.calls),
-            mismatches=tuple(run.mismatches), broken=run.broken_reason, position=step.position,
+            mismatches=tuple(run.mismatches), broken=run.broken_reason or run.skip_reason,
+            position=step.position,
             started_at=started, stopped_at=time.time())
         self.listener.step_finished(result)
         return result
@@ -165,8 +172,8 @@ class _FlowRun:
 class _StepRun:
     """One step's run: what its kind may do (``flowfile.kinds.kind.StepRun``)."""
 
-    __slots__ = ("_flow", "broken_reason", "calls", "client", "clock", "expect", "headers",
-                 "mismatches", "save_specs", "scope", "sleep")
+    __slots__ = ("_flow", "broken_reason", "calls", "client", "clock", "controls", "expect",
+                 "headers", "mismatches", "save_specs", "scope", "skip_reason", "sleep")
 
     def __init__(self, flow: _FlowRun, step: model.Step, scope: Scope,
                  headers: RequestHeaders) -> None:
@@ -180,6 +187,8 @@ class _StepRun:
         self.calls: list[CallRecord] = []
         self.mismatches: list[Mismatch] = []
         self.broken_reason: str | None = None
+        self.skip_reason: str | None = None
+        self.controls = flow.controls
 
     @property
     def current(self) -> CurrentRun | None:
@@ -187,10 +196,16 @@ class _StepRun:
 
     @property
     def stopped(self) -> bool:
-        return self.broken_reason is not None
+        return self.broken_reason is not None or self.skip_reason is not None
 
     def call(self, kind: str, title: str, response: ApiResponse,
              answered: tuple[CurrentRun, str] | None = None) -> None:
+        other = self._other_variant(response)
+        if other is not None:  # judged against another variant, the flow would fail wrongly
+            self._record(kind, title, response, None)
+            self._flow.tracker.observe(response.body)
+            self.skip(other)
+            return
         record = self._record(kind, title, response, self.expect)
         self.mismatches.extend(record.mismatches)
         if record.broken is not None:
@@ -222,6 +237,29 @@ class _StepRun:
 
     def broken(self, reason: str) -> None:
         self.broken_reason = reason
+
+    def skip(self, reason: str) -> None:
+        self.skip_reason = reason
+
+    def pin(self, variants: dict[str, str]) -> None:
+        self._flow.pins = dict(variants)
+
+    def _other_variant(self, response: ApiResponse) -> str | None:
+        """Why to skip: the target assigned a variant other than the one the flow covers."""
+        pins = self._flow.pins
+        if not pins or self.controls or not response.ok or not isinstance(response.body, dict):
+            return None
+        result = response.body.get("result")
+        drawn = result.get("variants") if isinstance(result, dict) else None
+        if not isinstance(drawn, dict):
+            return None
+        for step_id, wanted in pins.items():
+            got = drawn.get(step_id)
+            if got is not None and got != wanted:
+                return (f"the target assigned variant '{got}' at step '{step_id}'; this flow "
+                        f"covers variant '{wanted}', and only the sandbox can pin a variant "
+                        "(its coverage counts the variant the run took)")
+        return None
 
     def _record(self, kind: str, title: str, response: ApiResponse,
                 expect: Expect | None) -> CallRecord:

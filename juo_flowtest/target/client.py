@@ -153,6 +153,11 @@ class JuoClient:
         path = f"/workflows/{_segment(run_id)}"
         return self._call("GET", path, None, headers, retries=self._get_retries)
 
+    def advance(self, run_id: str, ms: float, headers: Headers | None = None) -> ApiResponse:
+        """POST /workflows/{runId}/advance: the sandbox-only move of that run's clock."""
+        return self._call("POST", f"/workflows/{_segment(run_id)}/advance", {"ms": ms},
+                          headers, 0)
+
     def scrub(self, text: str, extra: tuple[str, ...] = ()) -> str:
         """``text`` with the token (and ``extra`` secrets) replaced by ``<redacted>``."""
         return hide(text, self._secrets + extra)
