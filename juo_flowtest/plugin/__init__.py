@@ -23,7 +23,9 @@ from juo_flowtest.flowfile.files import is_flow_file
 from juo_flowtest.plugin import options
 from juo_flowtest.plugin.items import FlowFileCollector, FlowItem
 from juo_flowtest.plugin.reporting import COVERAGE_ATTR, VERDICT_ATTR, FlowReporting
+from juo_flowtest.plugin.sharding import ShardSelection
 from juo_flowtest.plugin.state import STATE, PluginState
+from juo_flowtest.report.shards import remove_records as remove_shard_records
 from juo_flowtest.run.session import FlowSession
 
 
@@ -44,12 +46,18 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[STATE] = state
     # An invalid flow file is a collection error, but the other files must still run.
     config.option.continue_on_collection_errors = True
+    shard = options.shard(config)
+    if shard is not None:
+        config.pluginmanager.register(
+            ShardSelection(shard, options.durations(config), state.alluredir),
+            "juo_flowtest_shard")
     if state.is_worker:
         return
     if state.alluredir and not config.option.collectonly:
         from juo_flowtest.report import allure
 
         allure.clean_results_dir(state.alluredir)  # once per run, before any worker
+        remove_shard_records(state.alluredir)
     config.pluginmanager.register(FlowReporting(config), "juo_flowtest_reporting")
 
 
