@@ -62,7 +62,7 @@ def test_a_variant_route_and_a_timeout_are_learnt_both_ways() -> None:
     for listed in (True, False):
         done = _track(states, listed).transitions_exercised["cancellation@1"]
         assert any(u[0] == "price_experiment" and u[2] == variant for u in done)
-    states = _walk("portal_renew", {}, [], advance=1.0)
+    states = _walk("portal_renew", {}, [], advance=86_400.0)
     for listed in (True, False):
         tracker = _track(states, listed)
         assert tracker.transitions_exercised["portal_renew@1"] == {
