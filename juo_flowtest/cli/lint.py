@@ -5,8 +5,12 @@ files (``*.flow.yaml``) are checked one by one; workflow definitions (``*.workfl
 ``.yml``, ``.json``) are checked folder by folder, as the sandbox loads them (one published
 workflow per trigger type, one id and version per file).
 
-Exit codes: 0 every file is valid, 2 some file is invalid, 4 a path does not exist, 5 there
-is nothing to check.
+Workflow definitions that load are also checked for findings (``paths.findings``: unreachable
+steps, transitions never taken, responses with no transition, steps with no way to an end,
+experiments whose variants route alike): warnings, or errors with ``--strict``.
+
+Exit codes: 0 every file is valid, 2 some file is invalid (or has a finding, with
+``--strict``), 4 a path does not exist, 5 there is nothing to check.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from juo_flowtest.base.errors import InvalidInputError
@@ -27,6 +31,7 @@ from juo_flowtest.flowfile.files import (
     is_flow_file,
     is_workflow_file,
 )
+from juo_flowtest.paths.findings import findings
 from juo_flowtest.sandbox.loading import load_files
 
 
@@ -76,6 +81,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                           "does not exist, 5 nothing to check.")
     parser.add_argument("paths", nargs="*", metavar="PATH", default=["flows"],
                         help="files or folders (default: flows)")
+    parser.add_argument("--strict", action="store_true",
+                        help="workflow findings (unreachable steps, transitions never taken, "
+                        "...) are errors, not warnings")
 
 
 def command(args: argparse.Namespace) -> int:
@@ -99,18 +107,28 @@ def command(args: argparse.Namespace) -> int:
             invalid += 1
             print(exc, end="\n\n")
     definitions = sum(len(files) for files in found.workflows.values())
+    noted = 0
     for files in found.workflows.values():
         try:
-            load_files(files)
+            loaded = load_files(files)
         except InvalidInputError as exc:
             invalid += len({d.position.path for d in exc.diagnostics} & {str(f) for f in files})
             print(exc, end="\n\n")
+            continue
+        for workflow in loaded:
+            notes = findings(workflow)
+            if args.strict:
+                notes = [replace(d, severity="error") for d in notes]
+                invalid += bool(notes)
+            noted += len(notes)
+            for note in notes:
+                print(note.render(), end="\n\n")
     if not found.flows and not definitions and not found.others:
         print(f"juo-flowtest lint: no flow files or workflow definitions under "
               f"{', '.join(paths)}", file=sys.stderr)
         return ExitCode.NO_FLOWS
     checked = f"{len(found.flows)} file(s) checked, {flows} flow(s)"
     if definitions:
-        checked += f", {definitions} workflow definition(s)"
+        checked += f", {definitions} workflow definition(s), {noted} finding(s)"
     print(f"{checked}, {invalid} invalid file(s)")
     return ExitCode.INVALID if invalid else ExitCode.PASSED

@@ -1,10 +1,14 @@
-"""Coverage for people: the terminal summary lines and a self-contained HTML page."""
+"""Coverage for people: the terminal summary lines and a self-contained HTML page (each
+workflow drawn with what the run covered, then the tables)."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
+from juo_flowtest.coverage import diagram
 from juo_flowtest.coverage.model import Coverage
+from juo_flowtest.sandbox.definitions import Workflow
 
 
 def render_terminal(cov: Coverage) -> list[str]:
@@ -51,16 +55,23 @@ def end_label(unit: tuple[str, ...]) -> str:
 _HTML_STYLE = (
     "body{font:14px sans-serif;margin:8px}table{border-collapse:collapse;margin-bottom:16px}"
     "th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f3f3f3}"
-    ".ok{color:#1a7f37}.no{color:#cf222e;font-weight:bold}"
+    ".ok{color:#1a7f37}.no{color:#cf222e;font-weight:bold}.never{color:#8c959f}"
+    ".diagram{overflow:auto;border:1px solid #ddd;margin:8px 0 24px;padding:4px}"
+    ".diagram svg{max-width:100%;height:auto}"
 )
 
 
-def render_html(cov: Coverage) -> str:
-    """A self-contained HTML page: the total, then one table of pairs per workflow."""
+def render_html(cov: Coverage, workflows: Mapping[str, Workflow] | None = None) -> str:
+    """A self-contained HTML page: the totals, each workflow drawn (when its definition is in
+    ``workflows``, by key), then the tables of pairs, transitions and end steps."""
     parts = [
-        f"<!doctype html><html><head><meta charset=utf-8><style>{_HTML_STYLE}</style></head><body>",
+        "<!doctype html><html><head><meta charset=utf-8><title>Workflow coverage</title>"
+        f"<style>{_HTML_STYLE}</style></head><body>",
         f"<h2>Workflow coverage: {cov.percent}% ({cov.exercised}/{cov.known} step responses)</h2>",
     ]
+    if workflows is not None:
+        parts.append(diagram.LEGEND)
+        parts += [diagram.section(workflows.get(key), w) for key, w in cov.workflows.items()]
     tk, te, tp = cov.transitions
     ek, ee, ep = cov.ends
     parts.append(f"<h2>Transitions: {tp}% ({te}/{tk}); end steps: {ep}% ({ee}/{ek})</h2>")

@@ -1,38 +1,21 @@
-"""Words for a path: flow names after the path taken, condition summaries, durations.
+"""Words for a path: flow names after the path taken (durations and conditions: ``paths.words``).
 
-    >>> duration(86_400_000), duration(300)
-    ('24h', '300ms')
+    >>> unique(["A", "A"])
+    ['A', 'A (2)']
 """
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
 
 from juo_flowtest.paths.search import Move, State
 from juo_flowtest.paths.simulate import Trace
 from juo_flowtest.paths.solver import Literal
-from juo_flowtest.sandbox.definitions import Conditions, Step, Workflow
+from juo_flowtest.paths.words import _OPERATORS, _value, describe_conditions, duration
+from juo_flowtest.sandbox.definitions import Step, Workflow
 
-_OPERATORS = {
-    "equals": "=", "is": "=", "not_equals": "≠", "is_not": "≠", "greater_than": ">",
-    "greater_than_or_equal": "≥", "less_than": "<", "less_than_or_equal": "≤",
-}
-
-
-def duration(ms: float) -> str:
-    """The shortest exact way to write ``ms`` as a flow duration."""
-    ms = int(ms)
-    for unit, size in (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000)):
-        if ms and ms % size == 0:
-            return f"{ms // size}{unit}"
-    return f"{ms}ms"
-
-
-def _value(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
+__all__ = ["describe_conditions", "describe_literal", "duration", "flow_name", "segments",
+           "tag", "unique"]
 
 def describe_literal(lit: Literal) -> str:
     """``subscription.cycle_count ≥ 6``, ``not (customer.tags contains "vip")``."""
@@ -44,25 +27,6 @@ def describe_literal(lit: Literal) -> str:
             else f"{name} {op} {_value(lit.value)}" if lit.operator not in
             ("is_empty", "is_not_empty") else f"{name} {op}")
     return text if lit.want else f"not ({text})"
-
-
-def describe_conditions(conditions: Conditions | None) -> str:
-    """A one-line summary of a transition's conditions, for names and labels."""
-    if conditions is None:
-        return "always"
-    groups = []
-    for g in conditions.groups:
-        items = []
-        for i in g.items:
-            left = i.left.params.get("path") or i.left.params.get("stepId") or i.left.resolver
-            right = "" if i.right is None else _value(i.right.params.get(
-                "value", i.right.params.get("path", i.right.resolver)))
-            op = _OPERATORS.get(i.operator, i.operator.replace("_", " "))
-            items.append(f"{left} {op} {right}".strip())
-        groups.append(f" {g.logic} ".join(items))
-    joined = f" {conditions.root_logic} ".join(
-        f"({g})" if len(conditions.groups) > 1 and " " in g else g for g in groups)
-    return joined or "always"
 
 
 def _label(step: Step, response: str) -> str:

@@ -125,6 +125,11 @@ class WorkflowIndex:
     def __contains__(self, key: str) -> bool:
         return key in self._workflows
 
+    @property
+    def workflows(self) -> dict[str, Workflow]:
+        """The definitions, by ``<id>@<version>``."""
+        return dict(self._workflows)
+
     def get(self, key: str) -> WorkflowPaths | None:
         if key not in self._workflows:
             return None

@@ -75,9 +75,7 @@ def _cover(workflow: Workflow, search: Search, state: State | None, unit: Unit |
            out: Plan) -> str | None:
     if state is None:
         return _why_unreached(workflow, unit)
-    done = search.finish(state)
-    if done is None:
-        return "no end can be reached after it"
+    done = search.finish(state) or state  # no end after it: the flow stops mid-run
     solution = solve(done.literals, search.domains)
     if solution is None:  # pragma: no cover - the search keeps only solvable states
         return "no values satisfy every condition on the way"

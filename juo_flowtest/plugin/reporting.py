@@ -83,6 +83,8 @@ class FlowReporting:
         state = self.config.stash[STATE]
         cov = coverage.merge(self.samples)
         coverage.write(cov, str(state.layout.coverage_json))
+        page = coverage_render.render_html(cov, state.session.definitions())
+        state.layout.coverage_html.write_text(page, encoding="utf-8")
         if state.alluredir:
             from juo_flowtest.report import allure
 
@@ -90,7 +92,7 @@ class FlowReporting:
             shard = self.config.pluginmanager.get_plugin("juo_flowtest_shard")
             if shard is not None:
                 environment["shard"] = str(shard.spec)  # the report says which slice it shows
-            allure.write_run_files(state.alluredir, environment, cov)
+            allure.write_run_files(state.alluredir, environment, cov, page)
         return [self.tally.summary(), *coverage_render.render_terminal(cov)]
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:

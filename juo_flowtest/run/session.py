@@ -18,6 +18,7 @@ from juo_flowtest.base.errors import SandboxError, WorkflowDefinitionError
 from juo_flowtest.flowfile.model import Case, Flow
 from juo_flowtest.paths.index import WorkflowIndex
 from juo_flowtest.run.result import FlowResult, NullListener, RunListener
+from juo_flowtest.sandbox.definitions import Workflow
 from juo_flowtest.target import settings
 from juo_flowtest.target.client import Auth, JuoClient, make_http_client
 
@@ -70,6 +71,15 @@ class FlowSession:
             else:
                 return None
         return self._index
+
+    def definitions(self) -> dict[str, Workflow]:
+        """The workflow definitions at hand by ``<id>@<version>`` (none when they cannot be
+        read: the flows already said why), for drawing the workflows."""
+        try:
+            index = self.workflows()
+        except WorkflowDefinitionError:
+            return {}
+        return index.workflows if index is not None else {}
 
     def _juo_client(self) -> JuoClient:
         if self._client is None:
