@@ -65,8 +65,8 @@ def render_html(cov: Coverage, workflows: Mapping[str, Workflow] | None = None) 
     """A self-contained HTML page: the totals, each workflow drawn (when its definition is in
     ``workflows``, by key), then the tables of pairs, transitions and end steps."""
     parts = [
-        "<!doctype html><html><head><meta charset=utf-8><title>Workflow coverage</title>"
-        f"<style>{_HTML_STYLE}</style></head><body>",
+        ("<!doctype html><html><head><meta charset=utf-8><title>Workflow coverage</title>"
+         f"<style>{_HTML_STYLE}</style></head><body>"),
         f"<h2>Workflow coverage: {cov.percent}% ({cov.exercised}/{cov.known} step responses)</h2>",
     ]
     if workflows is not None:

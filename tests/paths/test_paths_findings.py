@@ -22,11 +22,11 @@ def test_each_kind_of_finding_is_told_where_it_is_written() -> None:
     found = _rendered()
     path = str(ODD / "odd.workflow.yaml")
     expected = [
-        (8, 5, "step 'start': every variant routes the same way (go): the experiment changes "
-               "nothing"),
+        (8, 5, ("step 'start': every variant routes the same way (go): the experiment changes "
+                "nothing")),
         (17, 5, "step 'ask': the response 'z' offered here has no transition"),
-        (20, 9, "step 'ask': transition 'ask_y' can never be taken: its conditions can never "
-                "hold"),
+        (20, 9, ("step 'ask': transition 'ask_y' can never be taken: its conditions can never "
+                 "hold")),
         (28, 9, "step 'ask': transition 'ask_y3' can never be taken: shadowed by 'ask_y2'"),
         (29, 5, "step 'loop_a': no end can be reached from here"),
         (33, 5, "step 'loop_b': no end can be reached from here"),
@@ -40,8 +40,8 @@ def test_each_kind_of_finding_is_told_where_it_is_written() -> None:
 
 def test_the_examples_have_only_their_deliberate_finding() -> None:
     found = [d.message for w in load_directory(EXAMPLES_DIR) for d in findings(w)]
-    assert found == ["step 'remove_item': transition 'remove_item_done' can never be taken: "
-                     "the execution of step 'remove_item' fails, so the run never leaves it"]
+    assert found == [("step 'remove_item': transition 'remove_item_done' can never be taken: "
+                      "the execution of step 'remove_item' fails, so the run never leaves it")]
 
 
 def test_lint_warns_by_default_and_fails_with_strict(capsys: pytest.CaptureFixture[str]
