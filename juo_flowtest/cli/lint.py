@@ -129,6 +129,7 @@ def command(args: argparse.Namespace) -> int:
         return ExitCode.NO_FLOWS
     checked = f"{len(found.flows)} file(s) checked, {flows} flow(s)"
     if definitions:
-        checked += f", {definitions} workflow definition(s), {noted} finding(s)"
+        checked += f", {definitions} workflow definition(s)"
+        checked += f", {noted} finding(s)" if noted else ""
     print(f"{checked}, {invalid} invalid file(s)")
     return ExitCode.INVALID if invalid else ExitCode.PASSED
