@@ -47,19 +47,26 @@ def plan(workflow: Workflow) -> Plan:
     out = Plan(workflow, never=dict(units.never),
                units=[*units.transitions, *units.ends])
     out.refusals = refusals(workflow)
-    start = _start_literals(workflow)
+    starts = _start_literals(workflow)
     todo = [u for u in out.units if u not in units.never]
-    if start is None:
+    if not starts:
         for unit in todo:
             out.never[unit] = "the trigger's conditions can never hold"
         return out
-    search = Search(workflow, start)
-    first = search.explore()
+    # Each way the trigger can hold may open other branches (an or-group): explore them all,
+    # the first way that reaches a unit is the one used for it.
+    first: dict[Unit | End, tuple[Search, State]] = {}
+    for start in starts:
+        search = Search(workflow, start)
+        for unit, state in search.explore().items():
+            first.setdefault(unit, (search, state))
     covered: set[Unit | End] = set()
     for unit in todo:
         if unit in covered:
             continue
-        reason = _cover(workflow, search, first.get(unit), unit, out)
+        found = first.get(unit)
+        search = found[0] if found is not None else Search(workflow, starts[0])
+        reason = _cover(workflow, search, found[1] if found is not None else None, unit, out)
         if reason is not None:
             out.never[unit] = reason
         else:
@@ -101,11 +108,19 @@ def _why_unreached(workflow: Workflow, unit: Unit | End) -> str:
     return "no way there satisfies every condition on the way"
 
 
-def _start_literals(workflow: Workflow) -> tuple[Literal, ...] | None:
+#: At most this many ways for the trigger's conditions to hold are explored.
+MAX_STARTS = 8
+
+
+def _start_literals(workflow: Workflow) -> list[tuple[Literal, ...]]:
+    """The ways the trigger's conditions can hold (each a set of literals), in order."""
+    out: list[tuple[Literal, ...]] = []
     for lits in alternatives(workflow.trigger_conditions, True, Known()):
-        if solve(lits, {}) is not None:
-            return lits
-    return None
+        if solve(lits, {}) is not None and lits not in out:
+            out.append(lits)
+            if len(out) >= MAX_STARTS:
+                break
+    return out
 
 
 def refusals(workflow: Workflow) -> list[Refusal]:

@@ -4,8 +4,8 @@ loaded with the same definitions, reaching every transition and end step that ca
 The definitions under tests/golden/workflows/generate exercise what the generator must solve:
 a 60 s and a 24 h timeout, a loyalty-count trigger condition in an or-group, responseData, a
 three-way experiment, dates, contains_where, does_not_contain_where, is_not_one_of,
-is_not_empty, a condition on the response itself, a slow execution, a draft workflow, and
-answers no transition handles.
+is_not_empty, a condition on the response itself, a slow execution, a draft workflow, answers
+no transition handles, and a branch only the trigger's second or-group makes reachable.
 """
 
 from __future__ import annotations
@@ -94,3 +94,6 @@ def test_flows_read_like_a_testers() -> None:
     assert "items: [{price: 51}]" in text  # contains_where: an item just above the bound
     draft = _suites(HERE)["portal_draft"]
     assert "workflowId: portal_draft" in draft  # a draft is started by its id
+    either = _suites(HERE)["orw"]  # a branch only the trigger's second way opens
+    assert "flow: 'Route: loyalty < 2 → Low'\n" in either
+    assert "context: {loyalty: 1, vip: true}" in either
