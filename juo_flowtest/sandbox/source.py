@@ -26,13 +26,14 @@ from juo_flowtest.source.yamlsource import PosDict
 class SourceFile:
     """One definition file: its path, its lines (for diagnostics) and the problems found."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, text: str | None = None) -> None:
+        """``text`` stands in for the file's content (a definition received over HTTP)."""
         self.path = path
         self.name = str(path)
         self.problems: list[Diagnostic] = []
         unreadable = None
         try:
-            self.text = path.read_text(encoding="utf-8")
+            self.text = path.read_text(encoding="utf-8") if text is None else text
         except UnicodeDecodeError as exc:
             self.text, unreadable = "", exc.reason
         self.lines = self.text.splitlines()
