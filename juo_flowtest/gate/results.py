@@ -10,9 +10,10 @@ Results of an earlier run left in the same directory (a directory not cleaned be
 carry another ``thread`` label (another process). They are not retries: only the newest
 session of each test counts, and the older ones are reported in ``RunResults.stale``.
 
-An invalid flow file is written by the report as a ``broken`` result whose message starts with
-``INVALID FLOW FILE:`` and tagged ``invalid-flow-file``; either mark makes it an ``INVALID``
-outcome, never a broken flow.
+An invalid input (a flow file, or the sandbox's workflow definitions) is written by the report
+as a ``broken`` result whose message starts with ``INVALID FLOW FILE:`` or ``INVALID WORKFLOW
+DEFINITION:`` and tagged ``invalid-flow-file``; either mark makes it an ``INVALID`` outcome,
+never a broken flow.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from juo_flowtest.base.errors import ResultsError
-from juo_flowtest.base.outcome import INVALID_PREFIX, INVALID_TAG, Verdict
+from juo_flowtest.base.outcome import INVALID_PREFIXES, INVALID_TAG, Verdict
 
 DEFAULT_SEVERITY = "normal"
 
@@ -157,7 +158,7 @@ def _attempt(data: Mapping[str, Any]) -> Attempt:
     message = message if isinstance(message, str) else ""
     labels = _labels(data)
     session = "/".join(labels.get("host", [""])[-1:] + labels.get("thread", [""])[-1:])
-    invalid = message.startswith(INVALID_PREFIX) or INVALID_TAG in labels.get("tag", [])
+    invalid = message.startswith(INVALID_PREFIXES) or INVALID_TAG in labels.get("tag", [])
     return Attempt(
         status=Verdict.INVALID if invalid else _status(data.get("status")),
         message=message,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from juo_flowtest.base.errors import ConfigError
 from juo_flowtest.report.layout import DEFAULT_ROOT, ReportsLayout
 from juo_flowtest.target import settings
 
@@ -28,8 +29,12 @@ def add_options(parser: pytest.Parser) -> None:
     group.addoption("--juo-tenant", help="override the target's tenant (X-Tenant-ID)")
     group.addoption("--juo-timeout", type=float, help="connect/read timeout in seconds")
     group.addoption(
-        "--juo-sandbox-workflows", help="workflow definitions directory for the sandbox"
-    )
+        "--juo-sandbox-workflows", action="append", metavar="DIR",
+        help="a folder of workflow definitions for the sandbox, instead of the examples "
+             "(repeatable)")
+    group.addoption(
+        "--juo-sandbox-with-examples", action="store_true",
+        help="load the example workflows as well as --juo-sandbox-workflows")
     group.addoption(
         "--juo-allow-protected", action="store_true", help="allow a protected environment"
     )
@@ -38,7 +43,10 @@ def add_options(parser: pytest.Parser) -> None:
         help="folder of every output: allure-results, junit.xml, coverage.json (default: reports)",
     )
     group.addoption(RUN_DEFAULTS_FLAG, action="store_true", help=argparse.SUPPRESS)
-    parser.addini("juo_sandbox_workflows", "workflow definitions directory for the sandbox")
+    parser.addini("juo_sandbox_workflows", "folders of workflow definitions for the sandbox",
+                  type="paths")
+    parser.addini("juo_sandbox_with_examples", "load the examples as well", type="bool",
+                  default=False)
     parser.addini("juo_reports_dir", "reports directory (default: reports)", default="reports")
 
 
@@ -57,17 +65,24 @@ def layout(config: pytest.Config) -> ReportsLayout:
 
 def target(config: pytest.Config) -> settings.Target:
     """The run's target (CLI > env > pyproject > default); raises ``ConfigError``."""
-    workflows = config.getoption("juo_sandbox_workflows")
-    if workflows:
-        workflows = str((_invocation_dir(config) / workflows).resolve())
-    elif config.getini("juo_sandbox_workflows"):
-        workflows = str((Path(config.rootpath) / config.getini("juo_sandbox_workflows")).resolve())
+    given = config.getoption("juo_sandbox_workflows")
+    if given:
+        folders = [(_invocation_dir(config) / d).resolve() for d in given]
+    else:
+        folders = [Path(p).resolve() for p in config.getini("juo_sandbox_workflows")]
+    missing = [str(f) for f in folders if not f.is_dir()]
+    if missing:
+        raise ConfigError(f"no workflow folder at {', '.join(missing)}: --juo-sandbox-workflows "
+                          "(or juo_sandbox_workflows) names a folder of *.workflow.yaml files")
+    examples = bool(config.getoption("juo_sandbox_with_examples")
+                    or config.getini("juo_sandbox_with_examples"))
     overrides = settings.Overrides(
         env_name=config.getoption("juo_env"),
         base_url=config.getoption("juo_base_url"),
         tenant=config.getoption("juo_tenant"),
         timeout=config.getoption("juo_timeout"),
-        sandbox_workflows=workflows,
+        sandbox_workflows=tuple(str(f) for f in folders),
+        sandbox_examples=examples,
         allow_protected=bool(config.getoption("juo_allow_protected")),
     )
     return settings.resolve(overrides, os.environ, Path(config.rootpath) / "pyproject.toml")

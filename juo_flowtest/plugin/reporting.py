@@ -9,15 +9,16 @@ these hooks see the same attributes serial or parallel. Nothing of this goes int
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from juo_flowtest.base.outcome import Tally, Verdict
+from juo_flowtest.base.outcome import INVALID_WORKFLOW_PREFIX, Tally, Verdict
 from juo_flowtest.coverage import model as coverage
 from juo_flowtest.coverage import render as coverage_render
 from juo_flowtest.coverage.model import CoverageSample
-from juo_flowtest.flowfile.files import is_flow_file
+from juo_flowtest.flowfile.files import is_flow_file, is_workflow_file
 from juo_flowtest.plugin.state import STATE
 
 VERDICT_ATTR = "juo_verdict"
@@ -35,7 +36,8 @@ class FlowReporting:
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         # xdist replays workers' failed collection reports in the controller.
-        if report.failed and is_flow_file(report.nodeid.rsplit("/", 1)[-1]):
+        name = report.nodeid.rsplit("/", 1)[-1]
+        if report.failed and (is_flow_file(name) or is_workflow_file(name)):
             self.tally.invalid += 1
             alluredir = self.config.stash[STATE].alluredir
             if alluredir:
@@ -98,3 +100,18 @@ def _verdict(report: pytest.TestReport) -> Verdict:
         return Verdict.SKIPPED
     broken = getattr(report, VERDICT_ATTR, None) == Verdict.BROKEN.value
     return Verdict.BROKEN if broken else Verdict.FAILED
+
+
+def invalid_workflows_report(config: pytest.Config) -> pytest.CollectReport:
+    """The one collection error of invalid workflow definitions: every problem of every file,
+    under the first file's path (so ``-rE`` and JUnit XML name a real file)."""
+    error = config.stash[STATE].workflow_error
+    assert error is not None
+    first = error.diagnostics[0].position.path if error.diagnostics else "workflows"
+    root = Path(config.rootpath)
+    where = Path(first)
+    nodeid = where.relative_to(root).as_posix() if where.is_relative_to(root) else first
+    count = len(error.diagnostics)
+    text = (f"{INVALID_WORKFLOW_PREFIX} {nodeid}\n{error}\n{count} problem"
+            f"{'s' if count != 1 else ''} in the sandbox's workflow definitions: no flow was run")
+    return pytest.CollectReport(nodeid, "failed", text, [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -342,10 +343,14 @@ def test_unknown_route_and_method(api: Api) -> None:
 def test_openapi_document_is_served(sandbox: Sandbox) -> None:
     root = sandbox.base_url.removesuffix("/customer/v1")
     doc = httpx.get(root + "/openapi.json").json()
-    assert doc["servers"] == [{"url": "/customer/v1"}]
-    assert set(doc["paths"]) >= {"/workflows/start", "/workflows/{runId}/respond",
-                                 "/workflows/{runId}"}
-    assert doc["paths"]["/workflows/{runId}/cancel"]["post"]["x-sandbox-only"] is True
+    assert doc["servers"] == [{"url": "/"}]  # both APIs, paths in full
+    assert set(doc["paths"]) >= {"/customer/v1/workflows/start",
+                                 "/customer/v1/workflows/{runId}/respond",
+                                 "/customer/v1/workflows/{runId}", "/admin/v1/workflows",
+                                 "/admin/v1/workflows/{id}/runs/stats"}
+    assert doc["paths"]["/customer/v1/workflows/{runId}/cancel"]["post"]["x-sandbox-only"]
+    assert doc["paths"]["/admin/v1/workflows"]["post"]["responses"]["201"]
+    assert "409" not in json.dumps({p: i for p, i in doc["paths"].items() if "admin" in p})
     assert "pendingInteraction" in doc["components"]["schemas"]["WorkflowRunState"]["properties"]
 
 
