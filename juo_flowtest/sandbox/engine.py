@@ -99,7 +99,7 @@ def start(workflow: Workflow, context: Mapping[str, Any], owner: tuple[str, str]
     if not met(workflow.trigger_conditions, Scope(context)):
         raise RunError("trigger_conditions_not_met",
                        f"the context does not meet the trigger conditions of workflow "
-                       f"'{workflow.id}'")
+                       f"'{workflow.name or workflow.id}' ({workflow.id})")
     run = Run(run_id or str(uuid.uuid4()), workflow, owner, context, dry_run, now)
     _enter(run, workflow.initial, now)
     run.version = assumptions.FIRST_RUN_VERSION
