@@ -28,7 +28,9 @@ from juo_flowtest.plugin.reporting import (
     FlowReporting,
     invalid_workflows_report,
 )
+from juo_flowtest.plugin.sharding import ShardSelection
 from juo_flowtest.plugin.state import STATE, PluginState
+from juo_flowtest.report.shards import remove_records as remove_shard_records
 from juo_flowtest.run.session import FlowSession
 
 
@@ -50,12 +52,18 @@ def pytest_configure(config: pytest.Config) -> None:
     state.workflow_error = state.session.check_workflows()
     # An invalid flow file is a collection error, but the other files must still run.
     config.option.continue_on_collection_errors = True
+    shard = options.shard(config)
+    if shard is not None:
+        config.pluginmanager.register(
+            ShardSelection(shard, options.durations(config), state.alluredir),
+            "juo_flowtest_shard")
     if state.is_worker:
         return
     if state.alluredir and not config.option.collectonly:
         from juo_flowtest.report import allure
 
         allure.clean_results_dir(state.alluredir)  # once per run, before any worker
+        remove_shard_records(state.alluredir)
     config.pluginmanager.register(FlowReporting(config), "juo_flowtest_reporting")
 
 

@@ -14,11 +14,14 @@ import pytest
 
 from juo_flowtest.base.errors import ConfigError
 from juo_flowtest.report.layout import DEFAULT_ROOT, ReportsLayout
+from juo_flowtest.report.shards import ShardSpec
 from juo_flowtest.target import settings
 
 #: Added by ``juo-flowtest run``: collect ``flows/`` when no path is given, and write JUnit XML
 #: into the reports folder. Hidden: it is how the command talks to the plugin.
 RUN_DEFAULTS_FLAG = "--juo-run-defaults"
+#: ``juo-flowtest run --shard K/N`` is this option of the plugin.
+SHARD_OPTION = "--juo-shard"
 DEFAULT_FLOWS = "flows"
 
 
@@ -42,12 +45,22 @@ def add_options(parser: pytest.Parser) -> None:
         "--juo-reports-dir",
         help="folder of every output: allure-results, junit.xml, coverage.json (default: reports)",
     )
+    group.addoption(
+        SHARD_OPTION, metavar="K/N",
+        help="run slice K of N of the collected suite (juo-flowtest run --shard K/N)",
+    )
+    group.addoption(
+        "--juo-durations", metavar="FILE",
+        help="durations file (a previous run's reports/durations.json) that --juo-shard "
+        "balances by; without one, slices are balanced by count",
+    )
     group.addoption(RUN_DEFAULTS_FLAG, action="store_true", help=argparse.SUPPRESS)
     parser.addini("juo_sandbox_workflows", "folders of workflow definitions for the sandbox",
                   type="paths")
     parser.addini("juo_sandbox_with_examples", "load the examples as well", type="bool",
                   default=False)
     parser.addini("juo_reports_dir", "reports directory (default: reports)", default="reports")
+    parser.addini("juo_durations", "durations file that --juo-shard balances by")
 
 
 def _invocation_dir(config: pytest.Config) -> Path:
@@ -86,6 +99,26 @@ def target(config: pytest.Config) -> settings.Target:
         allow_protected=bool(config.getoption("juo_allow_protected")),
     )
     return settings.resolve(overrides, os.environ, Path(config.rootpath) / "pyproject.toml")
+
+
+def shard(config: pytest.Config) -> ShardSpec | None:
+    """The ``--juo-shard K/N`` asked for, if any; raises ``pytest.UsageError``."""
+    text = config.getoption("juo_shard")
+    if not text:
+        return None
+    try:
+        return ShardSpec.parse(text)
+    except ValueError as exc:
+        raise pytest.UsageError(f"juo-flowtest: {exc}") from None
+
+
+def durations(config: pytest.Config) -> Path | None:
+    """The durations file ``--juo-shard`` balances by: the option, else the ini value."""
+    given = config.getoption("juo_durations")
+    if given:
+        return _invocation_dir(config) / str(given)
+    ini = str(config.getini("juo_durations") or "")
+    return Path(config.rootpath) / ini if ini else None
 
 
 def alluredir(config: pytest.Config, reports: ReportsLayout) -> str | None:
