@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -121,9 +121,37 @@ class WorkflowCoverage:
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
-    """The coverage of a whole run, one entry per workflow key, sorted by key."""
+    """The coverage of a whole run, one entry per workflow key, sorted by key.
+
+    ``names`` maps workflow ids (uuids, on Juo) to their names, for people: ``label`` shows
+    both, and ``matching`` lets a user name a workflow by key, id or name.
+    """
 
     workflows: dict[str, WorkflowCoverage] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+    def name_of(self, key: str) -> str | None:
+        """The name of the workflow of ``key`` (``"<id>@<version>"``), when known."""
+        found = self.names.get(key.rsplit("@", 1)[0])
+        if found is None and key in self.workflows:
+            found = self.workflows[key].name or None
+        return found
+
+    def label(self, key: str) -> str:
+        """``Cancellation flow (969c549c-…@1)``, or the key alone when the name is unknown."""
+        name = self.name_of(key)
+        return f"{name} ({key})" if name else key
+
+    def named(self, names: Mapping[str, str]) -> Coverage:
+        """The same coverage knowing these names too."""
+        return replace(self, names={**self.names, **names})
+
+    def matching(self, wanted: str) -> list[WorkflowCoverage]:
+        """The workflows ``wanted`` names: a key, an id (every version) or a name."""
+        folded = wanted.casefold()
+        return [w for key, w in self.workflows.items()
+                if wanted in (key, key.rsplit("@", 1)[0])
+                or (self.name_of(key) or "").casefold() == folded]
 
     @property
     def known(self) -> int:
@@ -176,7 +204,7 @@ def merge(samples: Iterable[CoverageSample]) -> Coverage:
     def never(key: str, size: int) -> frozenset[Never]:
         return frozenset(n for n in get("never", key) if len(n[0]) == size)
 
-    return Coverage({
+    return Coverage(names={k.rsplit("@", 1)[0]: n for k, n in names.items()}, workflows={
         k: WorkflowCoverage(
             k, get("known", k), get("exercised", k),
             UnitCoverage(get("transitions_known", k), get("transitions_exercised", k),
@@ -230,8 +258,9 @@ def to_json(cov: Coverage) -> dict[str, Any]:
             "transitions": _units_json(w.transitions),
             "endSteps": _units_json(w.ends),
         }
-        if w.name:
-            entry["name"] = w.name
+        name = cov.name_of(key)
+        if name:
+            entry = {"name": name, **entry}
         if w.notes:
             entry["notes"] = sorted(w.notes)
         workflows[key] = entry

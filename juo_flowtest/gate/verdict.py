@@ -207,11 +207,12 @@ def _kind_rules(coverage: Coverage | None, rule: str, minimum: float | None,
             yield RuleResult(rule, expected, f"{percent(total)} ({covered}/{known})",
                              total >= minimum)
     for key, wanted in per_workflow.items():
-        found = [w for w in workflows if key in (w.key, w.key.split("@")[0], w.name)]
+        found = coverage.matching(key) if coverage is not None else []
         name, expected = f"{rule}_per_workflow.{key}", f">= {percent(wanted)}"
         if not found:
             yield RuleResult(name, expected, "workflow not in coverage", False)
             continue
         worst = min(found, key=lambda w: measure(w)[2])
-        yield RuleResult(name, expected, f"{percent(measure(worst)[2])} ({worst.key})",
+        label = coverage.label(worst.key) if coverage is not None else worst.key
+        yield RuleResult(name, expected, f"{percent(measure(worst)[2])} ({label})",
                          measure(worst)[2] >= wanted)

@@ -37,6 +37,7 @@ class Run:
     """One workflow run. Kept small: about 1-2 KB plus its context."""
 
     __slots__ = (
+        "changed_at",
         "context",
         "dry_run",
         "due",
@@ -54,6 +55,7 @@ class Run:
         "response_type",
         "run_id",
         "skew",
+        "started_at",
         "status",
         "step",
         "taken",
@@ -64,7 +66,7 @@ class Run:
     )
 
     def __init__(self, run_id: str, workflow: Workflow, owner: tuple[str, str],
-                 context: Mapping[str, Any], dry_run: bool) -> None:
+                 context: Mapping[str, Any], dry_run: bool, now: float = 0.0) -> None:
         self.run_id = run_id
         self.workflow = workflow
         self.owner = owner
@@ -89,6 +91,9 @@ class Run:
         self.pins: Mapping[str, str] = {}  # sandbox-only: variants chosen by the flow
         self.skew = 0.0  # sandbox-only: seconds this run's clock was moved ahead
         self.lock = threading.Lock()
+        # For the Admin API's run summaries: when it started, when its state last changed
+        # (a finished run never changes again, so that is also when it finished).
+        self.started_at = self.changed_at = now
 
     def scope(self) -> Scope:
         return Scope(self.context, self.response_type, self.response_data, self.variants)
@@ -104,8 +109,8 @@ def start(workflow: Workflow, context: Mapping[str, Any], owner: tuple[str, str]
     if not met(workflow.trigger_conditions, Scope(context)):
         raise RunError("trigger_conditions_not_met",
                        f"the context does not meet the trigger conditions of workflow "
-                       f"'{workflow.id}'")
-    run = Run(run_id or str(uuid.uuid4()), workflow, owner, context, dry_run)
+                       f"'{workflow.name or workflow.id}' ({workflow.id})")
+    run = Run(run_id or str(uuid.uuid4()), workflow, owner, context, dry_run, now)
     if pins:
         run.pins = pins
     _enter(run, workflow.initial, now)
@@ -130,6 +135,7 @@ def fire_timers(run: Run, now: float) -> None:
                 _took(run, step, step.timeout)
             _finish(run, "cancelled", dict(assumptions.ABANDONED_OUTCOME), step, category=None)
         run.version += assumptions.RUN_VERSION_STEP
+        run.changed_at = at
 
 
 def respond(run: Run, interaction_id: str, response_type: str,
@@ -164,9 +170,10 @@ def respond(run: Run, interaction_id: str, response_type: str,
     else:
         _enter(run, chosen.target, now)
     run.version += assumptions.RUN_VERSION_STEP
+    run.changed_at = now
 
 
-def cancel(run: Run, expected_version: int | None) -> None:
+def cancel(run: Run, expected_version: int | None, now: float | None = None) -> None:
     """Sandbox-only: end a running or waiting run as ``cancelled``."""
     if expected_version is not None and expected_version != run.version:
         raise RunError("run_version_conflict",
@@ -177,6 +184,7 @@ def cancel(run: Run, expected_version: int | None) -> None:
     run.interaction_id, run.due = None, None
     _finish(run, "cancelled", dict(assumptions.CANCELLED_OUTCOME), run.step, category=None)
     run.version += assumptions.RUN_VERSION_STEP
+    run.changed_at = run.changed_at if now is None else now
 
 
 def _is_acceptance(step: Step, response_type: str) -> bool:

@@ -16,6 +16,7 @@ from juo_flowtest.sandbox.catalog import Catalog
 from juo_flowtest.sandbox.clock import Clock
 from juo_flowtest.sandbox.definitions import Workflow
 from juo_flowtest.sandbox.engine import Run, RunError
+from juo_flowtest.sandbox.registry import WorkflowStore
 
 Owner = tuple[str, str]  # (tenant, customer)
 
@@ -27,11 +28,13 @@ class RunStore:
         self.catalog = catalog
         self.clock = clock
         self.runs: dict[str, Run] = {}
+        #: Each tenant's workflows, seeded from ``catalog``, as the Admin API edits them.
+        self.workflows = WorkflowStore(catalog.workflows, clock)
 
     def start(self, owner: Owner, flow_type: str, workflow_id: str | None,
               context: Mapping[str, Any], dry_run: bool,
               pins: Mapping[str, str] | None = None) -> dict[str, Any]:
-        workflow = self.catalog.find(flow_type, workflow_id)
+        workflow = self.workflows.find(owner[0], flow_type, workflow_id)
         if workflow is None:
             what = f"workflowId '{workflow_id}'" if workflow_id is not None else (
                 f"flowType '{flow_type}'")
@@ -74,9 +77,19 @@ class RunStore:
     def cancel(self, owner: Owner, run_id: str, expected: int | None) -> dict[str, Any]:
         run = self._get(owner, run_id)
         with run.lock:
-            engine.fire_timers(run, self.now(run))
-            engine.cancel(run, expected)
+            now = self.now(run)
+            engine.fire_timers(run, now)
+            engine.cancel(run, expected, now)
             return engine.state(run)
+
+    def runs_of(self, tenant: str, workflow_id: str) -> list[Run]:
+        """Every run of the tenant's workflow ``workflow_id``, its due timers applied."""
+        found = [run for run in list(self.runs.values())
+                 if run.owner[0] == tenant and run.workflow.id == workflow_id]
+        for run in found:
+            with run.lock:
+                engine.fire_timers(run, self.now(run))
+        return found
 
     def _get(self, owner: Owner, run_id: str) -> Run:
         run = self.runs.get(run_id)
