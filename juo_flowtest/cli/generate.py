@@ -88,7 +88,7 @@ def command(args: argparse.Namespace) -> int:
     for workflow in chosen:
         why = _startable(workflow, catalog)
         if why is not None:
-            print(f"{workflow_key(workflow)} ({workflow.name}): not generated: {why}")
+            print(f"{workflow.name} ({workflow_key(workflow)}): not generated: {why}")
             continue
         suite = build(workflow, plan(workflow), Path(workflow.source).name)
         target = args.out / f"{stems[workflow_key(workflow)]}.flow.yaml"
@@ -112,7 +112,7 @@ def _report(suite: WorkflowSuite, target: Path) -> None:
     ends = [u for u in suite.units if len(u) == 2 and u not in suite.never]
     done_t = sum(u in suite.covered for u in transitions)
     done_e = sum(u in suite.covered for u in ends)
-    print(f"{workflow_key(w)} ({w.name}): {suite.flows} flows -> {target}; transitions "
+    print(f"{w.name} ({workflow_key(w)}): {suite.flows} flows -> {target}; transitions "
           f"{done_t}/{len(transitions)}, end steps {done_e}/{len(ends)}")
     for unit in suite.units:
         if unit in suite.never:

@@ -125,10 +125,10 @@ def _pseudo(g: Any, node: str, step: Step, how: str, cov: WorkflowCoverage) -> s
     return name
 
 
-def section(workflow: Workflow | None, cov: WorkflowCoverage) -> str:
+def section(workflow: Workflow | None, cov: WorkflowCoverage, label: str) -> str:
     """One workflow's part of the page: its counts, then its diagram."""
     t, e = cov.transitions, cov.ends
-    head = (f"<h2 id='{html.escape(cov.key)}'>{html.escape(cov.label)}</h2>"
+    head = (f"<h2 id='{html.escape(cov.key)}'>{html.escape(label)}</h2>"
             f"<p class=counts>transitions <b>{len(t.covered)}/{len(t.known)}</b> "
             f"({t.percent}%) · end steps <b>{len(e.covered)}/{len(e.known)}</b> "
             f"({e.percent}%) · missing <b class=no>{len(t.missing) + len(e.missing)}</b> · "

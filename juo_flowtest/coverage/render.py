@@ -29,7 +29,8 @@ def render_terminal(cov: Coverage) -> list[str]:
                      f"{ee}/{ek} end steps ({ep}%)")
         for key, w in cov.workflows.items():
             t, e = w.transitions, w.ends
-            line = (f"  {key:<{width}}  {len(t.covered)}/{len(t.known)} {t.percent:5.1f}%"
+            line = (f"  {cov.label(key):<{width}}  {len(t.covered)}/{len(t.known)} "
+                    f"{t.percent:5.1f}%"
                     f"  ends {len(e.covered)}/{len(e.known)} {e.percent:5.1f}%")
             missing = [unit_label(u) for u in sorted(t.missing)]
             missing += [end_label(u) for u in sorted(e.missing)]
@@ -37,7 +38,7 @@ def render_terminal(cov: Coverage) -> list[str]:
                 line += "  missing: " + ", ".join(missing)
             lines.append(line)
     for key, w in cov.workflows.items():
-        lines.extend(f"  note ({key}): {note}" for note in sorted(w.notes))
+        lines.extend(f"  note ({cov.label(key)}): {note}" for note in sorted(w.notes))
     return lines
 
 
@@ -71,12 +72,13 @@ def render_html(cov: Coverage, workflows: Mapping[str, Workflow] | None = None) 
     ]
     if workflows is not None:
         parts.append(diagram.LEGEND)
-        parts += [diagram.section(workflows.get(key), w) for key, w in cov.workflows.items()]
+        parts += [diagram.section(workflows.get(key), w, cov.label(key))
+                  for key, w in cov.workflows.items()]
     tk, te, tp = cov.transitions
     ek, ee, ep = cov.ends
     parts.append(f"<h2>Transitions: {tp}% ({te}/{tk}); end steps: {ep}% ({ee}/{ek})</h2>")
     for key, w in cov.workflows.items():
-        parts.append(f"<h3>{html.escape(w.label)}: transitions {w.transitions.percent}%, "
+        parts.append(f"<h3>{html.escape(cov.label(key))}: transitions {w.transitions.percent}%, "
                      f"end steps {w.ends.percent}%</h3>")
         parts.append("<table><tr><th>transition or end</th><th>exercised</th></tr>")
         rows = [(unit_label(u), u in w.transitions.exercised) for u in

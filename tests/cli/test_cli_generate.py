@@ -19,7 +19,7 @@ def test_generate_writes_one_file_per_workflow_and_reports(
                                                       "portal-draft.flow.yaml",
                                                       "retention-offers.flow.yaml"]
     printed = capsys.readouterr().out
-    assert "retention@1 (Retention offers): 12 flows" in printed
+    assert "Retention offers (retention@1): 12 flows" in printed
     assert "transitions 15/15, end steps 6/6" in printed
     assert "cannot be reached: ab/ab_a[b]: its conditions never hold for variant 'b'" in printed
     assert main(["lint", str(out)]) == 0

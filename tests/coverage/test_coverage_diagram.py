@@ -17,6 +17,7 @@ from juo_flowtest.sandbox.app import EXAMPLES_DIR
 from juo_flowtest.sandbox.loading import load_directory
 
 WORKFLOWS = {f"{w.id}@{w.version}": w for w in load_directory(EXAMPLES_DIR)}
+CANCEL = next(k for k, w in WORKFLOWS.items() if w.name == "Cancellation flow")
 
 
 def element(page: str, ident: str) -> str:
@@ -32,11 +33,11 @@ def element(page: str, ident: str) -> str:
 def _coverage() -> model.Coverage:
     """One cancellation run: too expensive, the 20% variant, accepted; the rest is missing."""
     tracker = PathTracker(WorkflowIndex(WORKFLOWS.values()))
-    workflow = WORKFLOWS["cancellation@1"]
+    workflow = WORKFLOWS[CANCEL]
     run = engine.start(workflow, {}, ("t", "c"), 0.0, pins={"price_experiment": "discount_20"})
     for answer in ("next", "too_expensive", "accept"):
         engine.respond(run, str(run.interaction_id), answer, None, None, 0.0)
-    tracker.observe("cancellation@1", engine.state(run))
+    tracker.observe(CANCEL, engine.state(run))
     return model.merge([model.CoverageSample(
         transitions_known={k: frozenset(v) for k, v in tracker.transitions_known.items()},
         transitions_exercised={k: frozenset(v)

@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parents[1] / "golden" / "workflows" / "generate"
 
 
 def _suites(directory: Path) -> dict[str, str]:
-    return {w.id: build(w, plan(w), Path(w.source).name).text
+    return {w.name: build(w, plan(w), Path(w.source).name).text
             for w in load_directory(directory)}
 
 
@@ -60,8 +60,8 @@ def test_generated_flows_pass_and_cover_every_reachable_unit(folder: Path,
     index = WorkflowIndex(load_directory(folder))
     samples = []
     started = time.monotonic()
-    for workflow_id, text in _suites(folder).items():
-        flows = loader.load_text(text, f"{workflow_id}.flow.yaml").flows
+    for name, text in _suites(folder).items():
+        flows = loader.load_text(text, f"{name}.flow.yaml").flows
         assert flows
         for flow in flows:
             result = run_flow(flow, None, client, workflows=index, controls=True)
@@ -75,13 +75,13 @@ def test_generated_flows_pass_and_cover_every_reachable_unit(folder: Path,
 
 
 def test_what_cannot_happen_is_said_in_the_file() -> None:
-    text = _suites(EXAMPLES_DIR)["item_removal"]
+    text = _suites(EXAMPLES_DIR)["Remove an item"]
     assert ("# Not covered: remove_item/remove_item_done: the execution of step 'remove_item' "
             "fails, so the run never leaves it") in text
 
 
 def test_flows_read_like_a_testers() -> None:
-    text = _suites(HERE)["retention"]
+    text = _suites(HERE)["Retention offers"]
     assert "flow: 'Why leave: Too expensive if order.total ≥ 100 → Offer a big discount: " \
            "Accept → Saved'" in text
     assert "respond: {type: price, data: {order: {total: 100}}}" in text
@@ -92,8 +92,8 @@ def test_flows_read_like_a_testers() -> None:
     assert "expect:\n  http: 422\n  error: {code: trigger_conditions_not_met}" in text
     assert "customer: {created_at: '2025-01-02'" in text  # a date after the one compared
     assert "items: [{price: 51}]" in text  # contains_where: an item just above the bound
-    draft = _suites(HERE)["portal_draft"]
+    draft = _suites(HERE)["Portal draft"]
     assert "workflowId: portal_draft" in draft  # a draft is started by its id
-    either = _suites(HERE)["orw"]  # a branch only the trigger's second way opens
+    either = _suites(HERE)["Or trigger"]  # a branch only the trigger's second way opens
     assert "flow: 'Route: loyalty < 2 → Low'\n" in either
     assert "context: {loyalty: 1, vip: true}" in either

@@ -8,11 +8,11 @@ from juo_flowtest.paths.units import structure
 from juo_flowtest.sandbox.app import EXAMPLES_DIR
 from juo_flowtest.sandbox.loading import load_directory, load_files
 
-EXAMPLES = {w.id: w for w in load_directory(EXAMPLES_DIR)}
+EXAMPLES = {w.name: w for w in load_directory(EXAMPLES_DIR)}
 
 
 def test_an_experiment_step_counts_each_variants_route() -> None:
-    units = structure(EXAMPLES["cancellation"])
+    units = structure(EXAMPLES["Cancellation flow"])
     known = units.known_transitions
     assert ("price_experiment", "price_experiment_20", "discount_20") in known
     assert ("price_experiment", "price_experiment_15", "discount_15") in known
@@ -24,7 +24,7 @@ def test_an_experiment_step_counts_each_variants_route() -> None:
 
 
 def test_a_failing_execution_ends_the_run_and_never_leaves() -> None:
-    units = structure(EXAMPLES["item_removal"])
+    units = structure(EXAMPLES["Remove an item"])
     assert ("remove_item", "failed") in units.known_ends
     assert "fails" in units.never[("remove_item", "remove_item_done", "")]
     assert ("removal_confirm", "removal_timeout", "") in units.known_transitions

@@ -13,7 +13,12 @@ from juo_flowtest.sandbox import engine
 from juo_flowtest.sandbox.app import EXAMPLES_DIR
 from juo_flowtest.sandbox.loading import load_directory, load_files
 
-WORKFLOWS = {w.id: w for w in load_directory(EXAMPLES_DIR)}
+WORKFLOWS = {w.name: w for w in load_directory(EXAMPLES_DIR)}
+CANCEL, REMOVAL, PORTAL, SKIP = "Cancellation flow", "Remove an item", "Renew now offer in the portal", "Skip next renewal"
+
+
+def key(name: str) -> str:
+    return f"{WORKFLOWS[name].id}@{WORKFLOWS[name].version}"
 INDEX = WorkflowIndex(WORKFLOWS.values())
 OWNER = ("t", "c")
 
@@ -46,34 +51,34 @@ def _track(states: list[tuple[str | None, dict[str, Any]]], listed: bool,
 
 
 def test_inferred_transitions_equal_the_ones_the_sandbox_lists() -> None:
-    states = _walk("cancellation", {"subscription": {"cycle_count": 8}},
+    states = _walk(CANCEL, {"subscription": {"cycle_count": 8}},
                    ["next", "other", "decline", "confirm"])
     listed, inferred = _track(states, True), _track(states, False)
-    key = "cancellation@1"
-    assert listed.transitions_exercised[key] == inferred.transitions_exercised[key]
-    assert ("loyalty_check", "loyalty_check_loyal", "") in inferred.transitions_exercised[key]
-    assert inferred.ends_exercised[key] == {("cancelled", "final")}
+    cancel = key(CANCEL)
+    assert listed.transitions_exercised[cancel] == inferred.transitions_exercised[cancel]
+    assert ("loyalty_check", "loyalty_check_loyal", "") in inferred.transitions_exercised[cancel]
+    assert inferred.ends_exercised[cancel] == {("cancelled", "final")}
     assert not inferred.notes
 
 
 def test_a_variant_route_and_a_timeout_are_learnt_both_ways() -> None:
-    states = _walk("cancellation", {}, ["next", "too_expensive"])
+    states = _walk(CANCEL, {}, ["next", "too_expensive"])
     variant = states[-1][1]["result"]["variants"]["price_experiment"]
     for listed in (True, False):
-        done = _track(states, listed).transitions_exercised["cancellation@1"]
+        done = _track(states, listed).transitions_exercised[key(CANCEL)]
         assert any(u[0] == "price_experiment" and u[2] == variant for u in done)
-    states = _walk("portal_renew", {}, [], advance=86_400.0)
+    states = _walk(PORTAL, {}, [], advance=86_400.0)
     for listed in (True, False):
         tracker = _track(states, listed)
-        assert tracker.transitions_exercised["portal_renew@1"] == {
+        assert tracker.transitions_exercised[key(PORTAL)] == {
             ("renew_offer", "renew_timeout", "")}
-        assert tracker.ends_exercised["portal_renew@1"] == {("renew_offer", "abandoned")}
+        assert tracker.ends_exercised[key(PORTAL)] == {("renew_offer", "abandoned")}
 
 
 def test_a_failed_run_ends_at_its_failing_step() -> None:
-    states = _walk("item_removal", {}, ["confirm"])
+    states = _walk(REMOVAL, {}, ["confirm"])
     for listed in (True, False):
-        assert _track(states, listed).ends_exercised["item_removal@1"] == {
+        assert _track(states, listed).ends_exercised[key(REMOVAL)] == {
             ("remove_item", "failed")}
 
 
@@ -119,7 +124,7 @@ steps:
 
 
 def test_without_definitions_nothing_is_counted_and_it_says_why() -> None:
-    tracker = _track(_walk("skip", {"subscription": {"status": "active"}}, ["skip_next"]), True,
+    tracker = _track(_walk(SKIP, {"subscription": {"status": "active"}}, ["skip_next"]), True,
                      WorkflowIndex([]))
     assert tracker.transitions_exercised == {}
-    assert any("--juo-workflows" in n for n in tracker.notes["skip@1"])
+    assert any("--juo-workflows" in n for n in tracker.notes[key(SKIP)])
