@@ -22,7 +22,7 @@ def test_generate_writes_one_file_per_workflow_and_reports(
     assert "Retention offers (retention@1): 12 flows" in printed
     assert "transitions 15/15, end steps 6/6" in printed
     assert "cannot be reached: ab/ab_a[b]: its conditions never hold for variant 'b'" in printed
-    assert main(["lint", str(out)]) == 0
+    assert main(["lint", str(out), "--juo-sandbox-workflows", str(GOLDEN)]) == 0
 
 
 def test_generate_selects_workflows_and_refuses_unknown_ones(
