@@ -27,8 +27,8 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-import run as bench  # noqa: E402  (bench/ is not a package)
-import scenario  # noqa: E402
+import run as bench
+import scenario
 
 
 @dataclass
@@ -112,27 +112,26 @@ def run(python: str, out: Path, files: int, steps: int, repeats: int) -> list[st
                      for a, b in zip(small.workers_kb, large.workers_kb)]
     wall = statistics.median(x.wall for x in collect)
     cpu = statistics.median(x.cpu for x in collect)
-    return [
-        f"## Big suites: {files:,} generated files ({steps} responds each)", "",
-        "| figure | value | target |", "|---|---|---|",
-        f"| collecting {files:,} files (`--collect-only`, median of {repeats}) | "
-        f"{wall:.1f} s wall, {cpu:.1f} s CPU, peak RSS "
-        f"{max(x.maxrss_mb for x in collect):.0f} MB | < 10 s: "
-        f"{'met' if wall < 10 else '**missed**'} |",
-        f"| running {half:,} then {files:,} files with `-n 2` | {small.wall:.0f} s, "
-        f"{large.wall:.0f} s wall | |",
-        f"| peak RSS, controller ({half:,} / {files:,} flows) | {small.controller_kb / 1024:.0f}"
-        f" / {large.controller_kb / 1024:.0f} MB | |",
-        f"| peak RSS, each worker ({half:,} / {files:,} flows) | "
-        f"{' and '.join(f'{x / 1024:.0f}' for x in small.workers_kb)} / "
-        f"{' and '.join(f'{x / 1024:.0f}' for x in large.workers_kb)} MB | |",
+    rows = [
+        (f"| collecting {files:,} files (`--collect-only`, median of {repeats}) | "
+         f"{wall:.1f} s wall, {cpu:.1f} s CPU, peak RSS "
+         f"{max(x.maxrss_mb for x in collect):.0f} MB | < 10 s: "
+         f"{'met' if wall < 10 else '**missed**'} |"),
+        (f"| running {half:,} then {files:,} files with `-n 2` | {small.wall:.0f} s, "
+         f"{large.wall:.0f} s wall | |"),
+        (f"| peak RSS, controller ({half:,} / {files:,} flows) | "
+         f"{small.controller_kb / 1024:.0f} / {large.controller_kb / 1024:.0f} MB | |"),
+        (f"| peak RSS, each worker ({half:,} / {files:,} flows) | "
+         f"{' and '.join(f'{x / 1024:.0f}' for x in small.workers_kb)} / "
+         f"{' and '.join(f'{x / 1024:.0f}' for x in large.workers_kb)} MB | |"),
         f"| memory growth per flow, controller | {per_flow_controller:.2f} KB | a few KB |",
-        f"| memory growth per flow, each worker | "
-        f"{', '.join(f'{x:.2f}' for x in worker_growth)} KB | a few KB |",
-        f"| the sandbox process after both runs (every run kept in memory) | "
-        f"{large.sandbox_kb / 1024:.0f} MB peak RSS | |",
-        "",
+        (f"| memory growth per flow, each worker | "
+         f"{', '.join(f'{x:.2f}' for x in worker_growth)} KB | a few KB |"),
+        (f"| the sandbox process after both runs (every run kept in memory) | "
+         f"{large.sandbox_kb / 1024:.0f} MB peak RSS | |"),
     ]
+    return [f"## Big suites: {files:,} generated files ({steps} responds each)", "",
+            "| figure | value | target |", "|---|---|---|", *rows, ""]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -196,7 +196,7 @@ def make_tools(s: Settings, base_url: str) -> list[Tool]:
         return [py, str(BENCH / "scenario.py"), "floor", base_url, str(flows), steps]
 
     def floor_expect(n: int) -> str:
-        return rf"floor: \d+ calls passed"
+        return r"floor: \d+ calls passed"
 
     tools = [Tool(FLOOR, floor, floor_expect), Tool(JUO, juo, pytest_expect),
              Tool(ALLURE, juo_allure, pytest_expect)]
