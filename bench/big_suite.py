@@ -6,23 +6,24 @@ Also called by ``bench/run.py`` (its "Big suites" section). Every child is a fre
 measured as in ``bench/run.py``:
 
 - **Collection**: ``pytest --collect-only`` of the K files, R repeats, median wall and CPU.
-- **Memory per flow**: the suite runs with ``-n 2`` against one sandbox process, once with K/2
-  files and once with K; while it runs, the peak RSS (``VmHWM``) of the controller and of each
-  xdist worker is read from ``/proc`` every 0.2 s. Growth per flow = (peak with K − peak with
-  K/2) / (flows that process handled in the difference): what a process keeps for each flow
-  it runs, whatever it loads once.
+- **Memory per flow**: the suite runs with ``-n 2`` against one sandbox process, every pytest
+  process probed by ``bench/memprobe.py`` (RSS at start, after collection, at the end). Growth
+  per flow run = (RSS at the end − RSS after collection) / flows that worker ran: what a
+  process keeps for each flow it runs. What collection keeps per file is reported apart.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
@@ -35,100 +36,80 @@ import scenario
 class MemoryRun:
     flows: int
     wall: float
-    controller_kb: int
-    workers_kb: list[int]
+    processes: list[dict[str, Any]]  # memprobe's record of each pytest process
     sandbox_kb: int
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(x) for x in text.split()]
-
-
-def _hwm_kb(pid: int) -> int:
+def _sandbox_rss_kb(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
 
 
-def _watch(pid: int, peaks: dict[int, int], done: threading.Event) -> None:
-    """Record each process's peak RSS (controller and xdist workers) until ``done``."""
-    while not done.is_set():
-        for p in (pid, *_children(pid)):
-            peaks[p] = max(peaks.get(p, 0), _hwm_kb(p))
-        done.wait(0.2)
-
-
-def memory_run(python: str, folder: Path, flows: int, base_url: str, sandbox_pid: int,
-               env: dict[str, str]) -> MemoryRun:
-    argv = bench.pytest_argv(python, folder, *bench.NO_ALLURE, "-p", "no:tavern", "-n", "2",
-                             f"--juo-base-url={base_url}",
+def memory_run(python: str, folder: Path, flows: int, base_url: str, sandbox_pid: int
+               ) -> MemoryRun:
+    """The suite with ``-n 2`` against the sandbox, every process probed by ``memprobe``."""
+    probes = bench.fresh(folder.parent / "memprobe")
+    probes.mkdir(parents=True)
+    env = {**bench.child_env(), "MEMPROBE_DIR": str(probes),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(BENCH),
+                                                      os.environ.get("PYTHONPATH")]))}
+    argv = bench.pytest_argv(python, folder, *bench.NO_ALLURE, "-p", "no:tavern", "-p",
+                             "memprobe", "-n", "2", f"--juo-base-url={base_url}",
                              f"--juo-reports-dir={folder.parent / 'reports'}")
-    peaks: dict[int, int] = {}
-    done = threading.Event()
     log = folder.parent / "big-run.log"
     with log.open("wb") as sink:
         started = time.perf_counter()
-        child = subprocess.Popen(argv, cwd=folder, env=env, stdout=sink,
-                                 stderr=subprocess.STDOUT)
-        watcher = threading.Thread(target=_watch, args=(child.pid, peaks, done), daemon=True)
-        watcher.start()
-        code = child.wait()
-        done.set()
-        watcher.join()
+        code = subprocess.run(argv, cwd=folder, env=env, stdout=sink, stderr=subprocess.STDOUT,
+                              check=False).returncode
         wall = time.perf_counter() - started
     text = log.read_text(errors="replace")
     if code != 0 or f"{flows} passed" not in text:
         raise bench.BenchError(f"the big suite run exited {code}:\n{text[-2000:]}")
-    controller = peaks.pop(child.pid, 0)
-    workers = sorted(peaks.values(), reverse=True)[:2]
-    return MemoryRun(flows, wall, controller, workers, _hwm_kb(sandbox_pid))
+    processes = [json.loads(p.read_text()) for p in sorted(probes.glob("*.json"))]
+    return MemoryRun(flows, wall, processes, _sandbox_rss_kb(sandbox_pid))
 
 
 def run(python: str, out: Path, files: int, steps: int, repeats: int) -> list[str]:
     """The "Big suites" section of the results, as Markdown lines."""
-    env = bench.child_env()
-    half = files // 2
     suite = scenario.write_juo(bench.fresh(out / "big" / f"k{files}"), files, steps)
-    halved = scenario.write_juo(bench.fresh(out / "big" / f"k{half}"), half, steps)
     collect = []
     for _ in range(repeats):
         collect.append(bench.measure(
             bench.pytest_argv(python, suite, "--collect-only", *bench.NO_ALLURE, "-p",
                               "no:tavern"), suite, rf"\b{files} tests collected"))
     with bench.sandbox(python, out / "big-sandbox.log") as (base_url, pid):
-        small = memory_run(python, halved, half, base_url, pid, env)
-        large = memory_run(python, suite, files, base_url, pid, env)
-    per_flow_controller = (large.controller_kb - small.controller_kb) / (files - half)
-    # Each worker runs about half of the flows.
-    worker_growth = [(b - a) / ((files - half) / 2)
-                     for a, b in zip(small.workers_kb, large.workers_kb)]
+        before = _sandbox_rss_kb(pid)
+        mem = memory_run(python, suite, files, base_url, pid)
+    workers = [p for p in mem.processes if p["worker"] != "controller"]
+    controller = next((p for p in mem.processes if p["worker"] == "controller"), None)
+    if controller is None or len(workers) != 2 or sum(w["ran"] for w in workers) != files:
+        raise bench.BenchError(f"memprobe did not see the run whole: {mem.processes}")
     wall = statistics.median(x.wall for x in collect)
     cpu = statistics.median(x.cpu for x in collect)
+    footprint = [(w["collected_kb"] - w["start_kb"]) / w["collected"] for w in workers]
+    growth = [(w["end_kb"] - w["collected_kb"]) / w["ran"] for w in workers]
     rows = [
         (f"| collecting {files:,} files (`--collect-only`, median of {repeats}) | "
          f"{wall:.1f} s wall, {cpu:.1f} s CPU, peak RSS "
          f"{max(x.maxrss_mb for x in collect):.0f} MB | < 10 s: "
          f"{'met' if wall < 10 else '**missed**'} |"),
-        (f"| running {half:,} then {files:,} files with `-n 2` | {small.wall:.0f} s, "
-         f"{large.wall:.0f} s wall | |"),
-        (f"| peak RSS, controller ({half:,} / {files:,} flows) | "
-         f"{small.controller_kb / 1024:.0f} / {large.controller_kb / 1024:.0f} MB | |"),
-        (f"| peak RSS, each worker ({half:,} / {files:,} flows) | "
-         f"{' and '.join(f'{x / 1024:.0f}' for x in small.workers_kb)} / "
-         f"{' and '.join(f'{x / 1024:.0f}' for x in large.workers_kb)} MB | |"),
-        f"| memory growth per flow, controller | {per_flow_controller:.2f} KB | a few KB |",
-        (f"| memory growth per flow, each worker | "
-         f"{', '.join(f'{x:.2f}' for x in worker_growth)} KB | a few KB |"),
-        (f"| the sandbox process after both runs (every run kept in memory) | "
-         f"{large.sandbox_kb / 1024:.0f} MB peak RSS | |"),
+        f"| running them with `-n 2` against one sandbox process | {mem.wall:.0f} s wall | |",
+        (f"| memory growth per flow run, each worker (RSS at the end − after collection, "
+         f"/ flows it ran) | {', '.join(f'{x:.2f}' for x in growth)} KB | a few KB |"),
+        (f"| memory growth per flow, the controller (RSS at the end − at start, / flows) | "
+         f"{(controller['end_kb'] - controller['start_kb']) / files:.2f} KB | a few KB |"),
+        (f"| what collection keeps per file, each worker (RSS after − before, / files) | "
+         f"{', '.join(f'{x:.1f}' for x in footprint)} KB | |"),
+        ("| RSS of each worker: start, after collection, end | "
+         + "; ".join(f"{w['start_kb'] / 1024:.0f}, {w['collected_kb'] / 1024:.0f}, "
+                     f"{w['end_kb'] / 1024:.0f} MB" for w in workers) + " | |"),
+        (f"| the sandbox process: RSS before, after the run (it keeps every run) | "
+         f"{before / 1024:.0f}, {mem.sandbox_kb / 1024:.0f} MB | |"),
     ]
     return [f"## Big suites: {files:,} generated files ({steps} responds each)", "",
             "| figure | value | target |", "|---|---|---|", *rows, ""]
