@@ -6,8 +6,9 @@ ASCII escaping, keys in order), except that a float in exponent form reads ``1e1
 than ``1e+16`` (the same number to any JSON reader).
 
 Where orjson refuses what the stdlib accepts, the stdlib is used, so no request is answered
-differently: a body orjson cannot parse (``NaN``, ``Infinity``, integers beyond 64 bits, lone
-surrogates) is parsed by ``json.loads`` (and is a 400 only if that fails too); such values can
+differently: a body orjson would read otherwise (``NaN``, ``Infinity``, integers beyond 64 bits,
+lone surrogates: ``base.jsonread``) is parsed by ``json.loads`` (and is a 400 only if that fails
+too); such values can
 then live in a run's context, so from that moment on the codec encodes with the stdlib too
 (which writes ``NaN`` back where orjson would write ``null``). One codec serves the process
 (``CODEC``): after such a body, every sandbox of the process answers at the stdlib's speed. A value orjson cannot encode
@@ -22,6 +23,8 @@ from typing import Any
 
 import orjson
 
+from juo_flowtest.base import jsonread
+
 _stdlib_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
@@ -35,12 +38,10 @@ class JsonCodec:
 
     def loads(self, raw: bytes) -> Any:
         """Parse a request body; raises ``ValueError`` when it is not JSON at all."""
-        try:
-            return orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            value = json.loads(raw)  # the stdlib's verdict stands: ValueError if not JSON
+        value, by_stdlib = jsonread.read(raw)  # ValueError when not JSON, as json says
+        if by_stdlib:
             self.exotic = True
-            return value
+        return value
 
     def dumps(self, value: Any) -> bytes:
         """Encode a response body."""
