@@ -41,6 +41,10 @@ BUCKETS = (Verdict.PASSED.value, Verdict.FAILED.value, Verdict.BROKEN.value,
 #: How an invalid input is marked where only text travels (an Allure result, a collection
 #: error): its message starts with one of ``INVALID_PREFIXES`` (a flow file, or the sandbox's
 #: workflow definitions) and it carries the tag ``INVALID_TAG``.
+#: Allure labels of a flow's result: each draft it ran (``run --juo-draft``), and each workflow
+#: version it saw (``"<workflowId>@<version>"``); the gate reads both back.
+DRAFT_LABEL = "draft"
+WORKFLOW_LABEL = "workflow"
 INVALID_PREFIX = "INVALID FLOW FILE:"
 INVALID_WORKFLOW_PREFIX = "INVALID WORKFLOW DEFINITION:"
 INVALID_PREFIXES = (INVALID_PREFIX, INVALID_WORKFLOW_PREFIX)

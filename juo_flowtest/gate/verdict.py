@@ -19,8 +19,11 @@ from dataclasses import dataclass
 from juo_flowtest.base.outcome import BUCKETS, FLAKY, QUARANTINED, Verdict
 from juo_flowtest.coverage.model import Coverage
 from juo_flowtest.gate import shards
+from juo_flowtest.gate.locked import StaleFlow
+from juo_flowtest.gate.locked import stale_flows as stale_flows_of
 from juo_flowtest.gate.policy import Policy
 from juo_flowtest.gate.results import FlowOutcome, RunResults
+from juo_flowtest.workflows.lockfile import Lock
 
 
 def percent(value: float | None) -> str:
@@ -50,6 +53,7 @@ class GateVerdict:
     can_leave_quarantine: tuple[FlowOutcome, ...]
     unmatched_quarantine: tuple[str, ...]
     stale: tuple[str, ...]
+    stale_flows: tuple[StaleFlow, ...] = ()  # flows that ran another version than the lock's
 
     @property
     def holds(self) -> bool:
@@ -77,7 +81,8 @@ def bucket(outcome: FlowOutcome, policy: Policy) -> str:
     return FLAKY if outcome.flaky else str(outcome.status.value)
 
 
-def evaluate(results: RunResults, coverage: Coverage | None, policy: Policy) -> GateVerdict:
+def evaluate(results: RunResults, coverage: Coverage | None, policy: Policy,
+             lock: Lock | None = None) -> GateVerdict:
     """Check every rule the policy writes against the run.
 
     >>> evaluate(read_results([DEFAULT_RESULTS]), None, DEFAULT_POLICY).holds  # doctest: +SKIP
@@ -89,9 +94,11 @@ def evaluate(results: RunResults, coverage: Coverage | None, policy: Policy) -> 
     buckets = {name: tuple(group) for name, group in groups.items()}
     counted = [o for name in ("passed", "flaky", "failed", "broken") for o in buckets[name]]
     in_quarantine = [o for o in results.outcomes if quarantined(o, policy.quarantine)]
+    stale_flows = tuple(stale_flows_of(counted, lock)) if lock is not None else ()
+    lock_rules = [] if policy.locked_workflows is None else [_lock_rule(counted, stale_flows)]
     return GateVerdict(
         policy=policy,
-        rules=(*_shard_rule(results), *_rules(buckets, counted, coverage, policy)),
+        rules=(*_shard_rule(results), *_rules(buckets, counted, coverage, policy), *lock_rules),
         buckets=buckets,
         pass_rate=_rate(counted, policy),
         coverage=coverage,
@@ -100,7 +107,15 @@ def evaluate(results: RunResults, coverage: Coverage | None, policy: Policy) -> 
             e for e in policy.quarantine if not any(quarantined(o, [e]) for o in results.outcomes)
         ),
         stale=results.stale,
+        stale_flows=stale_flows,
     )
+
+
+def _lock_rule(counted: list[FlowOutcome], stale: tuple[StaleFlow, ...]) -> RuleResult:
+    actual = (f"{len(stale)} of {len(counted)} flows ran another version" if stale else
+              f"all {len(counted)} flows ran the locked versions")
+    return RuleResult("locked_workflows", "every flow ran the locked versions", actual,
+                      not stale, tuple(s.outcome for s in stale))
 
 
 def _passing(outcome: FlowOutcome, policy: Policy) -> bool:

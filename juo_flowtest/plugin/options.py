@@ -54,6 +54,14 @@ def add_options(parser: pytest.Parser) -> None:
         help="durations file (a previous run's reports/durations.json) that --juo-shard "
         "balances by; without one, slices are balanced by count",
     )
+    group.addoption(
+        "--juo-draft", action="append", metavar="FILE", default=[],
+        help="try this workflow definition as a draft on the target (repeatable): flows that "
+             "start its trigger type run it; it is created or updated, never published")
+    group.addoption(
+        "--juo-admin-url",
+        help="the target's Admin API (default: the base URL's origin + /admin/v1; "
+             "key from JUO_ADMIN_API_KEY or the environment's admin_token_env)")
     group.addoption(RUN_DEFAULTS_FLAG, action="store_true", help=argparse.SUPPRESS)
     parser.addini("juo_sandbox_workflows", "folders of workflow definitions for the sandbox",
                   type="paths")
@@ -151,3 +159,8 @@ def apply_run_defaults(config: pytest.Config, reports: ReportsLayout) -> None:
         config.args = [str(flows)]
     if config.option.xmlpath is None and not hasattr(config, "workerinput"):
         config.option.xmlpath = str(reports.junit)
+
+
+def draft_files(config: pytest.Config) -> list[str]:
+    """``--juo-draft`` files, relative to where pytest was invoked."""
+    return [str((_invocation_dir(config) / f).resolve()) for f in config.getoption("juo_draft")]

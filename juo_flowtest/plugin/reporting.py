@@ -24,9 +24,11 @@ from juo_flowtest.coverage.model import CoverageSample
 from juo_flowtest.flowfile.files import is_flow_file, is_workflow_file
 from juo_flowtest.plugin.state import STATE
 from juo_flowtest.report import shards
+from juo_flowtest.run.drafts import DraftBinding
 
 VERDICT_ATTR = "juo_verdict"
 COVERAGE_ATTR = "juo_coverage"
+DRAFTS_ATTR = "juo_drafts"  # the drafts a flow ran (``--juo-draft``)
 
 
 class FlowReporting:
@@ -39,6 +41,7 @@ class FlowReporting:
         self.seen_samples: set[str] = set()
         self.summary_lines: list[str] = []
         self.durations: dict[str, float] = {}
+        self.drafts: dict[str, tuple[DraftBinding, Tally]] = {}  # label -> (draft, verdicts)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         # xdist replays workers' failed collection reports in the controller.
@@ -72,6 +75,10 @@ class FlowReporting:
                 self.samples.append(coverage.sample_from_data(sample))
         self.tally.count(_verdict(report), xfail=hasattr(report, "wasxfail"),
                          rerun=bool(getattr(report, "rerun", 0)))
+        for data in getattr(report, DRAFTS_ATTR, ()):
+            binding = DraftBinding.from_data(data)
+            _, tally = self.drafts.setdefault(binding.label, (binding, Tally()))
+            tally.count(_verdict(report))
 
     def pytest_report_teststatus(
         self, report: pytest.TestReport
@@ -90,7 +97,8 @@ class FlowReporting:
     def finish(self) -> list[str]:
         """Write coverage and the report's run files; return the terminal summary lines."""
         state = self.config.stash[STATE]
-        cov = coverage.merge(self.samples).named(state.session.workflow_names())
+        drafted = {b.workflow_id: b.name for b, _ in self.drafts.values()}
+        cov = coverage.merge(self.samples).named({**state.session.workflow_names(), **drafted})
         coverage.write(cov, str(state.layout.coverage_json))
         if state.alluredir:
             from juo_flowtest.report import allure
@@ -99,8 +107,17 @@ class FlowReporting:
             shard = self.config.pluginmanager.get_plugin("juo_flowtest_shard")
             if shard is not None:
                 environment["shard"] = str(shard.spec)  # the report says which slice it shows
+            for label in self.drafts:
+                environment[f"draft.{self.drafts[label][0].name}"] = label
             allure.write_run_files(state.alluredir, environment, cov)
-        return [self.tally.summary(), *coverage_render.render_terminal(cov)]
+        return [self.tally.summary(), *self._draft_lines(),
+                *coverage_render.render_terminal(cov)]
+
+    def _draft_lines(self) -> list[str]:
+        """``Draft under test: <name> v1 (draft <id>, <file>): 9 flows: 9 passed``."""
+        return [f"Draft under test: {label}: {t.flows} flow{'' if t.flows == 1 else 's'}: "
+                f"{t.passed} passed, {t.failed} failed, {t.broken} broken"
+                for label, (_, t) in sorted(self.drafts.items())]
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         # pytest lists only the "failed" category under FAILURES; broken flows get their own.

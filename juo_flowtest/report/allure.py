@@ -36,9 +36,11 @@ from allure_commons.types import LabelType
 
 from juo_flowtest.base import prettyjson
 from juo_flowtest.base.outcome import (
+    DRAFT_LABEL,
     INVALID_PREFIX,
     INVALID_TAG,
     INVALID_WORKFLOW_PREFIX,
+    WORKFLOW_LABEL,
     Mismatch,
     Verdict,
 )
@@ -131,6 +133,15 @@ def end_test(run: result.FlowResult, *, secrets: Iterable[str] | None = None) ->
             name="Saved variables",
             attachment_type=allure.attachment_type.JSON,
         )
+
+
+def label_run(drafts: Iterable[str], workflows: Iterable[str]) -> None:
+    """Label the running test with each draft it ran (``--juo-draft``) and each workflow version
+    it saw (``<id>@<version>``): the gate reads them back."""
+    for label in drafts:
+        allure.dynamic.label(DRAFT_LABEL, label)
+    for key in workflows:
+        allure.dynamic.label(WORKFLOW_LABEL, key)
 
 
 def settle_status(listener: Any, nodeid: str, message: str,

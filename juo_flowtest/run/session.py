@@ -16,6 +16,7 @@ import httpx
 
 from juo_flowtest.base.errors import SandboxError, WorkflowDefinitionError
 from juo_flowtest.flowfile.model import Case, Flow
+from juo_flowtest.run.drafts import Draft, DraftBinding, DraftStarts
 from juo_flowtest.run.result import FlowResult, NullListener, RunListener
 from juo_flowtest.target import settings
 from juo_flowtest.target.client import Auth, JuoClient, make_http_client
@@ -31,6 +32,12 @@ class FlowSession:
         self._http: httpx.Client | None = None
         self._client: JuoClient | None = None
         self._start_error: SandboxError | WorkflowDefinitionError | None = None
+        #: ``--juo-draft``: the drafts to push into the embedded sandbox, or the drafts
+        #: already on a remote target (pushed once, by the controlling process).
+        self.drafts: list[Draft] = []
+        self.bindings: list[DraftBinding] = []
+        #: The drafts the last flow started (labels for its result).
+        self.last_drafts: tuple[DraftBinding, ...] = ()
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -44,6 +51,7 @@ class FlowSession:
 
         client = self._juo_client()
         outcome = runner.run_flow(flow, case, client, listener or NullListener())
+        self.last_drafts = client.take_used() if isinstance(client, DraftStarts) else ()
         return replace(outcome, message=client.scrub(outcome.message))
 
     def _juo_client(self) -> JuoClient:
@@ -52,8 +60,30 @@ class FlowSession:
             self._http = make_http_client(self.target.timeout)
             scheme, token = self.target.auth, self.target.token
             auth = Auth(scheme, token) if scheme and token else None
-            self._client = JuoClient(self._http, base_url, self.target.tenant, auth)
+            if self.drafts or self.bindings:
+                client = DraftStarts(self._http, base_url, self.target.tenant, auth)
+                client.bind(self.bindings or self._push_into_sandbox(base_url),
+                            dry_run=self.target.protected)
+                self._client = client
+            else:
+                self._client = JuoClient(self._http, base_url, self.target.tenant, auth)
         return self._client
+
+    def _push_into_sandbox(self, base_url: str) -> list[DraftBinding]:
+        """This process's embedded sandbox gets the drafts (each xdist worker has its own)."""
+        from juo_flowtest.base.errors import AdminApiError
+        from juo_flowtest.run.drafts import push
+        from juo_flowtest.target.admin import AdminClient
+        from juo_flowtest.target.adminaccess import SANDBOX_ADMIN_KEY, AdminAccess, admin_url_for
+
+        access = AdminAccess(admin_url_for(base_url), self.target.tenant, SANDBOX_ADMIN_KEY,
+                             timeout=self.target.timeout)
+        assert self._http is not None
+        try:
+            self.bindings = [push(AdminClient(self._http, access), d) for d in self.drafts]
+        except AdminApiError as exc:
+            raise SandboxError(f"the drafts could not be created in the sandbox: {exc}") from None
+        return self.bindings
 
     def workflow_dirs(self) -> list[Path]:
         """The sandbox's definition folders: the given ones, the examples when none are given
@@ -111,9 +141,10 @@ class FlowSession:
 
     def workflow_names(self) -> dict[str, str]:
         """Workflow id -> name, for what people read (coverage, the report's environment)."""
+        names = {b.workflow_id: b.name for b in self.bindings}
         if not self.target.is_sandbox or self.check_workflows() is not None:
-            return {}
-        return {w.id: w.name for w in self._workflows or () if w.name}
+            return names
+        return {**{w.id: w.name for w in self._workflows or () if w.name}, **names}
 
     def close(self) -> None:
         if self._http is not None:
