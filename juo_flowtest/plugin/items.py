@@ -52,7 +52,7 @@ class FlowItem(pytest.Item):
     """One flow, or one parametrized case of it.
 
     After ``runtest``, ``result`` holds what the runner returned (None if it never ran); the
-    plugin puts its verdict and coverage on the call's test report.
+    plugin puts its verdict and coverage on the call's test report, then lets it go.
     """
 
     def __init__(self, *, flow: Flow, case: Case | None, **kwargs: Any) -> None:

@@ -8,7 +8,6 @@ then the engine's own checks. Tokens are never echoed.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
@@ -27,6 +26,7 @@ from juo_flowtest.sandbox.catalog import Catalog
 from juo_flowtest.sandbox.clock import Clock, SystemClock
 from juo_flowtest.sandbox.engine import RunError
 from juo_flowtest.sandbox.faults import FaultConfig, FaultInjector
+from juo_flowtest.sandbox.jsoncodec import CODEC
 from juo_flowtest.sandbox.loading import (
     EXAMPLES_DIR,  # noqa: F401  (re-exported: where the examples live)
     WorkflowDirs,
@@ -67,7 +67,7 @@ async def _body(request: Request, required: bool = True) -> dict[str, Any]:
     if not raw.strip() and not required:
         return {}
     try:
-        data = json.loads(raw)
+        data = CODEC.loads(raw)
     except ValueError:
         raise _Invalid("body: not valid JSON") from None
     if not isinstance(data, dict):
@@ -81,13 +81,15 @@ def _field(body: dict[str, Any], name: str, kind: str, required: bool) -> Any:
         if required:
             raise _Invalid(f"body/{name}: required {kind} is missing")
         return None
-    ok = {
-        "string": isinstance(value, str),
-        "object": isinstance(value, dict),
-        "boolean": isinstance(value, bool),
-        "integer": isinstance(value, (int, float)) and not isinstance(value, bool)
-        and float(value).is_integer(),
-    }[kind]
+    if kind == "string":
+        ok = isinstance(value, str)
+    elif kind == "object":
+        ok = isinstance(value, dict)
+    elif kind == "boolean":
+        ok = isinstance(value, bool)
+    else:  # integer
+        ok = (isinstance(value, (int, float)) and not isinstance(value, bool)
+              and float(value).is_integer())
     if not ok:
         raise _Invalid(f"body/{name}: must be {'an' if kind[0] in 'aeiou' else 'a'} {kind}, "
                        f"got {type(value).__name__}")

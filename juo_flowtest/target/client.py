@@ -32,6 +32,7 @@ from urllib.parse import quote
 
 import httpx
 
+from juo_flowtest.base import jsonread
 from juo_flowtest.base.redaction import REDACTED, hide, hide_in, is_sensitive, redact_headers
 from juo_flowtest.base.version import __version__
 
@@ -290,7 +291,7 @@ def _parse(content: bytes, response: httpx.Response) -> tuple[Any, bool]:
     if not content:
         return None, False
     try:
-        return json.loads(content), True
+        return jsonread.read(content)[0], True  # orjson's speed, json's answers
     except ValueError:
         return response.text, False
 
