@@ -1,7 +1,9 @@
 """``juo-flowtest run``: pytest with the plugin, the CI reports, and a stable exit code.
 
 Arguments are pytest's (``-k``, ``-m``, ``-n auto``, ``--reruns 2``, ``--juo-env staging``...)
-plus ``--html`` (build the single-file HTML report afterwards). With no path, ``flows/`` runs.
+plus ``--html`` (build the single-file HTML report afterwards) and ``--shard K/N`` (run slice K
+of N of the suite, for a CI matrix; ``--juo-durations FILE`` balances the slices by a previous
+run's ``durations.json``). With no path, ``flows/`` runs.
 Every output goes to the reports folder (``--juo-reports-dir``, default ``reports/``): Allure
 results, JUnit XML, coverage, and with ``--html`` the report.
 """
@@ -15,7 +17,7 @@ import pytest
 
 from juo_flowtest.base.exitcodes import ExitCode
 from juo_flowtest.base.outcome import Tally
-from juo_flowtest.plugin.options import RUN_DEFAULTS_FLAG
+from juo_flowtest.plugin.options import RUN_DEFAULTS_FLAG, SHARD_OPTION
 from juo_flowtest.plugin.reporting import FlowReporting
 from juo_flowtest.plugin.state import STATE, PluginState
 
@@ -49,7 +51,11 @@ def pytest_args(argv: Sequence[str]) -> tuple[list[str], bool]:
     ``--juo-reports-dir reports``) is never taken for a path, and xdist workers agree.
     """
     args = [a for a in argv if a != "--html"]
-    return [*args, RUN_DEFAULTS_FLAG], len(args) != len(argv)
+    html = len(args) != len(argv)
+    # `--shard K/N` is the plugin's --juo-shard (pytest's own namespace stays clear of it).
+    args = [SHARD_OPTION if a == "--shard" else
+            SHARD_OPTION + a[len("--shard"):] if a.startswith("--shard=") else a for a in args]
+    return [*args, RUN_DEFAULTS_FLAG], html
 
 
 def exit_code(pytest_code: int, tally: Tally | None) -> ExitCode:

@@ -39,12 +39,12 @@ Example::
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from juo_flowtest.base.diagnostics import did_you_mean
 from juo_flowtest.base.position import Position
 from juo_flowtest.base.templating import (
     Template,
@@ -174,8 +174,7 @@ class _Compiler:
         ((name, arg),) = raw.items()
         build = _BUILDERS.get(name)
         if build is None:
-            close = difflib.get_close_matches(name, OPERATORS, n=1)
-            suggestion = f" — did you mean '{close[0]}'?" if close else ""
+            suggestion = did_you_mean(name, OPERATORS)
             return self.error(at, f"unknown operator '{name}'{suggestion}",
                               "operators: " + ", ".join(OPERATORS))
         return build(self, name, arg, self.child(raw, name, at), responses)
@@ -222,8 +221,7 @@ def _type(c: _Compiler, name: str, arg: Any, at: Position | None, r: bool) -> Ma
     wanted = arg if isinstance(arg, list) and arg else [arg]
     for item in wanted:
         if item not in TYPE_NAMES:
-            close = difflib.get_close_matches(str(item), TYPE_NAMES, n=1)
-            suggestion = f" — did you mean '{close[0]}'?" if close else ""
+            suggestion = did_you_mean(str(item), TYPE_NAMES)
             return c.error(at, f"unknown $type {show_arg(item)}{suggestion}",
                            "types: " + ", ".join(TYPE_NAMES))
     return TypeIs(name, arg if isinstance(arg, str) else tuple(arg), at)

@@ -12,13 +12,13 @@ variable an environment names in ``token_env``); it is never written in a file, 
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from juo_flowtest.base.diagnostics import did_you_mean
 from juo_flowtest.base.errors import ConfigError
 
 SANDBOX = "sandbox"
@@ -38,7 +38,8 @@ class Overrides:
     base_url: str | None = None
     tenant: str | None = None
     timeout: float | None = None
-    sandbox_workflows: str | None = None
+    sandbox_workflows: tuple[str, ...] = ()
+    sandbox_examples: bool = False
     allow_protected: bool = False
 
 
@@ -53,7 +54,9 @@ class Target:
     token: str | None = field(repr=False)
     timeout: float = DEFAULT_TIMEOUT_S
     protected: bool = False
-    sandbox_workflows: str | None = None
+    #: The sandbox's definition folders (none: the examples), and whether the examples load too.
+    sandbox_workflows: tuple[str, ...] = ()
+    sandbox_examples: bool = False
 
     @property
     def is_sandbox(self) -> bool:
@@ -91,8 +94,7 @@ def _check_environment(pyproject: Path, name: str, table: Any) -> None:
         raise ConfigError(f"{where} must be a table")
     for key in table:
         if key not in ENV_KEYS:
-            close = difflib.get_close_matches(key, ENV_KEYS, n=1)
-            hint = f" — did you mean '{close[0]}'?" if close else f" (known: {', '.join(ENV_KEYS)})"
+            hint = did_you_mean(key, ENV_KEYS) or f" (known: {', '.join(ENV_KEYS)})"
             raise ConfigError(f"{where}: unknown key '{key}'{hint}")
     if "token" in table:  # pragma: no cover - caught above; kept for the explicit message
         raise ConfigError(f"{where}: never write a token in a file; use token_env")
@@ -147,6 +149,7 @@ def _sandbox_target(overrides: Overrides, environ: Mapping[str, str]) -> Target:
         token=token,
         timeout=float(overrides.timeout or DEFAULT_TIMEOUT_S),
         sandbox_workflows=overrides.sandbox_workflows,
+        sandbox_examples=overrides.sandbox_examples,
     )
 
 

@@ -27,6 +27,12 @@ def test_the_command_adds_only_its_flag_and_strips_html() -> None:
     assert args == ["-k", "smoke", "--juo-reports-dir", "reports", "--juo-run-defaults"]
 
 
+def test_shard_is_the_plugin_s_option() -> None:
+    assert pytest_args(["--shard", "2/3", "-n", "2"])[0] == [
+        "--juo-shard", "2/3", "-n", "2", "--juo-run-defaults"]
+    assert pytest_args(["--shard=1/4"])[0] == ["--juo-shard=1/4", "--juo-run-defaults"]
+
+
 @pytest.mark.parametrize(("code", "tally", "expected"), [
     (0, Tally(passed=3), ExitCode.PASSED),
     (1, Tally(passed=2, failed=1), ExitCode.FAILED),
