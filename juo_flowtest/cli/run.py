@@ -1,7 +1,8 @@
 """``juo-flowtest run``: pytest with the plugin, the CI reports, and a stable exit code.
 
 Arguments are pytest's (``-k``, ``-m``, ``-n auto``, ``--reruns 2``, ``--juo-env staging``...)
-plus ``--html`` (build the single-file HTML report afterwards) and ``--shard K/N`` (run slice K
+plus ``--html`` (build the single-file HTML report afterwards; with a release policy in
+``pyproject.toml`` its Quality Gates tab shows the gate's verdict) and ``--shard K/N`` (run slice K
 of N of the suite, for a CI matrix; ``--juo-durations FILE`` balances the slices by a previous
 run's ``durations.json``). With no path, ``flows/`` runs.
 Every output goes to the reports folder (``--juo-reports-dir``, default ``reports/``): Allure
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -86,12 +88,16 @@ def run(argv: Sequence[str]) -> int:
     state = watcher.state()
     if html and state is not None and code not in (ExitCode.USAGE, ExitCode.NO_FLOWS):
         from juo_flowtest.base.errors import JuoFlowtestError
+        from juo_flowtest.gate.qualitygate import report_gate
         from juo_flowtest.report.html import build_html
 
         layout = state.layout
+        results = state.alluredir or str(layout.allure_results)
+        # The Quality Gates tab shows the verdict of the policy in ./pyproject.toml, if any.
+        gate = report_gate([Path(results)], [layout.coverage_json], None, Path())
         try:
-            index = build_html(state.alluredir or str(layout.allure_results),
-                               str(layout.html_report), str(layout.history))
+            index = build_html(results, str(layout.html_report), str(layout.history),
+                               quality_gate=gate)
         except JuoFlowtestError as exc:
             print(f"juo-flowtest: the HTML report was not built: {exc}", file=sys.stderr)
             return int(ExitCode.BROKEN if code == ExitCode.PASSED else code)

@@ -114,5 +114,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             from juo_flowtest.report import allure
 
             allure.settle_status(item.config.pluginmanager.get_plugin("allure_listener"),
-                                 item.nodeid, str(call.excinfo.value), state.session.secrets)
+                                 item.nodeid, str(call.excinfo.value), item.result,
+                                 state.session.secrets)
     return report
