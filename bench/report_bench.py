@@ -31,8 +31,7 @@ sys.path.insert(0, str(BENCH))
 import run as bench  # bench/ is not a package: the scripts run from any cwd
 import scenario
 
-START = "<!-- report-bench:start -->"
-END = "<!-- report-bench:end -->"
+START, END = bench.REPORT_SECTION
 
 
 @dataclass
@@ -102,8 +101,8 @@ def mb(n: int) -> str:
 
 def section(figures: list[ReportFigures], steps: int, command: str) -> str:
     rows = [
-        "| flows | calls | run wall (s) | Allure results (MB, files) | results / call (KB) "
-        "| HTML report (MB) | build wall (s) | build peak RSS (MB) | opens in Chromium |",
+        ("| flows | calls | run wall (s) | Allure results (MB, files) | results / call (KB) "
+         "| HTML report (MB) | build wall (s) | build peak RSS (MB) | opens in Chromium |"),
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for f in figures:

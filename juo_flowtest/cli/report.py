@@ -2,7 +2,7 @@
 gate's verdict on its Quality Gates tab when a policy is configured.
 
     juo-flowtest report [--results DIR] [--output DIR] [--history DIR]
-                        [--policy FILE] [--coverage FILE]
+                        [--policy FILE] [--coverage FILE...]
 
 The report itself is ``report.html.build_html``; the verdict is ``gate.qualitygate``.
 """
@@ -35,16 +35,17 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                         help="release policy whose verdict the Quality Gates tab shows (default: "
                              "[tool.juo_flowtest.gate] in pyproject.toml; without either, the "
                              "tab stays empty)")
-    parser.add_argument("--coverage", type=Path, metavar="FILE",
-                        help="coverage.json for the policy's coverage rules (default: "
+    parser.add_argument("--coverage", type=Path, nargs="+", action="extend", metavar="FILE",
+                        help="coverage.json for the policy's coverage rules, several merged "
+                             "(e.g. --coverage reports/shard-*/coverage.json; default: "
                              "coverage.json beside the results directory)")
 
 
 def command(args: argparse.Namespace) -> int:
     """0 and the path on success, 4 with a clear message otherwise."""
     results = Path(args.results)
-    coverage = args.coverage or results.parent / "coverage.json"
-    gate = report_gate([results], [coverage], args.policy, Path()) if results.is_dir() else None
+    coverage = args.coverage or [results.parent / "coverage.json"]
+    gate = report_gate([results], coverage, args.policy, Path()) if results.is_dir() else None
     try:
         index = build_html(args.results, args.output, args.history, quality_gate=gate)
     except HtmlReportError as exc:

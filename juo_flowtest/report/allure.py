@@ -198,12 +198,10 @@ def failure_details(run: result.FlowResult, secrets: tuple[str, ...]) -> str | N
             lines.extend("    " + scrub_text(line, secrets) for line in m.diff.splitlines())
     calls = [call for s in run.steps for call in s.calls]
     if calls and calls[-1] in step.calls:
-        log = exchanges.CallLog(secrets)
-        for call in calls[:-1]:
-            log.add(call.title, call.exchange)
         if lines:
             lines.append("")
-        lines.append(log.text_of(len(calls), calls[-1].title, calls[-1].exchange))
+        lines.append(exchanges.call_alone(len(calls), calls[-1].title, calls[-1].exchange,
+                                          secrets))
     return "\n".join(lines) or None
 
 

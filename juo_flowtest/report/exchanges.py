@@ -11,7 +11,7 @@ or indented) — the one place where a body becomes report text:
   left out and named on a line of its own: the response body's unchanged members (the run's
   ``interactiveSteps`` is the same in almost every call), the headers sent or received again
   unchanged. A body is written one member per line, compact within.
-- ``CallLog.text_of``: one call of the log alone, for a failure's details.
+- ``call_alone``: one call on its own, for a failure's details.
 
 Run states are written with what a reader looks for first (``status``, ``outcome``,
 ``pendingInteraction``, ``result``, ``error``) and the long ``interactiveSteps`` last.
@@ -188,7 +188,7 @@ class CallLog:
 
     def add(self, title: str, exchange: Exchange | None) -> str:
         """Log one call (``title``: what it did); return the text it adds."""
-        text = self._text(len(self._parts) + 1, title, exchange, remember=True)
+        text = self._text(len(self._parts) + 1, title, exchange)
         self._parts.append(text)
         if exchange is not None:
             self._sent, self._url = exchange.request_headers, exchange.url
@@ -196,12 +196,7 @@ class CallLog:
                 self._received, self._body = exchange.response_headers, exchange.response_body
         return text
 
-    def text_of(self, number: int, title: str, exchange: Exchange | None) -> str:
-        """One call as the log would write it next, without logging it."""
-        return self._text(number, title, exchange, remember=False)
-
-    def _text(self, number: int, title: str, exchange: Exchange | None, *,
-              remember: bool) -> str:
+    def _text(self, number: int, title: str, exchange: Exchange | None) -> str:
         secrets = self._secrets
         lines = [f"── {number} {scrub_text(title, secrets)}"]
         if exchange is None:
@@ -215,15 +210,13 @@ class CallLog:
         lines.append(f"← {_status_line(exchange)}")
         if exchange.status is not None:
             lines += _header_lines(exchange.response_headers, self._received, secrets)
-            lines += self._response_body(exchange.response_body, f"call {number}", remember)
+            lines += self._response_body(exchange.response_body, f"call {number}")
         return "\n".join(lines)
 
     def _value(self, value: Any) -> str:
-        if isinstance(value, str):
-            return scrub_text(value, self._secrets)
-        return body_text(value, self._secrets)
+        return _plain(value, self._secrets)
 
-    def _response_body(self, body: Any, here: str, remember: bool) -> list[str]:
+    def _response_body(self, body: Any, here: str) -> list[str]:
         """One member per line, without what the module docstring says is left out."""
         if body is None:
             return []
@@ -244,13 +237,12 @@ class CallLog:
             if key == "interactiveSteps" and common is not None:
                 text = f'"… {len(value)} steps: the report\'s global attachment {common}"'
             else:
-                text = self._part(value, previous.get(key), here, remember)
+                text = self._part(value, previous.get(key), here)
             lines.append(f"    {encode_basestring(str(key))}: {text}")
         if same:
             named = ", ".join(same)
             lines.append(f"    … unchanged: {'as before' if named == self._same else named}")
-        if remember:
-            self._same = ", ".join(same)
+        self._same = ", ".join(same)
         lines.append("  }")
         return lines
 
@@ -262,14 +254,14 @@ class CallLog:
                     if len(text) > _SHORT:
                         self._shown.setdefault(text, where)
 
-    def _part(self, value: Any, previous: Any, here: str, remember: bool) -> str:
+    def _part(self, value: Any, previous: Any, here: str) -> str:
         """``value`` compact; a part written out before becomes a note, and so does the start
         of a list that only grew since the previous call."""
         text = _compact(value)
         where = self._shown.get(text) if len(text) > _SHORT else None
         if where is not None:
             return f'"… as in {where}"'
-        if remember and len(text) > _SHORT:
+        if len(text) > _SHORT:
             self._shown[text] = here
         if type(value) is not dict:
             return text
@@ -281,7 +273,7 @@ class CallLog:
             if where is not None:
                 item_text = f'"… as in {where}"'
             else:
-                if remember and len(item_text) > _SHORT:
+                if len(item_text) > _SHORT:
                     self._shown[item_text] = here
                 item_text = _grown(item, old.get(key)) or item_text
             parts.append(f"{encode_basestring(str(key))}:{item_text}")
@@ -293,6 +285,38 @@ class CallLog:
     def text(self) -> str:
         """The whole log."""
         return LOG_HEAD + "\n" + "\n\n".join(self._parts) + "\n"
+
+
+def call_alone(number: int, title: str, exchange: Exchange | None,
+               secrets: tuple[str, ...]) -> str:
+    """One call on its own, for a failure's details: the URL and both bodies (a response body
+    one member per line), no headers, and a run state's ``interactiveSteps`` only counted (the
+    step's "Request and response" has them, and the headers)."""
+    lines = [f"── {number} {scrub_text(title, secrets)}"]
+    if exchange is None:
+        return "\n".join([*lines, "  no request was sent"])
+    lines.append(f"{exchange.method} {scrub_text(exchange.url, secrets)}")
+    if exchange.request_body is not None:
+        lines.append(f"  body {_plain(exchange.request_body, secrets)}")
+    lines.append(f"← {_status_line(exchange)}")
+    body = exchange.response_body
+    if exchange.status is None or body is None:
+        return "\n".join(lines)
+    if type(body) is not dict or not body:
+        return "\n".join([*lines, f"  body {_plain(body, secrets)}"])
+    if may_need_scrub(_compact(body), secrets):
+        body = scrub(body, secrets)
+    lines.append("  body {")
+    for key, value in ordered(body).items():
+        text = _compact(value)
+        if key in LAST and type(value) is list:
+            text = f'"… {len(value)} steps (in Request and response)"'
+        lines.append(f"    {encode_basestring(str(key))}: {text}")
+    return "\n".join([*lines, "  }"])
+
+
+def _plain(value: Any, secrets: tuple[str, ...]) -> str:
+    return scrub_text(value, secrets) if isinstance(value, str) else body_text(value, secrets)
 
 
 def _grown(value: Any, previous: Any) -> str | None:

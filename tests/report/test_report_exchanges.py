@@ -145,3 +145,15 @@ def test_the_http_view_holds_one_whole_call_and_why_it_did_not_pass() -> None:
                              "message": "status: expected a, got b"}
     lost = json.loads(exchanges.http_attachment(call(None, status=None), ()))
     assert "response" not in lost and "error" not in lost
+
+
+def test_a_call_alone_shows_its_url_and_bodies_without_headers_or_the_steps() -> None:
+    text = exchanges.call_alone(3, "respond next", call(state(2, "offer"), sent={"a": TOKEN}),
+                                (TOKEN,))
+    assert text.splitlines() == [
+        "── 3 respond next", "POST http://h/workflows/r-1/respond",
+        '  body {"responseType":"next"}', "← 200 in 2.2 ms", "  body {",
+        '    "status": "waiting_interaction"', '    "pendingInteraction": {"stepId":"offer"}',
+        '    "workflowId": "cancellation"', '    "runId": "r-1"', '    "runVersion": 2',
+        '    "interactiveSteps": "… 1 steps (in Request and response)"', "  }"]
+    assert exchanges.call_alone(1, "get", None, ()).endswith("no request was sent")
