@@ -1,13 +1,4 @@
-"""``juo-flowtest run``: pytest with the plugin, the CI reports, and a stable exit code.
-
-Arguments are pytest's (``-k``, ``-m``, ``-n auto``, ``--reruns 2``, ``--juo-env staging``...)
-plus ``--html`` (build the single-file HTML report afterwards; with a release policy in
-``pyproject.toml`` its Quality Gates tab shows the gate's verdict) and ``--shard K/N`` (run slice K
-of N of the suite, for a CI matrix; ``--juo-durations FILE`` balances the slices by a previous
-run's ``durations.json``). With no path, ``flows/`` runs.
-Every output goes to the reports folder (``--juo-reports-dir``, default ``reports/``): Allure
-results, JUnit XML, coverage, and with ``--html`` the report.
-"""
+"""``juo-flowtest run``: pytest with the plugin, the CI reports, and a stable exit code."""
 
 from __future__ import annotations
 
@@ -78,9 +69,31 @@ def exit_code(pytest_code: int, tally: Tally | None) -> ExitCode:
     return ExitCode.PASSED
 
 
+HELP = """\
+usage: juo-flowtest run [PATHS] [pytest options] [--html] [--shard K/N]
+
+Runs flow files (default: the flows/ folder) with pytest and the juo-flowtest plugin, and
+writes every output into the reports folder (--juo-reports-dir, default reports/): Allure
+results, junit.xml, coverage.json, and with --html the single-file HTML report.
+
+  --html                  build reports/allure-report/index.html afterwards (needs Node.js);
+                          with a release policy in pyproject.toml, its Quality Gates tab
+                          shows the gate's verdict
+  -k EXPR, -m TAGS        select flows by name or by tag (pytest's own selection)
+  -n auto                 run in parallel (pytest-xdist)
+  --reruns N              rerun failing flows; a pass on a rerun is counted flaky
+  --shard K/N             run slice K of N of the suite (a CI matrix); --juo-durations FILE
+                          balances the slices by a previous run's durations.json
+  --juo-env NAME          the target environment (default: sandbox)
+
+Exit codes: 0 passed, 1 failed, 2 invalid input, 3 broken, 4 usage, 5 no flows.
+Every pytest option follows (juo-flowtest options under "juo-flowtest"):
+"""
+
+
 def run(argv: Sequence[str]) -> int:
     if any(a in ("-h", "--help") for a in argv):
-        print(__doc__)
+        print(HELP)
         return pytest.main(["--help"])
     args, html = pytest_args(argv)
     watcher = _RunWatcher()

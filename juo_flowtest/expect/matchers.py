@@ -179,11 +179,14 @@ class _Compiler:
                               "operators: " + ", ".join(OPERATORS))
         return build(self, name, arg, self.child(raw, name, at), responses)
 
-    def operator_arg(self, name: str, raw: Any, at: Position | None) -> Matcher:
+    def operator_arg(self, name: str, raw: Any, at: Position | None,
+                     responses: bool = False) -> Matcher:
+        """An operator's operator argument; ``responses`` carries the ``availableResponses``
+        shorthand through ``$not``/``$all`` (``{$not: {$contains: [accept]}}``)."""
         if not is_operator(raw):
             return self.error(at, f"{name} takes an operator mapping such as {{$eq: 1}}, got "
                               f"{typed(raw)}")
-        return self.node(raw, at, False)
+        return self.node(raw, at, responses)
 
 
 _Builder = Callable[[_Compiler, str, Any, "Position | None", bool], Matcher]
@@ -268,13 +271,13 @@ def _any(c: _Compiler, name: str, arg: Any, at: Position | None, r: bool) -> Mat
 
 
 def _not(c: _Compiler, name: str, arg: Any, at: Position | None, r: bool) -> Matcher:
-    return Not(name, c.operator_arg(name, arg, at), at)
+    return Not(name, c.operator_arg(name, arg, at, r), at)
 
 
 def _all(c: _Compiler, name: str, arg: Any, at: Position | None, r: bool) -> Matcher:
     if not isinstance(arg, list) or not arg:
         return c.error(at, f"$all takes a non-empty list of operator mappings, got {typed(arg)}")
-    inner = tuple(c.operator_arg(name, item, c.child(arg, i, at)) for i, item in enumerate(arg))
+    inner = tuple(c.operator_arg(name, item, c.child(arg, i, at), r) for i, item in enumerate(arg))
     return All(name, inner, at)
 
 

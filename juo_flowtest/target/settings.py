@@ -27,7 +27,8 @@ SANDBOX_TOKEN = "sandbox-token"  # the sandbox's documented default, not a secre
 DEFAULT_TIMEOUT_S = 10.0
 AuthScheme = Literal["delegated", "bearer"]
 AUTH_SCHEMES: tuple[AuthScheme, ...] = ("delegated", "bearer")
-ENV_KEYS = ("base_url", "tenant", "token_env", "auth", "timeout", "protected")
+ENV_KEYS = ("base_url", "tenant", "token_env", "auth", "timeout", "protected", "admin_url",
+            "admin_token_env")
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,6 +84,8 @@ def test_an_option_value_that_is_a_path_does_not_change_what_is_collected(tmp_pa
     assert "1 passed" in done.stdout and "test_unit" not in done.stdout
     out = tmp_path / "out"
     assert (out / "junit.xml").is_file() and (out / "coverage.json").is_file()
+    junit = (out / "junit.xml").read_text()
+    assert "juo_coverage" not in junit and "juo_verdict" not in junit and "<property" not in junit
     assert list((out / "allure-results").glob("*-result.json"))
     assert not (tmp_path / "reports").exists()
 
