@@ -59,7 +59,8 @@ class PluginState:
         finally:
             listener.close()  # steps a crashed run left open
         if self.report_commons is None:
-            self.report_commons = allure.RunCommons(self.alluredir)
+            self.report_commons = allure.RunCommons(self.alluredir,
+                                                    self.session.workflow_names())
         allure.end_test(outcome, listener, secrets=secrets, commons=self.report_commons)
         return outcome
 

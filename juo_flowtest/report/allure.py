@@ -314,8 +314,8 @@ class RunCommons(exchanges.Commons):
     same two files, so the report lists it once.
     """
 
-    def __init__(self, results_dir: str) -> None:
-        super().__init__()
+    def __init__(self, results_dir: str, names: Mapping[str, str] | None = None) -> None:
+        super().__init__(names)
         self._dir = results_dir
 
     def write_new(self, secrets: tuple[str, ...]) -> None:

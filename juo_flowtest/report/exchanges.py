@@ -144,16 +144,21 @@ def _header_lines(headers: Mapping[str, str], previous: Mapping[str, str] | None
 class Commons:
     """What every flow of a run shares, kept once per pytest process: each workflow version's
     ``interactiveSteps``. The report writes each one once, as a global attachment named
-    ``common_name(key)``; a log refers to it instead of repeating it in every flow."""
+    ``common_name(key)``; a log refers to it instead of repeating it in every flow.
 
-    def __init__(self) -> None:
+    ``names``: workflow id -> name, when known (the sandbox's), for the attachment's name.
+    """
+
+    def __init__(self, names: Mapping[str, str] | None = None) -> None:
+        self._names = dict(names or {})
         self._steps: dict[str, str] = {}  # workflow key -> its interactiveSteps, compact
         #: (key, interactiveSteps) seen for the first time, for the report to write.
         self.new: list[tuple[str, Any]] = []
 
-    @staticmethod
-    def common_name(key: str) -> str:
-        return f"interactiveSteps of {key}"
+    def common_name(self, key: str) -> str:
+        """``interactiveSteps of Cancellation flow (969c549c-…@1)``, or of the key alone."""
+        name = self._names.get(key.rsplit("@", 1)[0])
+        return f"interactiveSteps of {name} ({key})" if name else f"interactiveSteps of {key}"
 
     def name_for(self, body: dict[str, Any]) -> str | None:
         """The common copy's name when ``body``'s interactiveSteps are it (first one kept)."""
@@ -224,7 +229,10 @@ class CallLog:
             return [f"  body {self._value(body)}"]
         secrets = self._secrets
         previous = self._body if type(self._body) is dict else {}
-        common = self._commons.name_for(body) if self._commons is not None else None
+        common = None
+        if self._commons is not None and body.get("interactiveSteps") != previous.get(
+                "interactiveSteps"):  # else left out as unchanged: no need to look it up
+            common = self._commons.name_for(body)
         if common is not None:
             self._remember_steps(body["interactiveSteps"], "interactiveSteps")
         if may_need_scrub(_compact(body), secrets):
@@ -235,7 +243,7 @@ class CallLog:
                 same.append(str(key))
                 continue
             if key == "interactiveSteps" and common is not None:
-                text = f'"… {len(value)} steps: the report\'s global attachment {common}"'
+                text = f'"… {len(value)} steps: global attachment {common}"'
             else:
                 text = self._part(value, previous.get(key), here)
             lines.append(f"    {encode_basestring(str(key))}: {text}")

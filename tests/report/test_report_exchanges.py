@@ -97,10 +97,11 @@ def test_a_part_written_out_before_is_referred_to() -> None:
 
 
 def test_a_runs_interactive_steps_are_written_once_for_all_flows() -> None:
-    commons = Commons()
+    commons = Commons({"cancellation": "Cancellation flow"})
     first = CallLog((), commons).add("start", call(state(1, "offer")))
-    assert ('    "interactiveSteps": "… 1 steps: the report\'s global attachment '
-            'interactiveSteps of cancellation@None"') in first
+    assert ('    "interactiveSteps": "… 1 steps: global attachment '
+            'interactiveSteps of Cancellation flow (cancellation@None)"') in first
+    assert Commons().common_name("c@2") == "interactiveSteps of c@2"
     assert commons.new == [("cancellation@None", STEPS)]
     commons.new.clear()
     CallLog((), commons).add("start", call(state(1, "offer")))
