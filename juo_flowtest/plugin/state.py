@@ -58,6 +58,8 @@ class PluginState:
             outcome = self.session.run(flow, case, listener)
         finally:
             listener.close()  # steps a crashed run left open
+        seen = outcome.coverage.known.keys() | outcome.coverage.exercised.keys()
+        allure.label_run((b.label for b in self.session.last_drafts), sorted(seen))
         if self.report_commons is None:
             self.report_commons = allure.RunCommons(self.alluredir,
                                                     self.session.workflow_names())
