@@ -34,6 +34,7 @@ from juo_flowtest.flowfile.files import (
 from juo_flowtest.sandbox.definitions import Workflow
 from juo_flowtest.sandbox.loading import load_directories, load_files
 from juo_flowtest.workflows.flowrefs import by_trigger, check_flow_file
+from juo_flowtest.workflows.juoschema import juo_schema_warnings
 
 DEFAULT_DEFINITIONS = Path("flows/workflows")
 
@@ -119,6 +120,10 @@ def command(args: argparse.Namespace) -> int:
         except InvalidInputError as exc:
             invalid += len({d.position.path for d in exc.diagnostics} & {str(f) for f in files})
             print(exc, end="\n\n")
+    warnings = [w for workflow in loaded
+                for w in juo_schema_warnings(Path(workflow.source), workflow.definition)]
+    for warning in warnings:
+        print(warning.render(), end="\n\n")
     stale, usage = _against_definitions(args.juo_sandbox_workflows, loaded, valid_flows)
     if usage is not None:
         print(f"juo-flowtest lint: {usage}", file=sys.stderr)
@@ -133,7 +138,8 @@ def command(args: argparse.Namespace) -> int:
     checked = f"{len(found.flows)} file(s) checked, {flows} flow(s)"
     if definitions:
         checked += f", {definitions} workflow definition(s)"
-    print(f"{checked}, {invalid} invalid file(s)")
+    noted = f"; {len(warnings)} warning(s)" if warnings else ""
+    print(f"{checked}, {invalid} invalid file(s){noted}")
     return ExitCode.INVALID if invalid else ExitCode.PASSED
 
 
