@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from juo_flowtest.base.errors import ResultsError
+from juo_flowtest.coverage.traffic import Traffic, merge_traffic, weigh
+from juo_flowtest.coverage.traffic import from_json as traffic_from_json
+from juo_flowtest.coverage.traffic import to_json as traffic_json
 
 Pair = tuple[str, str]
 
@@ -38,6 +41,9 @@ class CoverageSample:
 
     known: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
     exercised: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    #: Every step the runs were seen at (pending, ended, or listed as visited), per key:
+    #: what traffic-weighted coverage counts as exercised.
+    steps: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _percent(covered: int, known: int) -> float:
@@ -75,6 +81,25 @@ class Coverage:
 
     workflows: dict[str, WorkflowCoverage] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    #: Steps the runs went through, per key (from every sample), for ``traffic``.
+    steps: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: The share of the target's production step executions the suite exercises (none when
+    #: the target has no statistics): ``coverage.traffic``.
+    traffic: Traffic = field(default_factory=Traffic)
+
+    def exercised_steps(self) -> dict[str, set[str]]:
+        """Workflow id -> every step the suite went through, in any version of it."""
+        out: dict[str, set[str]] = {}
+        for key in self.workflows.keys() | self.steps.keys():
+            found = out.setdefault(key.rsplit("@", 1)[0], set())
+            found.update(self.steps.get(key, ()))
+            if key in self.workflows:
+                found.update(step for step, _ in self.workflows[key].covered)
+        return out
+
+    def weighed(self, counts: Mapping[str, Mapping[str, int]]) -> Coverage:
+        """The same coverage with the traffic figure for the target's ``runs/stats`` counts."""
+        return replace(self, traffic=weigh(counts, self.exercised_steps()))
 
     def name_of(self, key: str) -> str | None:
         """The name of the workflow of ``key`` (``"<id>@<version>"``), when known."""
@@ -113,17 +138,21 @@ def merge(samples: Iterable[CoverageSample]) -> Coverage:
     """Fold samples into one ``Coverage``: the union of known and of exercised pairs per key."""
     known: dict[str, set[Pair]] = {}
     exercised: dict[str, set[Pair]] = {}
+    steps: dict[str, set[str]] = {}
     for sample in samples:
         for key, pairs in sample.known.items():
             known.setdefault(key, set()).update(pairs)
         for key, pairs in sample.exercised.items():
             exercised.setdefault(key, set()).update(pairs)
+        for key, seen in sample.steps.items():
+            steps.setdefault(key, set()).update(seen)
     keys = sorted(known.keys() | exercised.keys())
     return Coverage(
         {
             k: WorkflowCoverage(k, frozenset(known.get(k, ())), frozenset(exercised.get(k, ())))
             for k in keys
-        }
+        },
+        steps={k: frozenset(v) for k, v in sorted(steps.items())},
     )
 
 
@@ -144,7 +173,10 @@ def to_json(cov: Coverage) -> dict[str, Any]:
         for key, w in cov.workflows.items()
     }
     total = {"known": cov.known, "exercised": cov.exercised, "percent": cov.percent}
-    return {"workflows": workflows, "total": total}
+    out: dict[str, Any] = {"workflows": workflows, "total": total}
+    if cov.traffic.workflows:
+        out["traffic"] = traffic_json(cov.traffic, cov.names)
+    return out
 
 
 def _pair_set(items: Iterable[Any]) -> frozenset[Pair]:
@@ -157,7 +189,8 @@ def from_json(data: dict[str, Any]) -> Coverage:
         key: WorkflowCoverage(key, _pair_set(w.get("known", ())), _pair_set(w.get("exercised", ())))
         for key, w in sorted(data.get("workflows", {}).items())
     }
-    return Coverage(workflows, _names(data.get("workflows", {})))
+    return Coverage(workflows, _names(data.get("workflows", {})),
+                    traffic=traffic_from_json(data.get("traffic")))
 
 
 def _names(workflows: Mapping[str, Any]) -> dict[str, str]:
@@ -181,6 +214,7 @@ def sample_to_data(s: CoverageSample) -> dict[str, Any]:
     return {
         "known": {k: _pairs(v) for k, v in sorted(s.known.items())},
         "exercised": {k: _pairs(v) for k, v in sorted(s.exercised.items())},
+        "steps": {k: sorted(v) for k, v in sorted(s.steps.items())},
     }
 
 
@@ -189,6 +223,7 @@ def sample_from_data(data: dict[str, Any]) -> CoverageSample:
     return CoverageSample(
         known={k: _pair_set(v) for k, v in data.get("known", {}).items()},
         exercised={k: _pair_set(v) for k, v in data.get("exercised", {}).items()},
+        steps={k: frozenset(map(str, v)) for k, v in data.get("steps", {}).items()},
     )
 
 
@@ -196,6 +231,7 @@ def read(paths: Iterable[Path]) -> Coverage:
     """Read and merge ``coverage.json`` files; ``ResultsError`` names a file that is not one."""
     samples = []
     names: dict[str, str] = {}
+    traffics: list[Traffic] = []
     for path in paths:
         data = _read_json(path)
         workflows = data.get("workflows") if isinstance(data, dict) else None
@@ -206,7 +242,8 @@ def read(paths: Iterable[Path]) -> Coverage:
             exercised={k: _checked_pairs(path, w.get("exercised")) for k, w in workflows.items()},
         ))
         names.update(_names(workflows))
-    return merge(samples).named(names)
+        traffics.append(traffic_from_json(data.get("traffic")))
+    return replace(merge(samples).named(names), traffic=merge_traffic(traffics))
 
 
 def _read_json(path: Path) -> Any:

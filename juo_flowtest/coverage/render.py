@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from juo_flowtest.coverage import traffic
 from juo_flowtest.coverage.model import Coverage
 
 
@@ -18,7 +19,7 @@ def render_terminal(cov: Coverage) -> list[str]:
         if w.missing:
             line += "  missing: " + ", ".join(f"{s}->{r}" for s, r in sorted(w.missing))
         lines.append(line)
-    return lines
+    return lines + traffic.summary(cov.traffic, cov.names)
 
 
 _HTML_STYLE = (
@@ -45,5 +46,22 @@ def render_html(cov: Coverage) -> str:
             mark = "<td class=ok>yes</td>" if done else "<td class=no>never</td>"
             parts.append(f"<tr><td>{html.escape(step)}</td><td>{html.escape(response)}</td>{mark}</tr>")
         parts.append("</table>")
+    parts += _traffic_html(cov)
     parts.append("</body></html>")
     return "".join(parts)
+
+
+def _traffic_html(cov: Coverage) -> list[str]:
+    """The traffic-weighted figure: each workflow's share, and the busiest steps missed."""
+    t = cov.traffic
+    if t.percent is None:
+        return []
+    parts = [(f"<h2>Production traffic: {t.percent}% of step executions exercised "
+             f"({t.exercised:,} of {t.executions:,})</h2><table><tr><th>workflow</th>"
+             "<th>exercised</th><th>busiest steps missed</th></tr>")]
+    for wid, w in t.workflows.items():
+        name = html.escape(f"{cov.names[wid]} ({wid})" if wid in cov.names else wid)
+        missed = html.escape(", ".join(f"{s} ({n:,})" for s, n in w.missed()))
+        parts.append(f"<tr><td>{name}</td><td>{w.percent}%</td><td>{missed}</td></tr>")
+    parts.append("</table>")
+    return parts

@@ -123,6 +123,18 @@ def from_json(data: Any) -> Traffic:
     })
 
 
+def merge_traffic(traffics: Iterable[Traffic]) -> Traffic:
+    """Several coverage files' figures as one (shards of one run read the same statistics,
+    so a workflow's counts are taken once and its exercised steps joined)."""
+    merged: dict[str, WorkflowTraffic] = {}
+    for traffic in traffics:
+        for wid, w in traffic.workflows.items():
+            seen = merged.get(wid)
+            steps = w.exercised_steps | (seen.exercised_steps if seen else frozenset())
+            merged[wid] = WorkflowTraffic(wid, seen.counts if seen else w.counts, steps)
+    return Traffic(dict(sorted(merged.items())))
+
+
 def summary(traffic: Traffic, names: Mapping[str, str]) -> list[str]:
     """Terminal lines: the total, then each workflow with the busiest steps it missed."""
     if traffic.percent is None:

@@ -191,6 +191,18 @@ def _coverage_rules(coverage: Coverage | None, policy: Policy) -> Iterable[RuleR
             yield RuleResult(
                 "min_coverage", expected, actual, coverage.percent >= policy.min_coverage
             )
+    if policy.min_traffic_coverage is not None:
+        expected = f">= {percent(policy.min_traffic_coverage)} of production step executions"
+        weighed = coverage.traffic.percent if coverage is not None else None
+        if weighed is None:
+            yield RuleResult("min_traffic_coverage", expected,
+                             "no production statistics (the target has none)", False)
+        else:
+            assert coverage is not None
+            actual = (f"{percent(weighed)} ({coverage.traffic.exercised}/"
+                      f"{coverage.traffic.executions})")
+            yield RuleResult("min_traffic_coverage", expected, actual,
+                             weighed >= policy.min_traffic_coverage)
     for key, minimum in policy.min_coverage_per_workflow.items():
         found = coverage.matching(key) if coverage else []
         rule, expected = f"min_coverage_per_workflow.{key}", f">= {percent(minimum)}"

@@ -23,8 +23,8 @@ def test_a_target_less_timeout_and_a_non_uuid_id_are_flagged_where_written(
     rendered = [(w.position.line, w.severity, w.message) for w in warnings]
     assert rendered == [
         (11, "warning", "not accepted by Juo: 'portal_renew' is not a 'uuid'"),
-        (31, "warning", "not accepted by Juo: a timeout transition without targetStepId is the "
-                        "sandbox's abandonment extension; Juo requires targetStepId"),
+        (31, "warning", ("not accepted by Juo: a timeout transition without targetStepId is the "
+                        "sandbox's abandonment extension; Juo requires targetStepId")),
     ]
 
 
