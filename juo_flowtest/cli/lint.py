@@ -8,8 +8,12 @@ workflow per trigger type, one id and version per file). With definitions at han
 is also checked against the workflows of its trigger type (``workflows.flowrefs``): a step id,
 action type or response type that none of them offers is an error at the flow's place.
 
-Exit codes: 0 every file is valid, 2 some file is invalid, 4 a path does not exist, 5 there
-is nothing to check.
+Workflow definitions that load are also checked for findings (``paths.findings``: unreachable
+steps, transitions never taken, responses with no transition, steps with no way to an end,
+experiments whose variants route alike): warnings, or errors with ``--strict``.
+
+Exit codes: 0 every file is valid, 2 some file is invalid (or has a finding, with
+``--strict``), 4 a path does not exist, 5 there is nothing to check.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from juo_flowtest.base.diagnostics import Diagnostic
@@ -31,6 +35,7 @@ from juo_flowtest.flowfile.files import (
     is_flow_file,
     is_workflow_file,
 )
+from juo_flowtest.paths.findings import findings
 from juo_flowtest.sandbox.definitions import Workflow
 from juo_flowtest.sandbox.loading import load_directories, load_files
 from juo_flowtest.workflows.flowrefs import by_trigger, check_flow_file
@@ -85,6 +90,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                           "does not exist, 5 nothing to check.")
     parser.add_argument("paths", nargs="*", metavar="PATH", default=["flows"],
                         help="files or folders (default: flows)")
+    parser.add_argument("--strict", action="store_true",
+                        help="workflow findings (unreachable steps, transitions never taken, "
+                        "...) are errors, not warnings")
     parser.add_argument("--juo-sandbox-workflows", action="append", default=[], metavar="DIR",
                         help="check the flows against these workflow definitions (repeatable; "
                              "default: the definitions found under PATH, else flows/workflows)")
@@ -114,12 +122,24 @@ def command(args: argparse.Namespace) -> int:
             print(exc, end="\n\n")
     definitions = sum(len(files) for files in found.workflows.values())
     loaded: list[Workflow] = []
+    noted = 0
     for files in found.workflows.values():
         try:
-            loaded += load_files(files)
+            folder = load_files(files)
         except InvalidInputError as exc:
             invalid += len({d.position.path for d in exc.diagnostics} & {str(f) for f in files})
             print(exc, end="\n\n")
+            continue
+        loaded += folder
+        for workflow in folder:
+            notes = findings(workflow)
+            if args.strict:
+                notes = [replace(d, severity="error") for d in notes]
+                invalid += bool(notes)
+            noted += len(notes)
+            for note in notes:
+                print(note.render(), end="\n\n")
+    # What Juo's own Admin schema refuses (sandbox extensions): warnings, even with --strict.
     warnings = [w for workflow in loaded
                 for w in juo_schema_warnings(Path(workflow.source), workflow.definition)]
     for warning in warnings:
@@ -138,8 +158,9 @@ def command(args: argparse.Namespace) -> int:
     checked = f"{len(found.flows)} file(s) checked, {flows} flow(s)"
     if definitions:
         checked += f", {definitions} workflow definition(s)"
-    noted = f"; {len(warnings)} warning(s)" if warnings else ""
-    print(f"{checked}, {invalid} invalid file(s){noted}")
+        checked += f", {noted} finding(s)" if noted else ""
+    warned = f"; {len(warnings)} warning(s) against Juo's schema" if warnings else ""
+    print(f"{checked}, {invalid} invalid file(s){warned}")
     return ExitCode.INVALID if invalid else ExitCode.PASSED
 
 

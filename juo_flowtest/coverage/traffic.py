@@ -104,7 +104,7 @@ def to_json(traffic: Traffic, names: Mapping[str, str]) -> dict[str, Any]:
             wid: {**({"name": names[wid]} if wid in names else {}),
                   "percent": w.percent, "executions": w.executions, "exercised": w.exercised,
                   "steps": dict(sorted(w.counts.items())),
-                  "exercisedSteps": sorted(w.exercised_steps & set(w.counts)),
+                  "exercisedSteps": sorted(w.exercised_steps),
                   "missed": [[s, n] for s, n in w.missed()]}
             for wid, w in traffic.workflows.items()
         },

@@ -49,6 +49,10 @@ class Policy:
     max_flaky: int | None = None
     min_coverage: float | None = None
     min_coverage_per_workflow: dict[str, float] = field(default_factory=dict)
+    min_transition_coverage: float | None = None
+    min_transition_coverage_per_workflow: dict[str, float] = field(default_factory=dict)
+    min_end_step_coverage: float | None = None
+    min_end_step_coverage_per_workflow: dict[str, float] = field(default_factory=dict)
     #: Share of the target's production step executions the suite exercises (coverage.json).
     min_traffic_coverage: float | None = None
     quarantine: tuple[str, ...] = ()
@@ -348,6 +352,10 @@ _RULES: dict[str, Callable[[_Source, Node, str], Any]] = {
     "max_flaky": _count,
     "min_coverage": _percent,
     "min_coverage_per_workflow": _rates,
+    "min_transition_coverage": _percent,
+    "min_transition_coverage_per_workflow": _rates,
+    "min_end_step_coverage": _percent,
+    "min_end_step_coverage_per_workflow": _rates,
     "min_traffic_coverage": _percent,
     "quarantine": _strings,
     "flaky_counts_as": _flaky_choice,

@@ -76,6 +76,10 @@ def _totals(verdict: GateVerdict) -> list[str]:
     if verdict.coverage is not None and verdict.coverage.workflows:
         cov = verdict.coverage
         coverage = f"{percent(cov.percent)} ({cov.exercised}/{cov.known})"
+        (tk, te, tp), (ek, ee, ep) = cov.transitions, cov.ends
+        if tk or ek:
+            coverage += (f"; transitions {percent(tp)} ({te}/{tk}); "
+                         f"end steps {percent(ep)} ({ee}/{ek})")
     header = ["flows", *BUCKETS, "pass rate", "coverage"]
     row = [str(verdict.total), *counts, percent(verdict.pass_rate), coverage]
     return [

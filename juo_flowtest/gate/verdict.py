@@ -13,11 +13,11 @@ one suite must be there (``gate.shards``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from juo_flowtest.base.outcome import BUCKETS, FLAKY, QUARANTINED, Verdict
-from juo_flowtest.coverage.model import Coverage
+from juo_flowtest.coverage.model import Coverage, WorkflowCoverage
 from juo_flowtest.gate import shards
 from juo_flowtest.gate.locked import StaleFlow
 from juo_flowtest.gate.locked import stale_flows as stale_flows_of
@@ -182,33 +182,64 @@ def _rate_rule(
 
 
 def _coverage_rules(coverage: Coverage | None, policy: Policy) -> Iterable[RuleResult]:
-    if policy.min_coverage is not None:
-        expected = f">= {percent(policy.min_coverage)}"
-        if coverage is None or not coverage.workflows:
-            yield RuleResult("min_coverage", expected, "no coverage data", False)
-        else:
-            actual = f"{percent(coverage.percent)} ({coverage.exercised}/{coverage.known})"
-            yield RuleResult(
-                "min_coverage", expected, actual, coverage.percent >= policy.min_coverage
-            )
+    yield from _kind_rules(coverage, "min_coverage", policy.min_coverage,
+                           policy.min_coverage_per_workflow, _responses)
+    yield from _kind_rules(coverage, "min_transition_coverage", policy.min_transition_coverage,
+                           policy.min_transition_coverage_per_workflow, _transitions)
+    yield from _kind_rules(coverage, "min_end_step_coverage", policy.min_end_step_coverage,
+                           policy.min_end_step_coverage_per_workflow, _ends)
     if policy.min_traffic_coverage is not None:
-        expected = f">= {percent(policy.min_traffic_coverage)} of production step executions"
-        weighed = coverage.traffic.percent if coverage is not None else None
-        if weighed is None:
-            yield RuleResult("min_traffic_coverage", expected,
-                             "no production statistics (the target has none)", False)
+        yield _traffic_rule(coverage, policy.min_traffic_coverage)
+
+
+def _traffic_rule(coverage: Coverage | None, minimum: float) -> RuleResult:
+    expected = f">= {percent(minimum)} of production step executions"
+    weighed = coverage.traffic.percent if coverage is not None else None
+    if coverage is None or weighed is None:
+        return RuleResult("min_traffic_coverage", expected,
+                          "no production statistics (the target has none)", False)
+    actual = f"{percent(weighed)} ({coverage.traffic.exercised}/{coverage.traffic.executions})"
+    return RuleResult("min_traffic_coverage", expected, actual, weighed >= minimum)
+
+
+#: (known, covered, percent) of one kind of coverage, for a workflow.
+_Measure = Callable[[WorkflowCoverage], tuple[int, int, float]]
+
+
+def _responses(w: WorkflowCoverage) -> tuple[int, int, float]:
+    return len(w.known), len(w.covered), w.percent
+
+
+def _transitions(w: WorkflowCoverage) -> tuple[int, int, float]:
+    return len(w.transitions.known), len(w.transitions.covered), w.transitions.percent
+
+
+def _ends(w: WorkflowCoverage) -> tuple[int, int, float]:
+    return len(w.ends.known), len(w.ends.covered), w.ends.percent
+
+
+def _kind_rules(coverage: Coverage | None, rule: str, minimum: float | None,
+                per_workflow: dict[str, float], measure: _Measure) -> Iterable[RuleResult]:
+    """``min_*`` over the whole run, then ``min_*_per_workflow`` (the lowest version counts)."""
+    workflows = list(coverage.workflows.values()) if coverage is not None else []
+    if minimum is not None:
+        expected = f">= {percent(minimum)}"
+        measured = [measure(w) for w in workflows]
+        known = sum(m[0] for m in measured)
+        if not workflows or (rule != "min_coverage" and not known):
+            yield RuleResult(rule, expected, "no coverage data", False)
         else:
-            assert coverage is not None
-            actual = (f"{percent(weighed)} ({coverage.traffic.exercised}/"
-                      f"{coverage.traffic.executions})")
-            yield RuleResult("min_traffic_coverage", expected, actual,
-                             weighed >= policy.min_traffic_coverage)
-    for key, minimum in policy.min_coverage_per_workflow.items():
-        found = coverage.matching(key) if coverage else []
-        rule, expected = f"min_coverage_per_workflow.{key}", f">= {percent(minimum)}"
+            covered = sum(m[1] for m in measured)
+            total = round(100.0 * covered / known, 1) if known else 0.0
+            yield RuleResult(rule, expected, f"{percent(total)} ({covered}/{known})",
+                             total >= minimum)
+    for key, wanted in per_workflow.items():
+        found = coverage.matching(key) if coverage is not None else []
+        name, expected = f"{rule}_per_workflow.{key}", f">= {percent(wanted)}"
         if not found:
-            yield RuleResult(rule, expected, "workflow not in coverage", False)
+            yield RuleResult(name, expected, "workflow not in coverage", False)
             continue
-        worst = min(found, key=lambda w: w.percent)
-        actual = f"{percent(worst.percent)} ({coverage.label(worst.key) if coverage else worst.key})"
-        yield RuleResult(rule, expected, actual, worst.percent >= minimum)
+        worst = min(found, key=lambda w: measure(w)[2])
+        label = coverage.label(worst.key) if coverage is not None else worst.key
+        yield RuleResult(name, expected, f"{percent(measure(worst)[2])} ({label})",
+                         measure(worst)[2] >= wanted)

@@ -52,7 +52,7 @@ class FlowItem(pytest.Item):
     """One flow, or one parametrized case of it.
 
     After ``runtest``, ``result`` holds what the runner returned (None if it never ran); the
-    plugin puts its verdict and coverage on the call's test report.
+    plugin puts its verdict and coverage on the call's test report, then lets it go.
     """
 
     def __init__(self, *, flow: Flow, case: Case | None, **kwargs: Any) -> None:
@@ -82,6 +82,8 @@ class FlowItem(pytest.Item):
             raise FlowBroken(str(exc)) from None
         self.result, self.verdict = outcome, outcome.verdict
         self.drafts = state.session.last_drafts
+        if outcome.verdict is Verdict.SKIPPED:  # e.g. a wait too long for a real target
+            pytest.skip(outcome.message)
         if outcome.verdict is Verdict.FAILED:
             raise FlowFailed(outcome.message)
         if outcome.verdict is Verdict.BROKEN:

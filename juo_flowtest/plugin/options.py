@@ -39,6 +39,11 @@ def add_options(parser: pytest.Parser) -> None:
         "--juo-sandbox-with-examples", action="store_true",
         help="load the example workflows as well as --juo-sandbox-workflows")
     group.addoption(
+        "--juo-workflows",
+        help="the target's workflow definitions directory, for transition coverage "
+        "(default on the sandbox: the sandbox's workflows)",
+    )
+    group.addoption(
         "--juo-allow-protected", action="store_true", help="allow a protected environment"
     )
     group.addoption(
@@ -67,6 +72,7 @@ def add_options(parser: pytest.Parser) -> None:
                   type="paths")
     parser.addini("juo_sandbox_with_examples", "load the examples as well", type="bool",
                   default=False)
+    parser.addini("juo_workflows", "the target's workflow definitions, for transition coverage")
     parser.addini("juo_reports_dir", "reports directory (default: reports)", default="reports")
     parser.addini("juo_durations", "durations file that --juo-shard balances by")
 
@@ -86,6 +92,11 @@ def layout(config: pytest.Config) -> ReportsLayout:
 
 def target(config: pytest.Config) -> settings.Target:
     """The run's target (CLI > env > pyproject > default); raises ``ConfigError``."""
+    definitions = config.getoption("juo_workflows")
+    if definitions:
+        definitions = str((_invocation_dir(config) / definitions).resolve())
+    elif config.getini("juo_workflows"):
+        definitions = str((Path(config.rootpath) / config.getini("juo_workflows")).resolve())
     given = config.getoption("juo_sandbox_workflows")
     if given:
         folders = [(_invocation_dir(config) / d).resolve() for d in given]
@@ -104,6 +115,7 @@ def target(config: pytest.Config) -> settings.Target:
         timeout=config.getoption("juo_timeout"),
         sandbox_workflows=tuple(str(f) for f in folders),
         sandbox_examples=examples,
+        workflows=definitions or None,
         allow_protected=bool(config.getoption("juo_allow_protected")),
     )
     return settings.resolve(overrides, os.environ, Path(config.rootpath) / "pyproject.toml")

@@ -11,6 +11,7 @@ these hooks see the same attributes serial or parallel. Nothing of this goes int
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ class FlowReporting:
         self.config = config
         self.tally = Tally()
         self.samples: list[CoverageSample] = []
+        self.seen_samples: set[str] = set()
         self.summary_lines: list[str] = []
         self.durations: dict[str, float] = {}
         self.drafts: dict[str, tuple[DraftBinding, Tally]] = {}  # label -> (draft, verdicts)
@@ -66,7 +68,14 @@ class FlowReporting:
             return  # a failed attempt pytest-rerunfailures will retry is not a verdict
         sample = getattr(report, COVERAGE_ATTR, None)
         if sample is not None:
-            self.samples.append(coverage.sample_from_data(sample))
+            # pytest keeps every report to the end: the sample leaves it once read, and only
+            # samples not seen before are kept (most flows of a suite repeat one), so a big
+            # suite's reporting process keeps no coverage per flow.
+            delattr(report, COVERAGE_ATTR)
+            key = json.dumps(sample, sort_keys=True)
+            if key not in self.seen_samples:
+                self.seen_samples.add(key)
+                self.samples.append(coverage.sample_from_data(sample))
         self.tally.count(_verdict(report), xfail=hasattr(report, "wasxfail"),
                          rerun=bool(getattr(report, "rerun", 0)))
         for data in getattr(report, DRAFTS_ATTR, ()):
@@ -97,6 +106,8 @@ class FlowReporting:
         if self.production.counts:
             cov = cov.weighed(self.production.counts)
         coverage.write(cov, str(state.layout.coverage_json))
+        page = coverage_render.render_html(cov, state.session.definitions())
+        state.layout.coverage_html.write_text(page, encoding="utf-8")
         if state.alluredir:
             from juo_flowtest.report import allure
 
@@ -106,7 +117,7 @@ class FlowReporting:
                 environment["shard"] = str(shard.spec)  # the report says which slice it shows
             for label in self.drafts:
                 environment[f"draft.{self.drafts[label][0].name}"] = label
-            allure.write_run_files(state.alluredir, environment, cov)
+            allure.write_run_files(state.alluredir, environment, cov, page)
         note = [self.production.note] if self.production.note else []
         return [self.tally.summary(), *self._draft_lines(),
                 *coverage_render.render_terminal(cov), *note]

@@ -16,8 +16,10 @@ import httpx
 
 from juo_flowtest.base.errors import SandboxError, WorkflowDefinitionError
 from juo_flowtest.flowfile.model import Case, Flow
+from juo_flowtest.paths.index import WorkflowIndex
 from juo_flowtest.run.drafts import Draft, DraftBinding, DraftStarts
 from juo_flowtest.run.result import FlowResult, NullListener, RunListener
+from juo_flowtest.sandbox.definitions import Workflow
 from juo_flowtest.target import settings
 from juo_flowtest.target.client import Auth, JuoClient, make_http_client
 
@@ -32,6 +34,7 @@ class FlowSession:
         self._http: httpx.Client | None = None
         self._client: JuoClient | None = None
         self._start_error: SandboxError | WorkflowDefinitionError | None = None
+        self._index: WorkflowIndex | None = None
         #: ``--juo-draft``: the drafts to push into the embedded sandbox, or the drafts
         #: already on a remote target (pushed once, by the controlling process).
         self.drafts: list[Draft] = []
@@ -50,9 +53,41 @@ class FlowSession:
         from juo_flowtest.run import runner
 
         client = self._juo_client()
-        outcome = runner.run_flow(flow, case, client, listener or NullListener())
+        outcome = runner.run_flow(flow, case, client, listener or NullListener(),
+                                  workflows=self.workflows(),
+                                  controls=self.target.has_sandbox_controls)
         self.last_drafts = client.take_used() if isinstance(client, DraftStarts) else ()
         return replace(outcome, message=client.scrub(outcome.message))
+
+    def workflows(self) -> WorkflowIndex | None:
+        """The target's workflow definitions (for transition coverage), loaded once.
+
+        On the sandbox: ``--juo-workflows`` if given, else the sandbox's own workflows.
+        Elsewhere: ``--juo-workflows``, or None. A bad directory raises
+        ``WorkflowDefinitionError`` (the flow is then broken with its diagnostics).
+        """
+        if self._index is None:
+            from juo_flowtest.sandbox.loading import load_directories, load_directory
+
+            if self.target.workflows is not None:
+                self._index = WorkflowIndex(load_directory(Path(self.target.workflows)))
+            elif self.target.name == settings.SANDBOX:
+                loaded = self._workflows  # the embedded sandbox's own, when it has started
+                if loaded is None:
+                    loaded = load_directories(self.workflow_dirs())
+                self._index = WorkflowIndex(loaded)
+            else:
+                return None
+        return self._index
+
+    def definitions(self) -> dict[str, Workflow]:
+        """The workflow definitions at hand by ``<id>@<version>`` (none when they cannot be
+        read: the flows already said why), for drawing the workflows."""
+        try:
+            index = self.workflows()
+        except WorkflowDefinitionError:
+            return {}
+        return index.workflows if index is not None else {}
 
     def _juo_client(self) -> JuoClient:
         if self._client is None:

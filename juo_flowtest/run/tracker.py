@@ -22,14 +22,20 @@ from typing import Any
 
 from juo_flowtest.coverage.model import CoverageSample
 from juo_flowtest.flowfile.scope import CurrentRun
+from juo_flowtest.paths.index import WorkflowIndex
+from juo_flowtest.run.pathtracker import PathTracker
 
 
 class RunTracker:
-    """The current run and the coverage of one flow execution."""
+    """The current run and the coverage of one flow execution.
 
-    __slots__ = ("_last", "_steps_seen", "exercised", "known", "run", "steps")
+    ``index``: the workflow definitions at hand, for transition and end-step coverage.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("_last", "_steps_seen", "exercised", "known", "paths", "run", "steps")
+
+    def __init__(self, index: WorkflowIndex | None = None) -> None:
+        self.paths = PathTracker(index)
         self.run: CurrentRun | None = None
         self.known: dict[str, set[tuple[str, str]]] = {}
         self.exercised: dict[str, set[tuple[str, str]]] = {}
@@ -66,6 +72,7 @@ class RunTracker:
         if isinstance(steps, list) and steps and steps != self._steps_seen.get(key):
             self._steps_seen[key] = steps
             self._learn(self.known.setdefault(key, set()), steps)
+        self.paths.observe(key, body)
 
     def _seen_at(self, key: str, body: dict[str, Any]) -> None:
         """The end step, and the steps a run state lists as visited (the sandbox's)."""
@@ -79,17 +86,28 @@ class RunTracker:
         if isinstance(visited, list):  # the sandbox lists them; Juo's result is free-form
             seen.update(step for step in visited if isinstance(step, str))
 
-    def exercise(self, workflow_key: str, step_id: str, response_type: str) -> None:
+    def exercise(self, workflow_key: str, step_id: str, response_type: str,
+                 run_id: str | None = None) -> None:
         """Count a respond call to ``step_id`` with ``response_type`` as covered."""
         self.exercised.setdefault(workflow_key, set()).add((step_id, response_type))
+        if run_id is not None:
+            self.paths.answered(run_id, response_type)
 
     def coverage(self) -> CoverageSample:
         for key, body in self._last.values():
             self._seen_at(key, body)
+        p = self.paths
         return CoverageSample(
             known={k: frozenset(v) for k, v in self.known.items()},
             exercised={k: frozenset(v) for k, v in self.exercised.items()},
             steps={k: frozenset(v) for k, v in self.steps.items() if v},
+            transitions_known={k: frozenset(v) for k, v in p.transitions_known.items()},
+            transitions_exercised={k: frozenset(v) for k, v in p.transitions_exercised.items()},
+            ends_known={k: frozenset(v) for k, v in p.ends_known.items()},
+            ends_exercised={k: frozenset(v) for k, v in p.ends_exercised.items()},
+            never={k: frozenset(v) for k, v in p.never.items()},
+            names=dict(p.names),
+            notes={k: frozenset(v) for k, v in p.notes.items()},
         )
 
     @staticmethod

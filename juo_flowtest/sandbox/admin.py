@@ -10,7 +10,6 @@ documents are used: 200, 201, 204, 400, 401, 403, 404, 422 (no 409). Keys are ne
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -22,6 +21,7 @@ from starlette.routing import Route
 from juo_flowtest.sandbox import adminviews as views
 from juo_flowtest.sandbox import assumptions
 from juo_flowtest.sandbox.engine import RunError
+from juo_flowtest.sandbox.jsoncodec import CODEC
 from juo_flowtest.sandbox.paging import QueryError, choice, envelope, flag, page_request
 from juo_flowtest.sandbox.registry import WorkflowStore, content
 from juo_flowtest.sandbox.responses import JSON, error_response
@@ -191,7 +191,7 @@ async def _body(request: Request, required: bool = True) -> dict[str, Any]:
     if not raw.strip() and not required:
         return {}
     try:
-        data = json.loads(raw)
+        data = CODEC.loads(raw)  # orjson, or the stdlib where it would differ
     except ValueError:
         raise _Invalid("body: not valid JSON") from None
     if not isinstance(data, dict):

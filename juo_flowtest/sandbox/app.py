@@ -8,7 +8,6 @@ then the engine's own checks. Tokens are never echoed.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
@@ -20,13 +19,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from juo_flowtest.sandbox import assumptions
+from juo_flowtest.sandbox import assumptions, control
 from juo_flowtest.sandbox.admin import admin_routes
 from juo_flowtest.sandbox.adminopenapi import combined
 from juo_flowtest.sandbox.catalog import Catalog
 from juo_flowtest.sandbox.clock import Clock, SystemClock
 from juo_flowtest.sandbox.engine import RunError
 from juo_flowtest.sandbox.faults import FaultConfig, FaultInjector
+from juo_flowtest.sandbox.jsoncodec import CODEC
 from juo_flowtest.sandbox.loading import (
     EXAMPLES_DIR,  # noqa: F401  (re-exported: where the examples live)
     WorkflowDirs,
@@ -67,7 +67,7 @@ async def _body(request: Request, required: bool = True) -> dict[str, Any]:
     if not raw.strip() and not required:
         return {}
     try:
-        data = json.loads(raw)
+        data = CODEC.loads(raw)
     except ValueError:
         raise _Invalid("body: not valid JSON") from None
     if not isinstance(data, dict):
@@ -81,13 +81,15 @@ def _field(body: dict[str, Any], name: str, kind: str, required: bool) -> Any:
         if required:
             raise _Invalid(f"body/{name}: required {kind} is missing")
         return None
-    ok = {
-        "string": isinstance(value, str),
-        "object": isinstance(value, dict),
-        "boolean": isinstance(value, bool),
-        "integer": isinstance(value, (int, float)) and not isinstance(value, bool)
-        and float(value).is_integer(),
-    }[kind]
+    if kind == "string":
+        ok = isinstance(value, str)
+    elif kind == "object":
+        ok = isinstance(value, dict)
+    elif kind == "boolean":
+        ok = isinstance(value, bool)
+    else:  # integer
+        ok = (isinstance(value, (int, float)) and not isinstance(value, bool)
+              and float(value).is_integer())
     if not ok:
         raise _Invalid(f"body/{name}: must be {'an' if kind[0] in 'aeiou' else 'a'} {kind}, "
                        f"got {type(value).__name__}")
@@ -114,7 +116,8 @@ def _routes(store: RunStore, config: SandboxConfig, prefix: str) -> list[Route]:
         return store.start(owner, _field(body, "flowType", "string", True),
                            _field(body, "workflowId", "string", False),
                            _field(body, "context", "object", True),
-                           bool(_field(body, "dryRun", "boolean", False)))
+                           bool(_field(body, "dryRun", "boolean", False)),
+                           control.pins(request.headers))
 
     async def respond(request: Request, owner: Owner) -> dict[str, Any]:
         body = await _body(request)
@@ -139,6 +142,8 @@ def _routes(store: RunStore, config: SandboxConfig, prefix: str) -> list[Route]:
         Route(f"{prefix}/workflows/{{run_id}}/cancel", _endpoint(config, cancel),
               methods=["POST"]),
         Route(f"{prefix}/workflows/{{run_id}}", _endpoint(config, read), methods=["GET"]),
+        *(Route(path, _endpoint(config, handler), methods=["POST"])
+          for path, handler in control.routes(store, prefix)),
     ]
 
 

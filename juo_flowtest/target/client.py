@@ -32,6 +32,7 @@ from urllib.parse import quote
 
 import httpx
 
+from juo_flowtest.base import jsonread
 from juo_flowtest.base.redaction import REDACTED, hide, hide_in, is_sensitive, redact_headers
 from juo_flowtest.base.version import __version__
 
@@ -152,6 +153,11 @@ class JuoClient:
         """GET /workflows/{runId}, retrying transport errors a bounded number of times."""
         path = f"/workflows/{_segment(run_id)}"
         return self._call("GET", path, None, headers, retries=self._get_retries)
+
+    def advance(self, run_id: str, ms: float, headers: Headers | None = None) -> ApiResponse:
+        """POST /workflows/{runId}/advance: the sandbox-only move of that run's clock."""
+        return self._call("POST", f"/workflows/{_segment(run_id)}/advance", {"ms": ms},
+                          headers, 0)
 
     def scrub(self, text: str, extra: tuple[str, ...] = ()) -> str:
         """``text`` with the token (and ``extra`` secrets) replaced by ``<redacted>``."""
@@ -285,7 +291,7 @@ def _parse(content: bytes, response: httpx.Response) -> tuple[Any, bool]:
     if not content:
         return None, False
     try:
-        return json.loads(content), True
+        return jsonread.read(content)[0], True  # orjson's speed, json's answers
     except ValueError:
         return response.text, False
 

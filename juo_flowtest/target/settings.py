@@ -41,6 +41,7 @@ class Overrides:
     timeout: float | None = None
     sandbox_workflows: tuple[str, ...] = ()
     sandbox_examples: bool = False
+    workflows: str | None = None
     allow_protected: bool = False
 
 
@@ -58,10 +59,17 @@ class Target:
     #: The sandbox's definition folders (none: the examples), and whether the examples load too.
     sandbox_workflows: tuple[str, ...] = ()
     sandbox_examples: bool = False
+    #: The target's workflow definitions, for transition coverage (``--juo-workflows``).
+    workflows: str | None = None
 
     @property
     def is_sandbox(self) -> bool:
         return self.name == SANDBOX and self.base_url is None
+
+    @property
+    def has_sandbox_controls(self) -> bool:
+        """The sandbox-only controls (clock, variant pins) exist: embedded or served."""
+        return self.name == SANDBOX
 
     def describe(self) -> dict[str, str]:
         """What reports may show of the target (never the token)."""
@@ -134,6 +142,7 @@ def resolve(
         token=token,
         timeout=float(overrides.timeout or table.get("timeout", DEFAULT_TIMEOUT_S)),
         protected=bool(table.get("protected", False)),
+        workflows=overrides.workflows,
     )
 
 
@@ -151,6 +160,7 @@ def _sandbox_target(overrides: Overrides, environ: Mapping[str, str]) -> Target:
         timeout=float(overrides.timeout or DEFAULT_TIMEOUT_S),
         sandbox_workflows=overrides.sandbox_workflows,
         sandbox_examples=overrides.sandbox_examples,
+        workflows=overrides.workflows,
     )
 
 

@@ -22,8 +22,8 @@ def test_a_target_less_timeout_and_a_non_uuid_id_are_flagged_where_written(
     warnings = juo_schema_warnings(Path(workflow.source), workflow.definition)
     rendered = [(w.position.line, w.severity, w.message) for w in warnings]
     assert rendered == [
-        (11, "warning", "not accepted by Juo: 'portal_renew' is not a 'uuid'"),
-        (31, "warning", ("not accepted by Juo: a timeout transition without targetStepId is the "
+        (12, "warning", "not accepted by Juo: 'portal_renew' is not a 'uuid'"),
+        (32, "warning", ("not accepted by Juo: a timeout transition without targetStepId is the "
                         "sandbox's abandonment extension; Juo requires targetStepId")),
     ]
 
@@ -39,5 +39,5 @@ def test_lint_prints_the_warnings_and_still_passes(
     shutil.copy(EXAMPLES_DIR / "portal-renew.workflow.yaml", tmp_path)
     assert main(["lint", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "portal-renew.workflow.yaml:31:9: warning: not accepted by Juo" in out
-    assert out.rstrip().endswith("0 invalid file(s); 1 warning(s)")
+    assert "portal-renew.workflow.yaml:32:9: warning: not accepted by Juo" in out
+    assert out.rstrip().endswith("0 invalid file(s); 1 warning(s) against Juo's schema")
