@@ -53,6 +53,8 @@ class Policy:
     min_transition_coverage_per_workflow: dict[str, float] = field(default_factory=dict)
     min_end_step_coverage: float | None = None
     min_end_step_coverage_per_workflow: dict[str, float] = field(default_factory=dict)
+    #: Share of the target's production step executions the suite exercises (coverage.json).
+    min_traffic_coverage: float | None = None
     quarantine: tuple[str, ...] = ()
     flaky_counts_as: str = "passed"
     #: A workflows lock file (or its folder): every flow must have run the locked versions.
@@ -107,6 +109,18 @@ def load_policy(path: Path | None, cwd: Path) -> Policy:
         assert policy is not None  # required=True raises instead
         return policy
     return _from_yaml(path)
+
+
+def configured_policy(path: Path | None, cwd: Path) -> Policy | None:
+    """The policy a user configured: ``path``, else pyproject's gate table; None without one.
+
+    >>> configured_policy(None, Path("/nowhere")) is None
+    True
+    """
+    if path is not None:
+        return load_policy(path, cwd)
+    pyproject = cwd / "pyproject.toml"
+    return _from_toml(pyproject, required=False) if pyproject.is_file() else None
 
 
 def _read(path: Path) -> _Source:
@@ -354,6 +368,7 @@ _RULES: dict[str, Callable[[_Source, Node, str], Any]] = {
     "min_transition_coverage_per_workflow": _rates,
     "min_end_step_coverage": _percent,
     "min_end_step_coverage_per_workflow": _rates,
+    "min_traffic_coverage": _percent,
     "quarantine": _strings,
     "flaky_counts_as": _flaky_choice,
     "locked_workflows": _path,
