@@ -22,6 +22,7 @@ from juo_flowtest.coverage import model as coverage
 from juo_flowtest.flowfile.files import is_flow_file
 from juo_flowtest.plugin import options
 from juo_flowtest.plugin.items import FlowFileCollector, FlowItem
+from juo_flowtest.plugin.logs import hide_secrets_in_logs
 from juo_flowtest.plugin.reporting import COVERAGE_ATTR, VERDICT_ATTR, FlowReporting
 from juo_flowtest.plugin.state import STATE, PluginState
 from juo_flowtest.run.session import FlowSession
@@ -51,6 +52,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
         allure.clean_results_dir(state.alluredir)  # once per run, before any worker
     config.pluginmanager.register(FlowReporting(config), "juo_flowtest_reporting")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    state = session.config.stash.get(STATE, None)
+    if state is not None:  # after pytest's logging plugin made its handlers
+        hide_secrets_in_logs(session.config, state.session.secret_set)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from juo_flowtest.base.errors import SandboxError, WorkflowDefinitionError
+from juo_flowtest.base.secrets import SecretSet, SecretValues
 from juo_flowtest.flowfile.model import Case, Flow
 from juo_flowtest.run.result import FlowResult, NullListener, RunListener
 from juo_flowtest.target import settings
@@ -29,11 +30,13 @@ class FlowSession:
         self._http: httpx.Client | None = None
         self._client: JuoClient | None = None
         self._start_error: SandboxError | WorkflowDefinitionError | None = None
+        #: The token from the start, then every value the run sends in a sensitive header.
+        self.secret_set = SecretSet([target.token])
 
     @property
-    def secrets(self) -> tuple[str, ...]:
-        """The values every output must hide (the target's token)."""
-        return (self.target.token,) if self.target.token else ()
+    def secrets(self) -> SecretValues:
+        """The values every output must hide, as known now (each in its encoded forms)."""
+        return self.secret_set.values
 
     def run(self, flow: Flow, case: Case | None, listener: RunListener | None = None
             ) -> FlowResult:
@@ -50,7 +53,10 @@ class FlowSession:
             self._http = make_http_client(self.target.timeout)
             scheme, token = self.target.auth, self.target.token
             auth = Auth(scheme, token) if scheme and token else None
-            self._client = JuoClient(self._http, base_url, self.target.tenant, auth)
+            self._client = JuoClient(self._http, base_url, self.target.tenant, auth,
+                                     timeout=self.target.timeout,
+                                     max_body_bytes=self.target.max_body_bytes,
+                                     secrets=self.secret_set)
         return self._client
 
     def _start_sandbox(self) -> str:
