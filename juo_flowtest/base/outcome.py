@@ -39,8 +39,11 @@ BUCKETS = (Verdict.PASSED.value, Verdict.FAILED.value, Verdict.BROKEN.value,
            Verdict.INVALID.value, Verdict.SKIPPED.value, FLAKY, QUARANTINED)
 
 #: How an invalid input is marked where only text travels (an Allure result, a collection
-#: error): its message starts with ``INVALID_PREFIX`` and it carries the tag ``INVALID_TAG``.
+#: error): its message starts with one of ``INVALID_PREFIXES`` (a flow file, or the sandbox's
+#: workflow definitions) and it carries the tag ``INVALID_TAG``.
 INVALID_PREFIX = "INVALID FLOW FILE:"
+INVALID_WORKFLOW_PREFIX = "INVALID WORKFLOW DEFINITION:"
+INVALID_PREFIXES = (INVALID_PREFIX, INVALID_WORKFLOW_PREFIX)
 INVALID_TAG = "invalid-flow-file"
 
 

@@ -1,54 +1,116 @@
-"""``juo-flowtest lint``: validate flow files without running them; every error of every file."""
+"""``juo-flowtest lint``: validate flow files and workflow definitions without running them.
+
+Every error of every file is printed (``path:line:col``, the line, a caret, a hint). Flow
+files (``*.flow.yaml``) are checked one by one; workflow definitions (``*.workflow.yaml``,
+``.yml``, ``.json``) are checked folder by folder, as the sandbox loads them (one published
+workflow per trigger type, one id and version per file).
+
+Exit codes: 0 every file is valid, 2 some file is invalid, 4 a path does not exist, 5 there
+is nothing to check.
+"""
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from juo_flowtest.base.errors import FlowFileError
+from juo_flowtest.base.errors import InvalidInputError
 from juo_flowtest.base.exitcodes import ExitCode
 from juo_flowtest.flowfile import loader
-from juo_flowtest.flowfile.files import FLOW_SUFFIXES, is_flow_file
+from juo_flowtest.flowfile.files import (
+    FLOW_SUFFIXES,
+    WORKFLOW_SUFFIXES,
+    is_flow_file,
+    is_workflow_file,
+)
+from juo_flowtest.sandbox.loading import load_files
 
 
-def flow_files(paths: Sequence[str]) -> Iterator[Path]:
-    """Flow files named or found (recursively, sorted) under the given paths."""
+@dataclass
+class Found:
+    """What the given paths hold: flow files, workflow definitions by folder, other files."""
+
+    flows: list[Path] = field(default_factory=list)
+    workflows: dict[Path, list[Path]] = field(default_factory=dict)
+    others: list[Path] = field(default_factory=list)
+
+
+def find(paths: Sequence[str]) -> Found:
+    """Files named, or found (recursively, sorted) under the folders named."""
+    found = Found()
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found = (p for suffix in FLOW_SUFFIXES for p in path.rglob(f"*{suffix}"))
-            yield from sorted(p for p in found if p.is_file())
-        else:
-            yield path
+        for file in [path] if not path.is_dir() else _walk(path):
+            if is_flow_file(file.name):
+                found.flows.append(file)
+            elif is_workflow_file(file.name):
+                found.workflows.setdefault(file.parent, []).append(file)
+            else:
+                found.others.append(file)
+    return found
 
 
-def lint_command(argv: Sequence[str]) -> int:
-    """Check each file; print diagnostics; exit 2 if any file is invalid, 5 if none found."""
-    if any(a in ("-h", "--help") for a in argv):
-        print("usage: juo-flowtest lint PATHS\n\nChecks flow files (directories recursively); "
-              "exit 0 all valid, 2 some invalid, 4 a path does not exist, 5 no flow files.")
-        return ExitCode.PASSED
-    paths = list(argv) or ["flows"]
+def _walk(folder: Path) -> list[Path]:
+    """Flow and workflow files under ``folder``, sorted, following symlinked folders once."""
+    suffixes = (*FLOW_SUFFIXES, *WORKFLOW_SUFFIXES)
+    out: list[Path] = []
+    seen: set[str] = set()
+    for root, dirs, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:  # a link back up the tree
+            dirs.clear()
+            continue
+        seen.add(real)
+        out.extend(Path(root, f) for f in files if f.endswith(suffixes))
+    return sorted(p for p in out if p.is_file())
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    """Options of ``juo-flowtest lint``."""
+    parser.description = ("Check flow files and workflow definitions (folders recursively) "
+                          "without running them. Exit 0 all valid, 2 some invalid, 4 a path "
+                          "does not exist, 5 nothing to check.")
+    parser.add_argument("paths", nargs="*", metavar="PATH", default=["flows"],
+                        help="files or folders (default: flows)")
+
+
+def command(args: argparse.Namespace) -> int:
+    """Check each file; print every diagnostic; return an ``ExitCode``."""
+    paths: list[str] = args.paths
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         print(f"juo-flowtest lint: no such file or directory: {', '.join(missing)}",
               file=sys.stderr)
         return ExitCode.USAGE
-    checked = flows = invalid = 0
-    for path in flow_files(paths):
-        if not is_flow_file(path.name):
-            print(f"{path}: error: not a flow file (expected *.flow.yaml or *.flow.yml)")
-            invalid += 1
-            continue
-        checked += 1
+    found = find(paths)
+    invalid = flows = 0
+    for other in found.others:
+        print(f"{other}: error: not a flow file or a workflow definition (expected "
+              "*.flow.yaml, *.flow.yml, *.workflow.yaml, *.workflow.yml or *.workflow.json)\n")
+        invalid += 1
+    for path in found.flows:
         try:
             flows += len(loader.load_file(path).flows)
-        except FlowFileError as exc:
+        except InvalidInputError as exc:
             invalid += 1
             print(exc, end="\n\n")
-    if checked == 0 and invalid == 0:
-        print(f"juo-flowtest lint: no flow files under {', '.join(paths)}", file=sys.stderr)
+    definitions = sum(len(files) for files in found.workflows.values())
+    for files in found.workflows.values():
+        try:
+            load_files(files)
+        except InvalidInputError as exc:
+            invalid += len({d.position.path for d in exc.diagnostics} & {str(f) for f in files})
+            print(exc, end="\n\n")
+    if not found.flows and not definitions and not found.others:
+        print(f"juo-flowtest lint: no flow files or workflow definitions under "
+              f"{', '.join(paths)}", file=sys.stderr)
         return ExitCode.NO_FLOWS
-    print(f"{checked} file(s) checked, {flows} flow(s), {invalid} invalid file(s)")
+    checked = f"{len(found.flows)} file(s) checked, {flows} flow(s)"
+    if definitions:
+        checked += f", {definitions} workflow definition(s)"
+    print(f"{checked}, {invalid} invalid file(s)")
     return ExitCode.INVALID if invalid else ExitCode.PASSED

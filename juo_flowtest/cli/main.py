@@ -22,7 +22,7 @@ usage: juo-flowtest COMMAND [ARGS]
 
 commands:
   run [PATHS] [pytest options] [--html]   run flows (default path: flows/), write reports/
-  lint PATHS                              check flow files; every error in every file
+  lint [PATHS]                            check flow files and workflow definitions
   schema                                  print the JSON Schema of the flow format
   sandbox [--workflows DIR] [--port N]    serve the embedded Juo sandbox
   report [--results DIR] [--output DIR]   build the single-file HTML report
@@ -37,6 +37,7 @@ DELEGATED = {
     "sandbox": "juo_flowtest.sandbox.command",
     "report": "juo_flowtest.report.html",
     "gate": "juo_flowtest.gate.command",
+    "lint": "juo_flowtest.cli.lint",
 }
 
 
@@ -59,10 +60,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         from juo_flowtest.cli.run import run
 
         return run(rest)
-    if name == "lint":
-        from juo_flowtest.cli.lint import lint_command
-
-        return lint_command(rest)
     if name == "schema":
         from juo_flowtest.flowfile.schema import schema_text
 

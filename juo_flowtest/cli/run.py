@@ -1,10 +1,4 @@
-"""``juo-flowtest run``: pytest with the plugin, the CI reports, and a stable exit code.
-
-Arguments are pytest's (``-k``, ``-m``, ``-n auto``, ``--reruns 2``, ``--juo-env staging``...)
-plus ``--html`` (build the single-file HTML report afterwards). With no path, ``flows/`` runs.
-Every output goes to the reports folder (``--juo-reports-dir``, default ``reports/``): Allure
-results, JUnit XML, coverage, and with ``--html`` the report.
-"""
+"""``juo-flowtest run``: pytest with the plugin, the CI reports, and a stable exit code."""
 
 from __future__ import annotations
 
@@ -15,7 +9,7 @@ import pytest
 
 from juo_flowtest.base.exitcodes import ExitCode
 from juo_flowtest.base.outcome import Tally
-from juo_flowtest.plugin.options import RUN_DEFAULTS_FLAG
+from juo_flowtest.plugin.options import RUN_DEFAULTS_FLAG, SHARD_OPTION
 from juo_flowtest.plugin.reporting import FlowReporting
 from juo_flowtest.plugin.state import STATE, PluginState
 
@@ -49,7 +43,11 @@ def pytest_args(argv: Sequence[str]) -> tuple[list[str], bool]:
     ``--juo-reports-dir reports``) is never taken for a path, and xdist workers agree.
     """
     args = [a for a in argv if a != "--html"]
-    return [*args, RUN_DEFAULTS_FLAG], len(args) != len(argv)
+    html = len(args) != len(argv)
+    # `--shard K/N` is the plugin's --juo-shard (pytest's own namespace stays clear of it).
+    args = [SHARD_OPTION if a == "--shard" else
+            SHARD_OPTION + a[len("--shard"):] if a.startswith("--shard=") else a for a in args]
+    return [*args, RUN_DEFAULTS_FLAG], html
 
 
 def exit_code(pytest_code: int, tally: Tally | None) -> ExitCode:
@@ -70,9 +68,29 @@ def exit_code(pytest_code: int, tally: Tally | None) -> ExitCode:
     return ExitCode.PASSED
 
 
+HELP = """\
+usage: juo-flowtest run [PATHS] [pytest options] [--html] [--shard K/N]
+
+Runs flow files (default: the flows/ folder) with pytest and the juo-flowtest plugin, and
+writes every output into the reports folder (--juo-reports-dir, default reports/): Allure
+results, junit.xml, coverage.json, and with --html the single-file HTML report.
+
+  --html                  build reports/allure-report/index.html afterwards (needs Node.js)
+  -k EXPR, -m TAGS        select flows by name or by tag (pytest's own selection)
+  -n auto                 run in parallel (pytest-xdist)
+  --reruns N              rerun failing flows; a pass on a rerun is counted flaky
+  --shard K/N             run slice K of N of the suite (a CI matrix); --juo-durations FILE
+                          balances the slices by a previous run's durations.json
+  --juo-env NAME          the target environment (default: sandbox)
+
+Exit codes: 0 passed, 1 failed, 2 invalid input, 3 broken, 4 usage, 5 no flows.
+Every pytest option follows (juo-flowtest options under "juo-flowtest"):
+"""
+
+
 def run(argv: Sequence[str]) -> int:
     if any(a in ("-h", "--help") for a in argv):
-        print(__doc__)
+        print(HELP)
         return pytest.main(["--help"])
     args, html = pytest_args(argv)
     watcher = _RunWatcher()

@@ -39,12 +39,12 @@ Example::
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from juo_flowtest.base.diagnostics import did_you_mean
 from juo_flowtest.base.position import Position
 from juo_flowtest.base.templating import (
     Template,
@@ -174,17 +174,19 @@ class _Compiler:
         ((name, arg),) = raw.items()
         build = _BUILDERS.get(name)
         if build is None:
-            close = difflib.get_close_matches(name, OPERATORS, n=1)
-            suggestion = f" — did you mean '{close[0]}'?" if close else ""
+            suggestion = did_you_mean(name, OPERATORS)
             return self.error(at, f"unknown operator '{name}'{suggestion}",
                               "operators: " + ", ".join(OPERATORS))
         return build(self, name, arg, self.child(raw, name, at), responses)
 
-    def operator_arg(self, name: str, raw: Any, at: Position | None) -> Matcher:
+    def operator_arg(self, name: str, raw: Any, at: Position | None,
+                     responses: bool = False) -> Matcher:
+        """An operator's operator argument; ``responses`` carries the ``availableResponses``
+        shorthand through ``$not``/``$all`` (``{$not: {$contains: [accept]}}``)."""
         if not is_operator(raw):
             return self.error(at, f"{name} takes an operator mapping such as {{$eq: 1}}, got "
                               f"{typed(raw)}")
-        return self.node(raw, at, False)
+        return self.node(raw, at, responses)
 
 
 _Builder = Callable[[_Compiler, str, Any, "Position | None", bool], Matcher]
@@ -222,8 +224,7 @@ def _type(c: _Compiler, name: str, arg: Any, at: Position | None, r: bool) -> Ma
     wanted = arg if isinstance(arg, list) and arg else [arg]
     for item in wanted:
         if item not in TYPE_NAMES:
-            close = difflib.get_close_matches(str(item), TYPE_NAMES, n=1)
-            suggestion = f" — did you mean '{close[0]}'?" if close else ""
+            suggestion = did_you_mean(str(item), TYPE_NAMES)
             return c.error(at, f"unknown $type {show_arg(item)}{suggestion}",
                            "types: " + ", ".join(TYPE_NAMES))
     return TypeIs(name, arg if isinstance(arg, str) else tuple(arg), at)
@@ -270,13 +271,13 @@ def _any(c: _Compiler, name: str, arg: Any, at: Position | None, r: bool) -> Mat
 
 
 def _not(c: _Compiler, name: str, arg: Any, at: Position | None, r: bool) -> Matcher:
-    return Not(name, c.operator_arg(name, arg, at), at)
+    return Not(name, c.operator_arg(name, arg, at, r), at)
 
 
 def _all(c: _Compiler, name: str, arg: Any, at: Position | None, r: bool) -> Matcher:
     if not isinstance(arg, list) or not arg:
         return c.error(at, f"$all takes a non-empty list of operator mappings, got {typed(arg)}")
-    inner = tuple(c.operator_arg(name, item, c.child(arg, i, at)) for i, item in enumerate(arg))
+    inner = tuple(c.operator_arg(name, item, c.child(arg, i, at), r) for i, item in enumerate(arg))
     return All(name, inner, at)
 
 

@@ -6,6 +6,7 @@ expressions are read-only) and each expectation compiled once into a ``Matcher``
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -37,6 +38,19 @@ FIELD_PATHS: dict[str, tuple[str, ...]] = {
     "body": (),
 }
 EXPECT_KEYS = ("http", *FIELD_PATHS, "jsonpath", "headers", "maxMs", "schema")
+_HTTP_WHY = "the HTTP status code is 'http'; 'status' is the run's status (waiting_interaction, completed...)"
+_SHORT = "expect keys are short names: '{}' checks the response's {}"
+#: Names people write in ``expect`` (response field names, other tools' words) -> the key.
+EXPECT_ALIASES: dict[str, tuple[str, str]] = {
+    **{name: ("http", _HTTP_WHY) for name in
+       ("statusCode", "status_code", "httpStatus", "http_status", "code", "statuscode")},
+    "pendingInteraction": ("pending", _SHORT.format("pending", "pendingInteraction")),
+    "completionData": ("completion", _SHORT.format("completion", "completionData")),
+    "runStatus": ("status", "'status' checks the run's status"),
+}
+#: JSONPath heads that name an expect key, not a response field -> the field's path.
+_JSONPATH_FIELDS = {"pending": "pendingInteraction", "completion": "completionData",
+                    "endStep": "completionData.endStep"}
 #: Scalar types an expectation compares literally (``str`` too, when it holds no ``${``).
 _LITERALS = frozenset({int, float, bool})
 
@@ -103,7 +117,7 @@ class ExpectBuilder:
         if node is None:
             return None
         r = Reader(self.problems, node, what)
-        r.keys(EXPECT_KEYS)
+        r.keys(EXPECT_KEYS, aliases=EXPECT_ALIASES)
         fields = []
         for key, path in FIELD_PATHS.items():  # in this order whatever the file's order
             if key in node:
@@ -160,6 +174,14 @@ class ExpectBuilder:
         return tuple(checks)
 
     def parse(self, expression: str, at: Position) -> Any:
+        head = re.match(r"\$\.([A-Za-z_]\w*)", expression)
+        if head and head.group(1) in _JSONPATH_FIELDS:
+            field = _JSONPATH_FIELDS[head.group(1)]
+            fixed = f"$.{field}{expression[head.end():]}"
+            self.problems.add(at, f"JSONPath '{expression}' names '{head.group(1)}', which is an "
+                              f"expect key, not a field of the response — did you mean "
+                              f"'{fixed}'?", f"the run state's field is {field}")
+            return None
         try:
             return parse_jsonpath(expression)
         except JsonPathError as exc:

@@ -29,7 +29,13 @@ from juo_flowtest.flowfile.builders import Builders
 from juo_flowtest.flowfile.expectations import ExpectBuilder
 from juo_flowtest.flowfile.model import Case, Flow, FlowFile, Link, Step
 from juo_flowtest.flowfile.steps import StepBuilder
-from juo_flowtest.flowfile.variables import IN_CASE, IN_VARS, Declared, Variables
+from juo_flowtest.flowfile.variables import (
+    IN_CASE,
+    IN_VARS,
+    Declared,
+    Variables,
+    run_builtin_too_early,
+)
 from juo_flowtest.source import yamlsource
 from juo_flowtest.source.fields import IDENTIFIER, Reader, as_mapping
 from juo_flowtest.source.problems import Problems
@@ -193,7 +199,10 @@ class _FlowBuilder:
             start = len(self.variables.uses)
             out[name] = self.variables.value(raw, node.value_position(name))
             for use in self.variables.uses[start:]:
-                if not (is_always_known(use.name) or use.name in out or use.name in common):
+                too_early = run_builtin_too_early(use)
+                if too_early is not None:
+                    self.problems.add(use.position, *too_early)
+                elif not (is_always_known(use.name) or use.name in out or use.name in common):
                     self.problems.add(use.position, f"variable '{use.name}' is not known here",
                                       "vars may use vars declared above them, parametrize "
                                       "values, ${env:NAME} and built-ins")

@@ -101,8 +101,24 @@ class Variables:
                 self.problems.add(use.position, *message)
 
 
+#: Built-ins that describe a run: they have no value before the flow has started one.
+RUN_BUILTINS = frozenset({"run.id", "run.version", "pending.interactionId", "pending.stepId"})
+
+
+def run_builtin_too_early(use: Use) -> tuple[str, str] | None:
+    """Why a run built-in used in vars or a case can never have a value there, or None."""
+    if use.name not in RUN_BUILTINS or use.step not in (IN_VARS, IN_CASE):
+        return None
+    where = "vars" if use.step == IN_VARS else "a parametrize case"
+    message = f"'${{{use.name}}}' has no value in {where}: they are set before the flow starts a run"
+    return message, f"use ${{{use.name}}} in a step, or save the value with save:"
+
+
 def _problem(use: Use, d: Declared) -> tuple[str, str] | None:
     name = use.name
+    too_early = run_builtin_too_early(use)
+    if too_early is not None:
+        return too_early
     if is_always_known(name):
         return None
     case_keys = [keys for _, keys in d.cases]

@@ -49,6 +49,15 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         help=f"coverage.json; repeat to merge (default: {DEFAULT.coverage_json} if present)",
     )
     parser.add_argument(
+        "--reports",
+        type=Path,
+        nargs="+",
+        action="extend",
+        metavar="DIR",
+        help="reports folders to merge (each job's --juo-reports-dir, e.g. the shards of a CI "
+        "matrix): their allure-results and coverage.json; --reports reports/shard-*",
+    )
+    parser.add_argument(
         "--output",
         type=Path,
         default=DEFAULT.gate_summary,
@@ -61,8 +70,9 @@ def command(args: argparse.Namespace, out: Callable[[str], None] = print) -> int
     """Run the gate: print and write the summary, return a ``GateExit``."""
     try:
         policy = load_policy(args.policy, Path())
-        coverage = _read_coverage(args.coverage)
-        results = read_results(args.results or [DEFAULT.allure_results])
+        results_dirs, coverage_files = _inputs(args)
+        coverage = _read_coverage(coverage_files)
+        results = read_results(results_dirs)
     except (PolicyError, ResultsError) as exc:
         print(f"juo-flowtest gate: {exc}", file=sys.stderr)
         _write(args.output, render_error(str(exc)))
@@ -76,6 +86,21 @@ def command(args: argparse.Namespace, out: Callable[[str], None] = print) -> int
         # `juo-flowtest gate | head`: the reader left; the verdict still is the exit code.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return GateExit.HOLDS if verdict.holds else GateExit.VIOLATED
+
+
+def _inputs(args: argparse.Namespace) -> tuple[list[Path], list[Path] | None]:
+    """The results directories and coverage files: ``--results``/``--coverage`` as given,
+    plus each ``--reports`` folder's (its coverage.json only if the run wrote one)."""
+    results: list[Path] = list(args.results or [])
+    coverage: list[Path] = list(args.coverage or [])
+    for folder in getattr(args, "reports", None) or []:
+        layout = ReportsLayout(folder)
+        if not folder.is_dir():
+            raise ResultsError(f"no reports folder at {folder}")
+        results.append(layout.allure_results)
+        if layout.coverage_json.is_file():
+            coverage.append(layout.coverage_json)
+    return results or [DEFAULT.allure_results], coverage or None
 
 
 def _read_coverage(paths: list[Path] | None) -> Coverage | None:

@@ -16,7 +16,6 @@ and otherwise points at the table.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from collections.abc import Callable
@@ -24,10 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from juo_flowtest.base.diagnostics import Diagnostic
+from juo_flowtest.base.diagnostics import Diagnostic, closest
 from juo_flowtest.base.errors import PolicyError
 from juo_flowtest.base.position import Position
 from juo_flowtest.source import yamlsource
+from juo_flowtest.source.problems import Problems
 from juo_flowtest.source.yamlsource import PosDict, PosList
 
 SEVERITIES = ("blocker", "critical", "normal", "minor", "trivial")
@@ -65,21 +65,21 @@ class Node:
 
 
 class _Source:
-    """The text of a policy, for source lines in diagnostics."""
+    """The text of a policy; its problems are ``source.Problems`` diagnostics.
+
+    A policy stops at its first problem: a gate must not judge a run by half a policy.
+    """
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text
         self.lines = text.splitlines()
+        self.problems = Problems(path, text)
         # Hints show examples in the file's own syntax.
         self.assign = " =" if path.endswith(".toml") else ":"
 
-    def diagnostic(self, position: Position, message: str, hint: str | None = None) -> Diagnostic:
-        line = self.lines[position.line - 1] if 0 < position.line <= len(self.lines) else ""
-        return Diagnostic(position, message, line, hint)
-
     def error(self, position: Position, message: str, hint: str | None = None) -> PolicyError:
-        return PolicyError([self.diagnostic(position, message, hint)])
+        return PolicyError([self.problems.make(position, message, hint)])
 
 
 def load_policy(path: Path | None, cwd: Path) -> Policy:
@@ -124,9 +124,9 @@ def _from_yaml(path: Path) -> Policy:
             "a policy is one flat mapping of rules",
         ) from None
     if parsed.problems:
-        raise PolicyError(
-            [source.diagnostic(p.position, p.message, p.hint) for p in parsed.problems]
-        )
+        for problem in parsed.problems:
+            source.problems.add(problem.position, problem.message, problem.hint)
+        raise PolicyError(source.problems.diagnostics())
     if len(documents) > 1:
         raise source.error(
             documents[1][1],
@@ -235,12 +235,8 @@ def _build(root: Node, source: _Source, label: str) -> Policy:
     for key, (key_position, node) in root.value.items():
         check = _RULES.get(str(key))
         if check is None:
-            close = difflib.get_close_matches(str(key), _RULES, n=1)
-            hint = (
-                f"did you mean '{close[0]}'?"
-                if close
-                else "known keys: " + ", ".join(sorted(_RULES))
-            )
+            close = closest(str(key), _RULES)
+            hint = f"did you mean '{close}'?" if close else "known keys: " + ", ".join(sorted(_RULES))
             raise source.error(key_position, f"unknown policy key '{key}'", hint)
         values[str(key)] = check(source, node, str(key))
     return Policy(**values)
@@ -299,8 +295,8 @@ def _severities(source: _Source, node: Node, key: str) -> tuple[str, ...]:
     names = _strings(source, node, key)
     for item, name in zip(node.value, names):
         if name not in SEVERITIES:
-            close = difflib.get_close_matches(name, SEVERITIES, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "one of: " + ", ".join(SEVERITIES)
+            close = closest(name, SEVERITIES)
+            hint = f"did you mean '{close}'?" if close else "one of: " + ", ".join(SEVERITIES)
             raise source.error(item.position, f"unknown severity '{name}'", hint)
     return names
 

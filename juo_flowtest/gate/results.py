@@ -10,9 +10,13 @@ Results of an earlier run left in the same directory (a directory not cleaned be
 carry another ``thread`` label (another process). They are not retries: only the newest
 session of each test counts, and the older ones are reported in ``RunResults.stale``.
 
-An invalid flow file is written by the report as a ``broken`` result whose message starts with
-``INVALID FLOW FILE:`` and tagged ``invalid-flow-file``; either mark makes it an ``INVALID``
-outcome, never a broken flow.
+A sharded run (``--shard K/N``) leaves a shard record beside its results; the records of every
+directory are read too (``RunResults.shards``), for the gate's ``shards`` rule.
+
+An invalid input (a flow file, or the sandbox's workflow definitions) is written by the report
+as a ``broken`` result whose message starts with ``INVALID FLOW FILE:`` or ``INVALID WORKFLOW
+DEFINITION:`` and tagged ``invalid-flow-file``; either mark makes it an ``INVALID`` outcome,
+never a broken flow.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from juo_flowtest.base.errors import ResultsError
-from juo_flowtest.base.outcome import INVALID_PREFIX, INVALID_TAG, Verdict
+from juo_flowtest.base.outcome import INVALID_PREFIXES, INVALID_TAG, Verdict
+from juo_flowtest.report.shards import ShardRecord, read_records
 
 DEFAULT_SEVERITY = "normal"
 
@@ -82,6 +87,8 @@ class RunResults:
     outcomes: tuple[FlowOutcome, ...]  # sorted by name, then key
     files: int  # result files read
     stale: tuple[str, ...] = ()  # names of tests with results of older sessions ignored
+    #: Per results directory, the shard records found there (``--shard`` runs; else empty).
+    shards: tuple[tuple[str, tuple[ShardRecord, ...]], ...] = ()
 
 
 def read_results(directories: Sequence[Path]) -> RunResults:
@@ -91,10 +98,15 @@ def read_results(directories: Sequence[Path]) -> RunResults:
     <Verdict.PASSED: 'passed'>
     """
     raw: list[dict[str, Any]] = []
+    records: list[tuple[str, tuple[ShardRecord, ...]]] = []
     for directory in directories:
         if not directory.is_dir():
             raise ResultsError(f"no results directory at {directory}: run `juo-flowtest run` first")
         raw.extend(_load(path) for path in sorted(directory.glob("*-result.json")))
+        try:
+            records.append((str(directory), tuple(read_records(directory))))
+        except ValueError as exc:
+            raise ResultsError(str(exc)) from None
     if not raw:
         where = ", ".join(str(d) for d in directories)
         raise ResultsError(
@@ -111,7 +123,8 @@ def read_results(directories: Sequence[Path]) -> RunResults:
         if had_stale:
             stale.append(outcome.name)
     outcomes.sort(key=lambda o: (o.name, o.key))
-    return RunResults(tuple(outcomes), files=len(raw), stale=tuple(sorted(stale)))
+    return RunResults(tuple(outcomes), files=len(raw), stale=tuple(sorted(stale)),
+                      shards=tuple(records))
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -157,7 +170,7 @@ def _attempt(data: Mapping[str, Any]) -> Attempt:
     message = message if isinstance(message, str) else ""
     labels = _labels(data)
     session = "/".join(labels.get("host", [""])[-1:] + labels.get("thread", [""])[-1:])
-    invalid = message.startswith(INVALID_PREFIX) or INVALID_TAG in labels.get("tag", [])
+    invalid = message.startswith(INVALID_PREFIXES) or INVALID_TAG in labels.get("tag", [])
     return Attempt(
         status=Verdict.INVALID if invalid else _status(data.get("status")),
         message=message,

@@ -6,7 +6,9 @@ quarantine and not a clean pass), ``flaky`` (passed after a failed or broken att
 ``failed`` or ``broken``. Rules only look at the non-quarantined buckets. The pass rate is
 passing / (passed + flaky + failed + broken); flaky flows are passing unless the policy says
 ``flaky_counts_as: failed``. Skipped, invalid and quarantined flows are outside the rate.
-A rate over no flows at all does not hold: a gate never passes for want of evidence.
+A rate over no flows at all does not hold: a gate never passes for want of evidence. Results
+of sharded runs (``--shard K/N``) add the ``shards`` rule, whatever the policy: every shard of
+one suite must be there (``gate.shards``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 
 from juo_flowtest.base.outcome import BUCKETS, FLAKY, QUARANTINED, Verdict
 from juo_flowtest.coverage.model import Coverage
+from juo_flowtest.gate import shards
 from juo_flowtest.gate.policy import Policy
 from juo_flowtest.gate.results import FlowOutcome, RunResults
 
@@ -88,7 +91,7 @@ def evaluate(results: RunResults, coverage: Coverage | None, policy: Policy) -> 
     in_quarantine = [o for o in results.outcomes if quarantined(o, policy.quarantine)]
     return GateVerdict(
         policy=policy,
-        rules=tuple(_rules(buckets, counted, coverage, policy)),
+        rules=(*_shard_rule(results), *_rules(buckets, counted, coverage, policy)),
         buckets=buckets,
         pass_rate=_rate(counted, policy),
         coverage=coverage,
@@ -139,6 +142,13 @@ def _rules(
                 rule, f"at most {limit} {name}", str(len(group)), len(group) <= limit, group
             )
     yield from _coverage_rules(coverage, policy)
+
+
+def _shard_rule(results: RunResults) -> Iterable[RuleResult]:
+    # Not a policy key: merged shards that are not the whole suite never pass as the suite.
+    found = shards.check(results.shards)
+    if found is not None:
+        yield RuleResult("shards", found.expected, found.actual, found.holds)
 
 
 def _rate_rule(

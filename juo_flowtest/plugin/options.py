@@ -12,12 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from juo_flowtest.base.errors import ConfigError
 from juo_flowtest.report.layout import DEFAULT_ROOT, ReportsLayout
+from juo_flowtest.report.shards import ShardSpec
 from juo_flowtest.target import settings
 
 #: Added by ``juo-flowtest run``: collect ``flows/`` when no path is given, and write JUnit XML
 #: into the reports folder. Hidden: it is how the command talks to the plugin.
 RUN_DEFAULTS_FLAG = "--juo-run-defaults"
+#: ``juo-flowtest run --shard K/N`` is this option of the plugin.
+SHARD_OPTION = "--juo-shard"
 DEFAULT_FLOWS = "flows"
 
 
@@ -31,8 +35,12 @@ def add_options(parser: pytest.Parser) -> None:
     group.addoption("--juo-max-body", metavar="SIZE",
                     help="largest response body taken, e.g. 10MB (default; env JUO_MAX_BODY)")
     group.addoption(
-        "--juo-sandbox-workflows", help="workflow definitions directory for the sandbox"
-    )
+        "--juo-sandbox-workflows", action="append", metavar="DIR",
+        help="a folder of workflow definitions for the sandbox, instead of the examples "
+             "(repeatable)")
+    group.addoption(
+        "--juo-sandbox-with-examples", action="store_true",
+        help="load the example workflows as well as --juo-sandbox-workflows")
     group.addoption(
         "--juo-allow-protected", action="store_true", help="allow a protected environment"
     )
@@ -40,9 +48,22 @@ def add_options(parser: pytest.Parser) -> None:
         "--juo-reports-dir",
         help="folder of every output: allure-results, junit.xml, coverage.json (default: reports)",
     )
+    group.addoption(
+        SHARD_OPTION, metavar="K/N",
+        help="run slice K of N of the collected suite (juo-flowtest run --shard K/N)",
+    )
+    group.addoption(
+        "--juo-durations", metavar="FILE",
+        help="durations file (a previous run's reports/durations.json) that --juo-shard "
+        "balances by; without one, slices are balanced by count",
+    )
     group.addoption(RUN_DEFAULTS_FLAG, action="store_true", help=argparse.SUPPRESS)
-    parser.addini("juo_sandbox_workflows", "workflow definitions directory for the sandbox")
+    parser.addini("juo_sandbox_workflows", "folders of workflow definitions for the sandbox",
+                  type="paths")
+    parser.addini("juo_sandbox_with_examples", "load the examples as well", type="bool",
+                  default=False)
     parser.addini("juo_reports_dir", "reports directory (default: reports)", default="reports")
+    parser.addini("juo_durations", "durations file that --juo-shard balances by")
 
 
 def _invocation_dir(config: pytest.Config) -> Path:
@@ -60,21 +81,48 @@ def layout(config: pytest.Config) -> ReportsLayout:
 
 def target(config: pytest.Config) -> settings.Target:
     """The run's target (CLI > env > pyproject > default); raises ``ConfigError``."""
-    workflows = config.getoption("juo_sandbox_workflows")
-    if workflows:
-        workflows = str((_invocation_dir(config) / workflows).resolve())
-    elif config.getini("juo_sandbox_workflows"):
-        workflows = str((Path(config.rootpath) / config.getini("juo_sandbox_workflows")).resolve())
+    given = config.getoption("juo_sandbox_workflows")
+    if given:
+        folders = [(_invocation_dir(config) / d).resolve() for d in given]
+    else:
+        folders = [Path(p).resolve() for p in config.getini("juo_sandbox_workflows")]
+    missing = [str(f) for f in folders if not f.is_dir()]
+    if missing:
+        raise ConfigError(f"no workflow folder at {', '.join(missing)}: --juo-sandbox-workflows "
+                          "(or juo_sandbox_workflows) names a folder of *.workflow.yaml files")
+    examples = bool(config.getoption("juo_sandbox_with_examples")
+                    or config.getini("juo_sandbox_with_examples"))
     overrides = settings.Overrides(
         env_name=config.getoption("juo_env"),
         base_url=config.getoption("juo_base_url"),
         tenant=config.getoption("juo_tenant"),
         timeout=config.getoption("juo_timeout"),
         max_body=config.getoption("juo_max_body"),
-        sandbox_workflows=workflows,
+        sandbox_workflows=tuple(str(f) for f in folders),
+        sandbox_examples=examples,
         allow_protected=bool(config.getoption("juo_allow_protected")),
     )
     return settings.resolve(overrides, os.environ, Path(config.rootpath) / "pyproject.toml")
+
+
+def shard(config: pytest.Config) -> ShardSpec | None:
+    """The ``--juo-shard K/N`` asked for, if any; raises ``pytest.UsageError``."""
+    text = config.getoption("juo_shard")
+    if not text:
+        return None
+    try:
+        return ShardSpec.parse(text)
+    except ValueError as exc:
+        raise pytest.UsageError(f"juo-flowtest: {exc}") from None
+
+
+def durations(config: pytest.Config) -> Path | None:
+    """The durations file ``--juo-shard`` balances by: the option, else the ini value."""
+    given = config.getoption("juo_durations")
+    if given:
+        return _invocation_dir(config) / str(given)
+    ini = str(config.getini("juo_durations") or "")
+    return Path(config.rootpath) / ini if ini else None
 
 
 def alluredir(config: pytest.Config, reports: ReportsLayout) -> str | None:

@@ -1,6 +1,8 @@
 """The reporting process's hooks (the controller under xdist): count verdicts, gather
 coverage, write the run's outputs and print the summary.
 
+Every test's duration is kept too, written as ``durations.json`` for a later ``--shard`` run.
+
 Workers put each flow's verdict and coverage on the call's ``TestReport``
 (``juo_verdict``, ``juo_coverage``); xdist ships reports to the controller as they are, so
 these hooks see the same attributes serial or parallel. Nothing of this goes into
@@ -9,16 +11,18 @@ these hooks see the same attributes serial or parallel. Nothing of this goes int
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from juo_flowtest.base.outcome import Tally, Verdict
+from juo_flowtest.base.outcome import INVALID_WORKFLOW_PREFIX, Tally, Verdict
 from juo_flowtest.coverage import model as coverage
 from juo_flowtest.coverage import render as coverage_render
 from juo_flowtest.coverage.model import CoverageSample
-from juo_flowtest.flowfile.files import is_flow_file
+from juo_flowtest.flowfile.files import is_flow_file, is_workflow_file
 from juo_flowtest.plugin.state import STATE
+from juo_flowtest.report import shards
 
 VERDICT_ATTR = "juo_verdict"
 COVERAGE_ATTR = "juo_coverage"
@@ -32,10 +36,12 @@ class FlowReporting:
         self.tally = Tally()
         self.samples: list[CoverageSample] = []
         self.summary_lines: list[str] = []
+        self.durations: dict[str, float] = {}
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         # xdist replays workers' failed collection reports in the controller.
-        if report.failed and is_flow_file(report.nodeid.rsplit("/", 1)[-1]):
+        name = report.nodeid.rsplit("/", 1)[-1]
+        if report.failed and (is_flow_file(name) or is_workflow_file(name)):
             self.tally.invalid += 1
             alluredir = self.config.stash[STATE].alluredir
             if alluredir:
@@ -44,6 +50,8 @@ class FlowReporting:
                 allure.write_invalid_file(alluredir, report.nodeid, str(report.longrepr))
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        # Every test's set-up + call + teardown, as pytest-split counts them (--shard).
+        self.durations[report.nodeid] = self.durations.get(report.nodeid, 0.0) + report.duration
         if not is_flow_file(report.nodeid.split("::", 1)[0]):
             return
         if report.when == "setup" and report.outcome == "skipped":
@@ -65,6 +73,8 @@ class FlowReporting:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self) -> None:
+        if self.durations:
+            shards.write_durations(self.config.stash[STATE].layout.durations, self.durations)
         if self.tally.flows or self.tally.invalid:
             self.summary_lines = self.finish()
 
@@ -76,7 +86,11 @@ class FlowReporting:
         if state.alluredir:
             from juo_flowtest.report import allure
 
-            allure.write_run_files(state.alluredir, state.session.environment(), cov)
+            environment = state.session.environment()
+            shard = self.config.pluginmanager.get_plugin("juo_flowtest_shard")
+            if shard is not None:
+                environment["shard"] = str(shard.spec)  # the report says which slice it shows
+            allure.write_run_files(state.alluredir, environment, cov)
         return [self.tally.summary(), *coverage_render.render_terminal(cov)]
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
@@ -98,3 +112,18 @@ def _verdict(report: pytest.TestReport) -> Verdict:
         return Verdict.SKIPPED
     broken = getattr(report, VERDICT_ATTR, None) == Verdict.BROKEN.value
     return Verdict.BROKEN if broken else Verdict.FAILED
+
+
+def invalid_workflows_report(config: pytest.Config) -> pytest.CollectReport:
+    """The one collection error of invalid workflow definitions: every problem of every file,
+    under the first file's path (so ``-rE`` and JUnit XML name a real file)."""
+    error = config.stash[STATE].workflow_error
+    assert error is not None
+    first = error.diagnostics[0].position.path if error.diagnostics else "workflows"
+    root = Path(config.rootpath)
+    where = Path(first)
+    nodeid = where.relative_to(root).as_posix() if where.is_relative_to(root) else first
+    count = len(error.diagnostics)
+    text = (f"{INVALID_WORKFLOW_PREFIX} {nodeid}\n{error}\n{count} problem"
+            f"{'s' if count != 1 else ''} in the sandbox's workflow definitions: no flow was run")
+    return pytest.CollectReport(nodeid, "failed", text, [])

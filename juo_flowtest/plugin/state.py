@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from juo_flowtest.base.errors import WorkflowDefinitionError
 from juo_flowtest.flowfile.model import Case, Flow
 from juo_flowtest.report.layout import ReportsLayout
 from juo_flowtest.run.result import FlowResult
@@ -25,6 +26,8 @@ class PluginState:
     alluredir: str | None
     is_worker: bool
     tags: set[str] = field(default_factory=set)
+    #: The sandbox's workflow definitions are invalid: no flow runs, the error is reported once.
+    workflow_error: WorkflowDefinitionError | None = None
 
     def register_tag(self, config: pytest.Config, tag: str) -> None:
         """Register a flow tag as a marker once, so ``--strict-markers`` accepts it."""

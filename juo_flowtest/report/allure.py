@@ -35,7 +35,13 @@ from allure_commons.reporter import AllureReporter
 from allure_commons.types import LabelType
 
 from juo_flowtest.base import prettyjson
-from juo_flowtest.base.outcome import Mismatch, Verdict
+from juo_flowtest.base.outcome import (
+    INVALID_PREFIX,
+    INVALID_TAG,
+    INVALID_WORKFLOW_PREFIX,
+    Mismatch,
+    Verdict,
+)
 from juo_flowtest.base.redaction import known_secrets, scrub, scrub_json, scrub_text
 from juo_flowtest.coverage import model as coverage_mod
 from juo_flowtest.coverage import render as coverage_render
@@ -435,16 +441,19 @@ def _now_ms() -> int:
 
 
 def write_invalid_file(results_dir: str, path: str, message: str) -> None:
-    """A broken result "Invalid flow file: <path>" in category 'Invalid flow file'."""
+    """A broken result "Invalid flow file: <path>" (or "Invalid workflow definition: <path>")
+    in category 'Invalid input'."""
     os.makedirs(results_dir, exist_ok=True)
     text = scrub_text(message, known_secrets())
-    if "INVALID FLOW FILE: " not in text:
-        text = f"INVALID FLOW FILE: {text}"
+    workflow = INVALID_WORKFLOW_PREFIX in text
+    if not workflow and f"{INVALID_PREFIX} " not in text:
+        text = f"{INVALID_PREFIX} {text}"
     identity = uuid.uuid5(uuid.NAMESPACE_URL, f"juo-flowtest-invalid:{path}").hex
     now = _now_ms()
+    what = "Invalid workflow definition" if workflow else "Invalid flow file"
     data = {
         "uuid": uuid.uuid4().hex,
-        "name": f"Invalid flow file: {path}",
+        "name": f"{what}: {path}",
         "fullName": f"{path}#invalid-flow-file",
         "historyId": identity,
         "testCaseId": identity,
@@ -454,9 +463,9 @@ def write_invalid_file(results_dir: str, path: str, message: str) -> None:
         "start": now,
         "stop": now,
         "labels": [
-            {"name": "feature", "value": "Invalid flow files"},
+            {"name": "feature", "value": "Invalid input"},
             {"name": "suite", "value": path},
-            {"name": "tag", "value": "invalid-flow-file"},
+            {"name": "tag", "value": INVALID_TAG},
             {"name": "framework", "value": "juo-flowtest"},
         ],
     }

@@ -62,9 +62,11 @@ def ensure_allure(cache: Path | None = None) -> Path:
     """The Allure 3 executable, installing the pinned version into ``cache`` on first use."""
     cache = cache or cache_dir()
     binary = cache / "node_modules" / ".bin" / "allure"
+    if shutil.which("node") is None:  # even a cached Allure is a Node.js script
+        raise HtmlReportError(NODE_MISSING)
     if binary.exists():
         return binary
-    if shutil.which("node") is None or shutil.which("npm") is None:
+    if shutil.which("npm") is None:
         raise HtmlReportError(NODE_MISSING)
     cache.mkdir(parents=True, exist_ok=True)
     print(f"juo-flowtest: installing Allure {ALLURE_VERSION} into {cache} (once)",

@@ -1,8 +1,8 @@
 """Where a run's outputs go: one reports folder, one name for each file in it.
 
 ``--juo-reports-dir DIR`` (or the ini option ``juo_reports_dir``, default ``reports``) moves
-every output at once: Allure results, JUnit XML, coverage, the HTML report, its history and
-the gate's summary. An explicit ``--alluredir`` or ``--junitxml`` still wins for that one file.
+every output at once: Allure results, JUnit XML, coverage, the tests' durations, the HTML
+report, its history and the gate's summary. An explicit ``--alluredir`` or ``--junitxml`` still wins for that one file.
 
 >>> ReportsLayout(Path("out")).junit
 PosixPath('out/junit.xml')
@@ -33,6 +33,11 @@ class ReportsLayout:
     @property
     def coverage_json(self) -> Path:
         return self.root / "coverage.json"
+
+    @property
+    def durations(self) -> Path:
+        """Each test's seconds, for ``--shard`` to balance a later run by (``report.shards``)."""
+        return self.root / "durations.json"
 
     @property
     def html_report(self) -> Path:

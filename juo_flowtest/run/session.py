@@ -9,6 +9,7 @@ Reporting is the caller's: ``run`` takes the listener that follows the run.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,6 +27,7 @@ class FlowSession:
 
     def __init__(self, target: settings.Target) -> None:
         self.target = target
+        self._workflows: list[Any] | None = None  # the sandbox's definitions, once loaded
         self._sandbox: Any = None
         self._http: httpx.Client | None = None
         self._client: JuoClient | None = None
@@ -59,13 +61,40 @@ class FlowSession:
                                      secrets=self.secret_set)
         return self._client
 
+    def workflow_dirs(self) -> list[Path]:
+        """The sandbox's definition folders: the given ones, the examples when none are given
+        or when the examples are asked for as well."""
+        from juo_flowtest.sandbox.loading import EXAMPLES_DIR
+
+        given = [Path(d) for d in self.target.sandbox_workflows]
+        return [EXAMPLES_DIR, *given] if self.target.sandbox_examples or not given else given
+
+    def check_workflows(self) -> WorkflowDefinitionError | None:
+        """Load the sandbox's definitions now (once); the error listing every problem, if any.
+
+        A bad definition is the user's input to fix, not a broken flow: the plugin reports it
+        once as invalid input and runs no flow.
+        """
+        if not self.target.is_sandbox or self._workflows is not None:
+            return None
+        from juo_flowtest.sandbox.loading import load_directories
+
+        try:
+            self._workflows = load_directories(self.workflow_dirs())
+        except WorkflowDefinitionError as exc:
+            return exc
+        return None
+
     def _start_sandbox(self) -> str:
         if self._start_error is not None:
             raise self._start_error
         from juo_flowtest.sandbox import Sandbox  # only a sandbox run pays for the import
 
         try:
-            self._sandbox = Sandbox(workflows_dir=self.target.sandbox_workflows)
+            problem = self.check_workflows()
+            if problem is not None:
+                raise problem
+            self._sandbox = Sandbox(workflows=self._workflows)
             return str(self._sandbox.start())
         except (SandboxError, WorkflowDefinitionError) as exc:
             self._start_error = exc
@@ -77,7 +106,7 @@ class FlowSession:
         if self.target.is_sandbox:
             from juo_flowtest.sandbox import Sandbox
 
-            sandbox = self._sandbox or Sandbox(workflows_dir=self.target.sandbox_workflows)
+            sandbox = self._sandbox or Sandbox(self.workflow_dirs(), workflows=self._workflows)
             try:
                 for wf in sandbox.workflows:
                     env[f"wf.{wf['id']}"] = (

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
-from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -26,12 +25,16 @@ from juo_flowtest.sandbox.catalog import Catalog
 from juo_flowtest.sandbox.clock import Clock, SystemClock
 from juo_flowtest.sandbox.engine import RunError
 from juo_flowtest.sandbox.faults import FaultConfig, FaultInjector
-from juo_flowtest.sandbox.loading import load_directory
+from juo_flowtest.sandbox.loading import (
+    EXAMPLES_DIR,  # noqa: F401  (re-exported: where the examples live)
+    WorkflowDirs,
+    directories,
+    load_directories,
+)
 from juo_flowtest.sandbox.openapi import openapi_document
 from juo_flowtest.sandbox.store import Owner, RunStore
 from juo_flowtest.sandbox.tenants import SandboxConfig
 
-EXAMPLES_DIR = Path(__file__).parent / "examples"
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
@@ -164,7 +167,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(
-    workflows_dir: str | Path | None = None,
+    workflows_dir: WorkflowDirs = None,
     config: SandboxConfig | None = None,
     faults: FaultConfig | None = None,
     clock: Clock | None = None,
@@ -174,7 +177,7 @@ def create_app(
     """The sandbox as an ASGI app with fresh state; raises ``WorkflowDefinitionError``."""
     prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
     if store is None:
-        catalog = Catalog(load_directory(Path(workflows_dir) if workflows_dir else EXAMPLES_DIR))
+        catalog = Catalog(load_directories(directories(workflows_dir)))
         store = RunStore(catalog, clock or SystemClock())
     config = config or SandboxConfig()
     document = openapi_document(prefix)

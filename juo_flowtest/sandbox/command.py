@@ -1,6 +1,6 @@
 """``juo-flowtest sandbox``: serve the sandbox in the foreground with uvicorn.
 
-The lead wires this into ``juo_flowtest/cli.py`` with ``configure_parser`` and ``command``;
+``juo-flowtest sandbox`` calls ``configure_parser`` and ``command``;
 ``python -m juo_flowtest.sandbox.command`` runs it standalone (the benchmark does).
 """
 
@@ -20,12 +20,24 @@ from juo_flowtest.sandbox.faults import FaultConfig
 from juo_flowtest.sandbox.tenants import SandboxConfig
 
 
+def _port(text: str) -> int:
+    """A TCP port number, or an argparse error (exit 4) saying what is allowed."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is out of range: use 0..65535 (0 picks one)")
+    return port
+
+
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     """Add the sandbox options to ``parser``."""
     parser.add_argument("--workflows", metavar="DIR", default=None,
                         help="directory of *.workflow.yaml/json files (default: the examples)")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8077, help="0 picks a free port")
+    parser.add_argument("--port", type=_port, default=8077,
+                        help="0..65535; 0 picks a free port (default 8077)")
     parser.add_argument("--config", metavar="FILE", default=None,
                         help="tenants/tokens file (default: sandbox.myshopify.com, "
                              "sandbox-token, sandbox-token-2)")
@@ -63,8 +75,9 @@ def command(args: argparse.Namespace) -> int:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((args.host, args.port))
-    except OSError as exc:
-        print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+    except (OSError, OverflowError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        print(f"error: cannot listen on {args.host}:{args.port}: {reason}", file=sys.stderr)
         return int(ExitCode.USAGE)
     sock.listen(2048)  # listening before the URL is printed: early clients queue, not fail
     port = sock.getsockname()[1]

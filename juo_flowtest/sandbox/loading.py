@@ -7,6 +7,7 @@ carries them all (each ``path:line:col`` with the source line and a hint). Cross
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +41,40 @@ KNOWN_ACTIONS = (assumptions.INTERACTION_TYPES | set(assumptions.EXECUTION_RESOU
                  | assumptions.END_TYPES)
 
 
+#: The example workflows shipped with the package (the sandbox's default).
+EXAMPLES_DIR = Path(__file__).parent / "examples"
+
+WorkflowDirs = str | Path | Sequence[str | Path] | None
+
+
+def directories(value: WorkflowDirs) -> list[Path]:
+    """The directories a ``workflows_dir`` argument names: one, several, or the examples."""
+    if value is None or value == "" or value == []:
+        return [EXAMPLES_DIR]
+    if isinstance(value, (str, Path)):
+        return [Path(value)]
+    return [Path(v) for v in value]
+
+
+def definition_files(directory: Path) -> list[Path]:
+    """The ``*.workflow.{yaml,yml,json}`` files of ``directory`` (not its subfolders), sorted."""
+    return sorted({p for pattern in PATTERNS for p in directory.glob(pattern)})
+
+
 def load_directory(directory: Path) -> list[Workflow]:
     """Every ``*.workflow.{yaml,yml,json}`` file of ``directory``, validated together."""
-    if not directory.is_dir():
-        raise WorkflowDefinitionError([Diagnostic(
-            Position(str(directory), 1, 1), "workflow directory not found",
-            hint="pass an existing directory holding *.workflow.yaml files")])
-    files = sorted({p for pattern in PATTERNS for p in directory.glob(pattern)})
-    return load_files(files)
+    return load_directories([directory])
+
+
+def load_directories(folders: Sequence[Path]) -> list[Workflow]:
+    """Every definition file of every folder, validated together (one published workflow per
+    trigger type across all of them)."""
+    missing = [Diagnostic(Position(str(d), 1, 1), "workflow directory not found",
+                          hint="pass an existing directory holding *.workflow.yaml files")
+               for d in folders if not d.is_dir()]
+    if missing:
+        raise WorkflowDefinitionError(missing)
+    return load_files([f for d in folders for f in definition_files(d)])
 
 
 def load_files(files: list[Path]) -> list[Workflow]:
@@ -59,7 +86,7 @@ def load_files(files: list[Path]) -> list[Workflow]:
         data = src.parse()
         workflow = _workflow(src, data) if data is not None else None
         problems.extend(src.problems)
-        if workflow is not None and not src.problems:
+        if workflow is not None and not src.found:
             loaded.append((workflow, src, data))
     problems.extend(_cross_file(loaded))
     if problems:
@@ -110,7 +137,7 @@ def _workflow(src: SourceFile, data: Any) -> Workflow | None:
         src.problem(r.at(root, "steps"), "workflow: 'steps' is empty", "add at least one step")
     steps = _steps(r, raw_steps)
     initial = check_graph(src, raw_steps, steps) if steps else None
-    if src.problems or initial is None:
+    if src.found or initial is None:
         return None
     return Workflow(
         id=wid, name=name, version=version, status=status, trigger_type=trigger_type,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -18,11 +18,12 @@ import uvicorn
 
 from juo_flowtest.base.errors import SandboxError
 from juo_flowtest.sandbox import assumptions
-from juo_flowtest.sandbox.app import EXAMPLES_DIR, create_app
+from juo_flowtest.sandbox.app import create_app
 from juo_flowtest.sandbox.catalog import Catalog
 from juo_flowtest.sandbox.clock import Clock, SystemClock
+from juo_flowtest.sandbox.definitions import Workflow
 from juo_flowtest.sandbox.faults import FaultConfig
-from juo_flowtest.sandbox.loading import load_directory
+from juo_flowtest.sandbox.loading import WorkflowDirs, directories, load_directories
 from juo_flowtest.sandbox.store import RunStore
 from juo_flowtest.sandbox.tenants import SandboxConfig
 
@@ -34,15 +35,20 @@ class Sandbox:
 
     def __init__(
         self,
-        workflows_dir: str | Path | None = None,
+        workflows_dir: WorkflowDirs = None,
         config: SandboxConfig | None = None,
         faults: FaultConfig | None = None,
         clock: Clock | None = None,
         prefix: str = assumptions.DEFAULT_PREFIX,
         host: str = "127.0.0.1",
         port: int = 0,
+        *,
+        workflows: Sequence[Workflow] | None = None,
     ) -> None:
-        self.workflows_dir = Path(workflows_dir) if workflows_dir else EXAMPLES_DIR
+        """``workflows_dir``: one folder of definitions, several, or None for the examples;
+        ``workflows``: definitions already loaded (then no folder is read)."""
+        self.workflows_dirs = directories(workflows_dir)
+        self._given = list(workflows) if workflows is not None else None
         self.config, self.faults, self.clock = config, faults, clock
         self.prefix, self.host, self.port = prefix, host, port
         self.base_url = ""
@@ -58,7 +64,9 @@ class Sandbox:
 
     def _load(self) -> Catalog:
         if self._catalog is None:  # raises WorkflowDefinitionError on a bad directory
-            self._catalog = Catalog(load_directory(self.workflows_dir))
+            loaded = self._given if self._given is not None else load_directories(
+                self.workflows_dirs)
+            self._catalog = Catalog(loaded)
         return self._catalog
 
     def start(self) -> str:

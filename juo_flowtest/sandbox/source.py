@@ -20,31 +20,36 @@ from typing import Any
 from juo_flowtest.base.diagnostics import Diagnostic
 from juo_flowtest.base.position import Position
 from juo_flowtest.source import yamlsource
+from juo_flowtest.source.problems import Problems
 from juo_flowtest.source.yamlsource import PosDict
 
 
 class SourceFile:
-    """One definition file: its path, its lines (for diagnostics) and the problems found."""
+    """One definition file: its path, its text and the problems found (``source.Problems``)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.name = str(path)
-        self.problems: list[Diagnostic] = []
         unreadable = None
         try:
             self.text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             self.text, unreadable = "", exc.reason
-        self.lines = self.text.splitlines()
+        except OSError as exc:
+            self.text, unreadable = "", f"cannot read the file: {exc.strerror or exc}"
+        self.found = Problems(self.name, self.text)
         if unreadable is not None:
-            self.problem(None, f"not UTF-8 text: {unreadable}", "save the file as UTF-8")
+            self.problem(None, unreadable if unreadable.startswith("cannot") else
+                         f"not UTF-8 text: {unreadable}", "save the file as UTF-8")
+
+    @property
+    def problems(self) -> list[Diagnostic]:
+        """Every problem found so far, in source order."""
+        return self.found.diagnostics()
 
     def problem(self, at: Position | None, message: str, hint: str | None = None) -> None:
         """Record a problem at ``at`` (the top of the file when the place is unknown)."""
-        position = at or Position(self.name, 1, 1)
-        lines = self.lines
-        source = lines[position.line - 1] if 0 < position.line <= len(lines) else ""
-        self.problems.append(Diagnostic(position, message, source, hint))
+        self.found.add(at, message, hint)
 
     def parse(self) -> Any:
         """The document's data (``None`` for an empty file), or ``None`` after recording why.

@@ -20,14 +20,13 @@ yamlsource, such as a duplicate key, are replaced by ``<redacted>``).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from juo_flowtest.base.diagnostics import Diagnostic
+from juo_flowtest.base.diagnostics import Diagnostic, closest
 from juo_flowtest.base.errors import ConfigError
 from juo_flowtest.base.position import Position
 from juo_flowtest.base.redaction import REDACTED
@@ -168,8 +167,8 @@ class _Checker:
     def unknown_keys(self, node: dict[Any, Any], known: tuple[str, ...], where: str) -> None:
         for key in node:
             if key not in known:
-                close = difflib.get_close_matches(str(key), known, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else (
+                close = closest(str(key), known)
+                hint = f"did you mean '{close}'?" if close else (
                     f"{where} has only " + ", ".join(f"'{k}'" for k in known))
                 at = yamlsource.key_position(node, key) if isinstance(key, str) else None
                 self.problem(at, f"unknown key in {where}", hint)

@@ -7,7 +7,7 @@ Each accessor returns the value when it has the right type, or ``None`` after re
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from juo_flowtest.base.diagnostics import did_you_mean, kind
@@ -34,13 +34,24 @@ class Reader:
         self.node = node
         self.what = what
 
-    def keys(self, allowed: Sequence[str], required: Sequence[str] = ()) -> None:
-        """Report unknown keys (with a suggestion) and missing required ones."""
+    def keys(self, allowed: Sequence[str], required: Sequence[str] = (),
+             aliases: Mapping[str, tuple[str, str]] | None = None) -> None:
+        """Report unknown keys (with a suggestion) and missing required ones.
+
+        ``aliases``: names people write for an allowed key (``statusCode`` for ``http``) ->
+        (that key, why), so the suggestion is the right key, not the closest spelling.
+        """
         for key in self.node:
-            if key not in allowed:
-                self.problems.add(self.key_at(key), f"unknown key '{key}' in {self.what}"
-                                  f"{did_you_mean(key, allowed)}",
-                                  "allowed keys: " + ", ".join(allowed))
+            if key in allowed:
+                continue
+            meant = (aliases or {}).get(key)
+            if meant is not None:
+                self.problems.add(self.key_at(key), f"unknown key '{key}' in {self.what} — "
+                                  f"did you mean '{meant[0]}'?", meant[1])
+                continue
+            self.problems.add(self.key_at(key), f"unknown key '{key}' in {self.what}"
+                              f"{did_you_mean(key, allowed)}",
+                              "allowed keys: " + ", ".join(allowed))
         for key in required:
             if key not in self.node:
                 self.problems.add(self.node.pos, f"{self.what} needs the key '{key}'")

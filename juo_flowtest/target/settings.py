@@ -15,7 +15,6 @@ The body limit (``--juo-max-body`` > ``JUO_MAX_BODY`` > ``max_body`` of the envi
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from juo_flowtest.base.diagnostics import did_you_mean
 from juo_flowtest.base.errors import ConfigError
 from juo_flowtest.base.secrets import Secret
 from juo_flowtest.target.transport import DEFAULT_MAX_BODY_BYTES
@@ -48,7 +48,8 @@ class Overrides:
     base_url: str | None = None
     tenant: str | None = None
     timeout: float | None = None
-    sandbox_workflows: str | None = None
+    sandbox_workflows: tuple[str, ...] = ()
+    sandbox_examples: bool = False
     allow_protected: bool = False
     max_body: str | None = None
 
@@ -64,7 +65,9 @@ class Target:
     token: Secret | None = field(repr=False)
     timeout: float = DEFAULT_TIMEOUT_S
     protected: bool = False
-    sandbox_workflows: str | None = None
+    #: The sandbox's definition folders (none: the examples), and whether the examples load too.
+    sandbox_workflows: tuple[str, ...] = ()
+    sandbox_examples: bool = False
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
     @property
@@ -103,8 +106,7 @@ def _check_environment(pyproject: Path, name: str, table: Any) -> None:
         raise ConfigError(f"{where} must be a table")
     for key in table:
         if key not in ENV_KEYS:
-            close = difflib.get_close_matches(key, ENV_KEYS, n=1)
-            hint = f" — did you mean '{close[0]}'?" if close else f" (known: {', '.join(ENV_KEYS)})"
+            hint = did_you_mean(key, ENV_KEYS) or f" (known: {', '.join(ENV_KEYS)})"
             raise ConfigError(f"{where}: unknown key '{key}'{hint}")
     if "token" in table:  # pragma: no cover - caught above; kept for the explicit message
         raise ConfigError(f"{where}: never write a token in a file; use token_env")
@@ -185,6 +187,7 @@ def _sandbox_target(overrides: Overrides, environ: Mapping[str, str]) -> Target:
         token=token,
         timeout=float(overrides.timeout or DEFAULT_TIMEOUT_S),
         sandbox_workflows=overrides.sandbox_workflows,
+        sandbox_examples=overrides.sandbox_examples,
         max_body_bytes=_max_body(overrides, environ, {}),
     )
 

@@ -41,14 +41,16 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-import httpcore
 import httpx
 
 from juo_flowtest.base.redaction import hide_in, is_sensitive, redact_headers
 from juo_flowtest.base.secrets import Secret, SecretSet
 from juo_flowtest.base.version import __version__
+
+if TYPE_CHECKING:  # imported when a client is built: httpcore imports anyio, a pytest plugin
+    import httpcore
 
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 #: What a ``Reply`` keeps of a body over the limit, for the record (the rest is never read).
@@ -333,12 +335,15 @@ class DeadlineHTTPTransport(httpx.HTTPTransport):
     """
 
     def __init__(self, limits: httpx.Limits) -> None:
+        import httpcore  # here, as httpx does: importing it imports anyio, a pytest plugin
+
+        backend = cast("httpcore.NetworkBackend", _DeadlineBackend(httpcore.SyncBackend()))
         self._pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
-            network_backend=_DeadlineBackend(httpcore.SyncBackend()),
+            network_backend=backend,
         )
 
 
@@ -349,11 +354,15 @@ def _left(timeout: float | None) -> float | None:
         return timeout
     left = deadline - time.monotonic()
     if left <= 0:
+        import httpcore
+
         raise httpcore.ReadTimeout("the whole-exchange deadline passed")
     return left if timeout is None or left < timeout else timeout
 
 
-class _DeadlineStream(httpcore.NetworkStream):
+class _DeadlineStream:
+    """An ``httpcore.NetworkStream`` whose every operation waits at most the time left."""
+
     __slots__ = ("_stream",)
 
     def __init__(self, stream: httpcore.NetworkStream) -> None:
@@ -369,7 +378,7 @@ class _DeadlineStream(httpcore.NetworkStream):
         self._stream.close()
 
     def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
-                  timeout: float | None = None) -> httpcore.NetworkStream:
+                  timeout: float | None = None) -> _DeadlineStream:
         return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname,
                                                       _left(timeout)))
 
@@ -377,19 +386,20 @@ class _DeadlineStream(httpcore.NetworkStream):
         return self._stream.get_extra_info(info)
 
 
-class _DeadlineBackend(httpcore.NetworkBackend):
+class _DeadlineBackend:
+    """An ``httpcore.NetworkBackend`` handing out ``_DeadlineStream`` objects."""
+
     def __init__(self, backend: httpcore.NetworkBackend) -> None:
         self._backend = backend
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None,
                     local_address: str | None = None,
-                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+                    socket_options: Iterable[Any] | None = None) -> _DeadlineStream:
         return _DeadlineStream(self._backend.connect_tcp(
             host, port, _left(timeout), local_address, socket_options))
 
     def connect_unix_socket(self, path: str, timeout: float | None = None,
-                            socket_options: Iterable[Any] | None = None
-                            ) -> httpcore.NetworkStream:
+                            socket_options: Iterable[Any] | None = None) -> _DeadlineStream:
         return _DeadlineStream(self._backend.connect_unix_socket(path, _left(timeout),
                                                                  socket_options))
 

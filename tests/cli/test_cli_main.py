@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from juo_flowtest.base.exitcodes import ExitCode
 from juo_flowtest.base.version import __version__
 from juo_flowtest.cli.main import main
 
@@ -42,3 +43,18 @@ def test_a_delegated_command_reports_its_usage_errors_as_exit_4() -> None:
                           timeout=60, check=False)
     assert done.returncode == 4
     assert "unrecognized arguments" in done.stderr
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_a_bad_sandbox_port_is_a_usage_error_not_a_traceback(
+    port: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sandbox", "--port", port]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert "--port" in err and "Traceback" not in err
+
+
+def test_run_help_is_plain_text(capsys: pytest.CaptureFixture[str]) -> None:
+    from juo_flowtest.cli.run import HELP
+
+    assert "``" not in HELP and "usage: juo-flowtest run" in HELP

@@ -27,6 +27,12 @@ def test_the_command_adds_only_its_flag_and_strips_html() -> None:
     assert args == ["-k", "smoke", "--juo-reports-dir", "reports", "--juo-run-defaults"]
 
 
+def test_shard_is_the_plugin_s_option() -> None:
+    assert pytest_args(["--shard", "2/3", "-n", "2"])[0] == [
+        "--juo-shard", "2/3", "-n", "2", "--juo-run-defaults"]
+    assert pytest_args(["--shard=1/4"])[0] == ["--juo-shard=1/4", "--juo-run-defaults"]
+
+
 @pytest.mark.parametrize(("code", "tally", "expected"), [
     (0, Tally(passed=3), ExitCode.PASSED),
     (1, Tally(passed=2, failed=1), ExitCode.FAILED),
@@ -78,6 +84,8 @@ def test_an_option_value_that_is_a_path_does_not_change_what_is_collected(tmp_pa
     assert "1 passed" in done.stdout and "test_unit" not in done.stdout
     out = tmp_path / "out"
     assert (out / "junit.xml").is_file() and (out / "coverage.json").is_file()
+    junit = (out / "junit.xml").read_text()
+    assert "juo_coverage" not in junit and "juo_verdict" not in junit and "<property" not in junit
     assert list((out / "allure-results").glob("*-result.json"))
     assert not (tmp_path / "reports").exists()
 

@@ -48,3 +48,24 @@ def test_the_readme_starts_with_the_two_commands_ci_runs() -> None:
     assert commands[1].strip().endswith(".venv/bin/pytest")
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1].strip() in ci
+
+
+def test_the_setup_script_installs_nothing_when_all_is_there_and_says_what_is_missing(
+    tmp_path: Path,
+) -> None:
+    import os
+    import shutil
+    import subprocess
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("bash", "id", "node", "npm"):  # no chromium, no apt-get
+        (bin_dir / tool).symlink_to(shutil.which(tool) or "/bin/true")
+    script = README.parent / ".ci" / "setup"
+    env = {**os.environ, "PATH": str(bin_dir)}
+    done = subprocess.run(["bash", str(script), "report"], env=env, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run(["bash", str(script), "tests"], env=env, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 1 and "please install chromium" in done.stderr

@@ -94,6 +94,15 @@ def test_available_responses_strings_compare_types() -> None:
     assert check({"availableResponses": {"$unordered": ["decline", "accept"]}}, PENDING) == []
 
 
+def test_the_available_responses_shorthand_holds_inside_not_and_all() -> None:
+    assert check({"availableResponses": {"$not": {"$contains": ["accept"]}}}, PENDING) != []
+    assert check({"availableResponses": {"$not": {"$contains": ["maybe"]}}}, PENDING) == []
+    both = {"$all": [{"$contains": ["accept"]}, {"$not": {"$contains": "maybe"}}]}
+    assert check({"availableResponses": both}, PENDING) == []
+    wrong = {"$all": [{"$contains": ["accept"]}, {"$not": {"$contains": "decline"}}]}
+    assert check({"availableResponses": wrong}, PENDING) != []
+
+
 @pytest.mark.parametrize(
     ("expected", "actual"),
     [({"$eq": {"a": 1}}, {"a": 1}), ({"$ne": 3}, 4), ({"$gt": 1}, 2), ({"$gte": 2}, 2),

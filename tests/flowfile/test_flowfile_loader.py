@@ -2,7 +2,7 @@
 
 Golden files: ``tests/golden/invalid/NAME.flow.yaml`` with ``NAME.txt`` holding the exact
 rendered ``FlowFileError`` (path shown as the bare file name). Rewrite them after an intended
-change with ``JUO_UPDATE_GOLDEN=1 pytest tests/test_loader.py`` and review the diff.
+change with ``JUO_UPDATE_GOLDEN=1 pytest tests/flowfile/test_flowfile_loader.py`` and review the diff.
 """
 
 from __future__ import annotations

@@ -164,21 +164,47 @@ def test_coverage_is_summarised_and_written(pytester: pytest.Pytester) -> None:
     assert "cancellation@1" in result.stdout.str()
 
 
-def test_a_sandbox_that_cannot_load_its_workflows_makes_flows_broken(
-    pytester: pytest.Pytester,
+BAD_WORKFLOW = (
+    "id: x\nname: X\nversion: 1\nstatus: published\ntriggerType: t\n"
+    "trigger: {id: t, type: t, category: customer_initiated}\n"
+    "steps:\n  - {id: a, name: A, isInitial: true, action: {id: a1, type: show_content},"
+    " transitions: [{id: go, type: response, responseType: next, targetStepId: nowhere}]}\n")
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_invalid_workflow_definitions_are_one_invalid_input_and_no_flow_runs(
+    pytester: pytest.Pytester, workers: list[str],
 ) -> None:
-    pytester.makefile(".flow.yaml", price=PASSING)
+    pytester.makefile(".flow.yaml", price=PASSING, other=PASSING.replace("Price", "Other"))
     wf = pytester.mkdir("wf")
-    (wf / "bad.workflow.yaml").write_text(
-        "id: x\nname: X\nversion: 1\nstatus: published\ntriggerType: t\n"
-        "trigger: {id: t, type: t, category: customer_initiated}\n"
-        "steps:\n  - {id: a, name: A, isInitial: true, action: {id: a1, type: show_contnt},"
-        " transitions: []}\n")
-    result = pytester.runpytest("-p", "no:cacheprovider", "--juo-sandbox-workflows", "wf")
+    (wf / "bad.workflow.yaml").write_text(BAD_WORKFLOW)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--juo-sandbox-workflows",
+                                           "wf", *workers)
     out = result.stdout.str()
-    assert "flows: 0 passed, 0 failed, 1 broken" in out
-    assert "bad.workflow.yaml:8:" in out and "unknown action type 'show_contnt'" in out
-    assert "Traceback" not in out
+    assert "flows: 0 passed, 0 failed, 0 broken, 1 invalid file" in out
+    assert out.count("bad.workflow.yaml:8:") == 1, out
+    assert "targets unknown step 'nowhere'" in out
+    assert "INVALID WORKFLOW DEFINITION" in out and "no flow was run" in out
+    assert "Traceback" not in out and "passed" not in out.splitlines()[-1]
+
+
+def test_a_missing_workflow_folder_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".flow.yaml", price=PASSING)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--juo-sandbox-workflows", "nope")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "no workflow folder at" in result.stderr.str()
+
+
+def test_the_examples_load_beside_a_folder_only_when_asked(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".flow.yaml", price=PASSING)  # runs the example cancellation workflow
+    wf = pytester.mkdir("wf")
+    (wf / "own.workflow.yaml").write_text(BAD_WORKFLOW.replace(
+        "targetStepId: nowhere", "targetStepId: a"))
+    alone = pytester.runpytest("-p", "no:cacheprovider", "--juo-sandbox-workflows", "wf")
+    assert "1 failed" in alone.stdout.str() or "1 broken" in alone.stdout.str()
+    both = pytester.runpytest("-p", "no:cacheprovider", "--juo-sandbox-workflows", "wf",
+                              "--juo-sandbox-with-examples")
+    assert "flows: 1 passed" in both.stdout.str(), both.stdout.str()
 
 
 def test_a_flow_that_passes_on_a_rerun_is_counted_once_and_flaky(

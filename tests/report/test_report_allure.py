@@ -345,7 +345,7 @@ def test_the_exchange_is_the_scrubbed_request_and_response_as_indented_json(body
 
 
 CATEGORY_MESSAGES = {
-    "Invalid flow file": "INVALID FLOW FILE: flows/x.flow.yaml:3:1 unknown key 'expct'",
+    "Invalid input": "INVALID FLOW FILE: flows/x.flow.yaml:3:1 unknown key 'expct'",
     "Contract violation": "juo_flowtest.plugin.FlowBroken: BROKEN: contract violation: "
                           "runVersion missing\nat step 2",
     "Target unreachable or timed out": "FlowBroken: BROKEN: target unreachable: connection "
@@ -390,7 +390,7 @@ def test_run_files_name_the_target_and_show_coverage_without_secrets(tmp_path: P
     assert "cancellation@1=50.0% covered (1/2)" in props
     assert TOKEN not in "".join(p.read_text() for p in tmp_path.iterdir())
     categories = json.loads((tmp_path / "categories.json").read_text())
-    assert [c["name"] for c in categories] == ["Invalid flow file", "Contract violation",
+    assert [c["name"] for c in categories] == ["Invalid input", "Contract violation",
                                                "Target unreachable or timed out",
                                                "Expectation mismatch"]
     (globals_file,) = tmp_path.glob("*-globals.json")
@@ -605,4 +605,4 @@ def test_the_failed_run_is_an_expectation_mismatch(flow_run: Any) -> None:
     assert category_of(found["Reminder wrongly expected to offer a discount"]) == (
         "Expectation mismatch")
     invalid = next(d for n, d in found.items() if n.startswith("Invalid flow file"))
-    assert category_of(invalid) == "Invalid flow file"
+    assert category_of(invalid) == "Invalid input"

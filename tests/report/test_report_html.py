@@ -161,6 +161,17 @@ def test_without_node_it_says_what_to_install(
         htmlreport.ensure_allure(tmp_path / "cache")
 
 
+def test_a_cached_allure_without_node_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    binary = tmp_path / "cache" / "node_modules" / ".bin" / "allure"
+    binary.parent.mkdir(parents=True)
+    binary.write_text("#!/usr/bin/env node\n")  # what npm leaves: a Node.js script
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(htmlreport.HtmlReportError, match="needs Node.js"):
+        htmlreport.ensure_allure(tmp_path / "cache")
+
+
 def test_the_command_explains_missing_results(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
