@@ -10,7 +10,9 @@
     ├── ConfigError                   bad settings: unknown environment, missing token,
     │                                 protected target refused, bad pyproject table
     ├── SandboxError                  the embedded sandbox could not start
-    └── ResultsError                  a finished run's results are missing or unreadable
+    ├── ResultsError                  a finished run's results are missing or unreadable
+    └── AdminApiError                 a target's Admin API refused a call, could not be
+                                      reached, or broke its documented contract
 
 Run outcomes are values (``run.result.FlowResult``), not exceptions; only the pytest layer
 turns them into ``FlowFailed`` (an AssertionError, so Allure marks it *failed*) and
@@ -56,3 +58,19 @@ class SandboxError(JuoFlowtestError):
 
 class ResultsError(JuoFlowtestError):
     """The results of a run are missing or cannot be read; the message says which file."""
+
+
+class AdminApiError(JuoFlowtestError):
+    """A call to a target's Admin API did not give what it should; the message says what to do.
+
+    ``kind``: ``"unreachable"`` (no answer), ``"contract"`` (an answer Juo's Admin API does not
+    document: a 5xx, not JSON, a shape its schema rejects) or ``"refused"`` (a documented
+    error: ``status`` 400, 401, 403, 404 or 422; ``code`` is the body's code when it has one).
+    """
+
+    def __init__(self, message: str, kind: str, status: int | None = None,
+                 code: str | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.status = status
+        self.code = code

@@ -43,7 +43,7 @@ __all__ = [
     "scrub_text",
 ]
 #: Token variables always treated as secrets, even when no caller names them.
-TOKEN_VARIABLES = ("JUO_DELEGATED_TOKEN", "JUO_ACCESS_TOKEN")
+TOKEN_VARIABLES = ("JUO_DELEGATED_TOKEN", "JUO_ACCESS_TOKEN", "JUO_ADMIN_API_KEY")
 #: Names (of headers, JSON keys) whose values are secrets.
 SECRET_NAME = re.compile(r"token|secret|key|auth|password|cookie|credential", re.IGNORECASE)
 _CREDENTIAL = re.compile(

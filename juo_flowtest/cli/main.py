@@ -28,6 +28,8 @@ commands:
   report [--results DIR] [--output DIR]   build the single-file HTML report
   gate [--policy FILE] [--results DIR]... [--coverage FILE]... [--output FILE]
                                           judge a finished run by a release policy
+  workflows pull [--out DIR]              write the target's workflow definitions into files
+  workflows diff [--dir DIR]              compare local definitions with the target's
 
 `juo-flowtest COMMAND --help` for a command's options; `juo-flowtest --version`.
 """
@@ -60,6 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from juo_flowtest.cli.run import run
 
         return run(rest)
+    if name == "workflows":
+        from juo_flowtest.cli.workflows import workflows_command
+
+        return workflows_command(rest)
     if name == "schema":
         from juo_flowtest.flowfile.schema import schema_text
 

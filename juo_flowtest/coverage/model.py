@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -67,9 +67,34 @@ class WorkflowCoverage:
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
-    """The coverage of a whole run, one entry per workflow key, sorted by key."""
+    """The coverage of a whole run, one entry per workflow key, sorted by key.
+
+    ``names`` maps workflow ids (uuids, on Juo) to their names, for people: ``label`` shows
+    both, and ``matching`` lets a user name a workflow by key, id or name.
+    """
 
     workflows: dict[str, WorkflowCoverage] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+    def name_of(self, key: str) -> str | None:
+        """The name of the workflow of ``key`` (``"<id>@<version>"``), when known."""
+        return self.names.get(key.rsplit("@", 1)[0])
+
+    def label(self, key: str) -> str:
+        """``Cancellation flow (969c549c-…@1)``, or the key alone when the name is unknown."""
+        name = self.name_of(key)
+        return f"{name} ({key})" if name else key
+
+    def named(self, names: Mapping[str, str]) -> Coverage:
+        """The same coverage knowing these names too."""
+        return replace(self, names={**self.names, **names})
+
+    def matching(self, wanted: str) -> list[WorkflowCoverage]:
+        """The workflows ``wanted`` names: a key, an id (every version) or a name."""
+        folded = wanted.casefold()
+        return [w for key, w in self.workflows.items()
+                if wanted in (key, key.rsplit("@", 1)[0])
+                or (self.name_of(key) or "").casefold() == folded]
 
     @property
     def known(self) -> int:
@@ -110,6 +135,7 @@ def to_json(cov: Coverage) -> dict[str, Any]:
     """The documented JSON shape (docs/reports.md), e.g. ``{"workflows": {...}, "total": {...}}``."""
     workflows = {
         key: {
+            **({"name": name} if (name := cov.name_of(key)) else {}),
             "known": _pairs(w.known),
             "exercised": _pairs(w.exercised),
             "missing": _pairs(w.missing),
@@ -131,7 +157,13 @@ def from_json(data: dict[str, Any]) -> Coverage:
         key: WorkflowCoverage(key, _pair_set(w.get("known", ())), _pair_set(w.get("exercised", ())))
         for key, w in sorted(data.get("workflows", {}).items())
     }
-    return Coverage(workflows)
+    return Coverage(workflows, _names(data.get("workflows", {})))
+
+
+def _names(workflows: Mapping[str, Any]) -> dict[str, str]:
+    """The names written beside the keys of a coverage file (``{"name": ...}``)."""
+    return {key.rsplit("@", 1)[0]: w["name"] for key, w in workflows.items()
+            if isinstance(w, dict) and isinstance(w.get("name"), str)}
 
 
 def write(cov: Coverage, path: str) -> None:
@@ -163,6 +195,7 @@ def sample_from_data(data: dict[str, Any]) -> CoverageSample:
 def read(paths: Iterable[Path]) -> Coverage:
     """Read and merge ``coverage.json`` files; ``ResultsError`` names a file that is not one."""
     samples = []
+    names: dict[str, str] = {}
     for path in paths:
         data = _read_json(path)
         workflows = data.get("workflows") if isinstance(data, dict) else None
@@ -172,7 +205,8 @@ def read(paths: Iterable[Path]) -> Coverage:
             known={k: _checked_pairs(path, w.get("known")) for k, w in workflows.items()},
             exercised={k: _checked_pairs(path, w.get("exercised")) for k, w in workflows.items()},
         ))
-    return merge(samples)
+        names.update(_names(workflows))
+    return merge(samples).named(names)
 
 
 def _read_json(path: Path) -> Any:

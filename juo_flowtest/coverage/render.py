@@ -12,9 +12,9 @@ def render_terminal(cov: Coverage) -> list[str]:
     if not cov.workflows:
         return ["Workflow coverage: no workflow was seen (no run state listed interactiveSteps)"]
     lines = [f"Workflow coverage: {cov.exercised}/{cov.known} step responses ({cov.percent}%)"]
-    width = max(len(key) for key in cov.workflows)
+    width = max(len(cov.label(key)) for key in cov.workflows)
     for key, w in cov.workflows.items():
-        line = f"  {key:<{width}}  {len(w.covered)}/{len(w.known)}  {w.percent:5.1f}%"
+        line = f"  {cov.label(key):<{width}}  {len(w.covered)}/{len(w.known)}  {w.percent:5.1f}%"
         if w.missing:
             line += "  missing: " + ", ".join(f"{s}->{r}" for s, r in sorted(w.missing))
         lines.append(line)
@@ -36,7 +36,8 @@ def render_html(cov: Coverage) -> str:
     ]
     for key, w in cov.workflows.items():
         parts.append(
-            f"<h3>{html.escape(key)}: {w.percent}% ({len(w.covered)}/{len(w.known)})</h3>"
+            f"<h3>{html.escape(cov.label(key))}: {w.percent}% "
+            f"({len(w.covered)}/{len(w.known)})</h3>"
             "<table><tr><th>step</th><th>response</th><th>exercised</th></tr>"
         )
         for step, response in sorted(w.known | w.exercised):

@@ -177,15 +177,11 @@ def _coverage_rules(coverage: Coverage | None, policy: Policy) -> Iterable[RuleR
                 "min_coverage", expected, actual, coverage.percent >= policy.min_coverage
             )
     for key, minimum in policy.min_coverage_per_workflow.items():
-        found = (
-            [w for w in coverage.workflows.values() if key in (w.key, w.key.split("@")[0])]
-            if coverage
-            else []
-        )
+        found = coverage.matching(key) if coverage else []
         rule, expected = f"min_coverage_per_workflow.{key}", f">= {percent(minimum)}"
         if not found:
             yield RuleResult(rule, expected, "workflow not in coverage", False)
             continue
         worst = min(found, key=lambda w: w.percent)
-        actual = f"{percent(worst.percent)} ({worst.key})"
+        actual = f"{percent(worst.percent)} ({coverage.label(worst.key) if coverage else worst.key})"
         yield RuleResult(rule, expected, actual, worst.percent >= minimum)

@@ -81,7 +81,7 @@ class FlowReporting:
     def finish(self) -> list[str]:
         """Write coverage and the report's run files; return the terminal summary lines."""
         state = self.config.stash[STATE]
-        cov = coverage.merge(self.samples)
+        cov = coverage.merge(self.samples).named(state.session.workflow_names())
         coverage.write(cov, str(state.layout.coverage_json))
         if state.alluredir:
             from juo_flowtest.report import allure

@@ -393,7 +393,10 @@ def environment_entries(
         # Short keys: the report's metadata panel cuts keys at ~15 characters.
         entries["coverage"] = f"{cov.percent}% ({cov.exercised}/{cov.known} step responses)"
         for key, w in cov.workflows.items():
-            entries[key] = f"{w.percent}% covered ({len(w.covered)}/{len(w.known)})"
+            # The name first (the panel cuts long keys), the exact key in the value.
+            name = cov.name_of(key)
+            entries[name or key] = (f"{w.percent}% covered ({len(w.covered)}/{len(w.known)})"
+                                    + (f" {key}" if name else ""))
     return entries
 
 

@@ -108,12 +108,18 @@ class FlowSession:
 
             sandbox = self._sandbox or Sandbox(self.workflow_dirs(), workflows=self._workflows)
             try:
-                for wf in sandbox.workflows:
-                    env[f"wf.{wf['id']}"] = (
-                        f"v{wf['version']} {wf['status']} ({wf['triggerType']})")
+                for wf in sandbox.workflows:  # named for people, the uuid in the value
+                    env[f"wf.{wf['name'] or wf['id']}"] = (
+                        f"v{wf['version']} {wf['status']} ({wf['triggerType']}) {wf['id']}")
             except (SandboxError, WorkflowDefinitionError) as exc:
                 env["workflows"] = f"not loaded: {str(exc).splitlines()[0]}"
         return env
+
+    def workflow_names(self) -> dict[str, str]:
+        """Workflow id -> name, for what people read (coverage, the report's environment)."""
+        if not self.target.is_sandbox or self.check_workflows() is not None:
+            return {}
+        return {w.id: w.name for w in self._workflows or () if w.name}
 
     def close(self) -> None:
         if self._http is not None:

@@ -21,6 +21,8 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from juo_flowtest.sandbox import assumptions
+from juo_flowtest.sandbox.admin import admin_routes
+from juo_flowtest.sandbox.adminopenapi import combined
 from juo_flowtest.sandbox.catalog import Catalog
 from juo_flowtest.sandbox.clock import Clock, SystemClock
 from juo_flowtest.sandbox.engine import RunError
@@ -32,26 +34,9 @@ from juo_flowtest.sandbox.loading import (
     load_directories,
 )
 from juo_flowtest.sandbox.openapi import openapi_document
+from juo_flowtest.sandbox.responses import JSON, error_response
 from juo_flowtest.sandbox.store import Owner, RunStore
 from juo_flowtest.sandbox.tenants import SandboxConfig
-
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-class JSON(Response):
-    """A compact JSON response (the stdlib C encoder, no indentation, no ASCII escaping)."""
-
-    media_type = "application/json"
-
-    def render(self, content: Any) -> bytes:
-        return _encode(content).encode("utf-8")
-
-
-def error_response(code: str, message: str) -> JSON:
-    """The Fastify-shaped error body (``assumptions.ERROR_FIELDS``)."""
-    status = assumptions.ERRORS[code]
-    return JSON({"statusCode": status, "error": HTTPStatus(status).phrase, "code": code,
-                 "message": message}, status_code=status)
 
 
 class _Invalid(Exception):
@@ -180,12 +165,13 @@ def create_app(
         catalog = Catalog(load_directories(directories(workflows_dir)))
         store = RunStore(catalog, clock or SystemClock())
     config = config or SandboxConfig()
-    document = openapi_document(prefix)
+    document = combined(openapi_document(prefix), prefix)
 
     async def openapi(request: Request) -> Response:
         return JSON(document)
 
-    routes = [Route("/openapi.json", openapi, methods=["GET"]), *_routes(store, config, prefix)]
+    routes = [Route("/openapi.json", openapi, methods=["GET"]), *_routes(store, config, prefix),
+              *admin_routes(store, config)]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
     app.state.store = store
     if faults is not None and faults.active:

@@ -24,6 +24,12 @@ ERRORS: Final[dict[str, int]] = {
     "interaction_mismatch": 409,
     "invalid_response_type": 422,
     "trigger_conditions_not_met": 422,
+    # The Admin API (Part C documents 400, 401, 403, 404 and 422 and no body schema; these
+    # codes are the sandbox's): a customer token on the Admin API, an unknown workflow, a
+    # definition the loader rejects, an id already taken.
+    "forbidden": 403,
+    "invalid_workflow": 422,
+    "workflow_exists": 422,
     # Not in Part B's table (sandbox-only): unknown routes and methods, and the fault
     # injector's 503 (only when faults are on).
     "route_not_found": 404,
@@ -141,6 +147,12 @@ DEFAULT_TOKENS: Final[dict[str, str]] = {
     "sandbox-token": "customer-1",
     "sandbox-token-2": "customer-2",
 }
+
+#: Part C choice: the Admin key of the default tenant (``X-Juo-Admin-Api-Key`` or Bearer).
+DEFAULT_ADMIN_KEYS: Final = ("sandbox-admin-key",)
+
+#: The Admin API's path on the sandbox's server (Juo's documented base path).
+ADMIN_PREFIX: Final = "/admin/v1"
 
 #: Assumption: with ``workflowId`` and several loaded versions, start uses the published one,
 #: else the highest version. ``flowType`` is still required but not matched.

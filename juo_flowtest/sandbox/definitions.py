@@ -135,6 +135,8 @@ class Workflow:
     source: str
     description: str = ""
     interactive_steps: tuple[Mapping[str, Any], ...] = ()
+    #: The document as written (plain JSON data), for the Admin API to serve back.
+    definition: Mapping[str, Any] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         """``{id, version, name, triggerType, status}`` for listings."""

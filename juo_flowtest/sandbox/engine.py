@@ -37,6 +37,7 @@ class Run:
     """One workflow run. Kept small: about 1-2 KB plus its context."""
 
     __slots__ = (
+        "changed_at",
         "context",
         "dry_run",
         "due",
@@ -52,6 +53,7 @@ class Run:
         "response_data",
         "response_type",
         "run_id",
+        "started_at",
         "status",
         "step",
         "variants",
@@ -61,7 +63,7 @@ class Run:
     )
 
     def __init__(self, run_id: str, workflow: Workflow, owner: tuple[str, str],
-                 context: Mapping[str, Any], dry_run: bool) -> None:
+                 context: Mapping[str, Any], dry_run: bool, now: float = 0.0) -> None:
         self.run_id = run_id
         self.workflow = workflow
         self.owner = owner
@@ -83,6 +85,9 @@ class Run:
         self.error: dict[str, Any] | None = None
         self.visited: list[str] = []
         self.lock = threading.Lock()
+        # For the Admin API's run summaries: when it started, when its state last changed
+        # (a finished run never changes again, so that is also when it finished).
+        self.started_at = self.changed_at = now
 
     def scope(self) -> Scope:
         return Scope(self.context, self.response_type, self.response_data, self.variants)
@@ -94,8 +99,8 @@ def start(workflow: Workflow, context: Mapping[str, Any], owner: tuple[str, str]
     if not met(workflow.trigger_conditions, Scope(context)):
         raise RunError("trigger_conditions_not_met",
                        f"the context does not meet the trigger conditions of workflow "
-                       f"'{workflow.id}'")
-    run = Run(run_id or str(uuid.uuid4()), workflow, owner, context, dry_run)
+                       f"'{workflow.name or workflow.id}' ({workflow.id})")
+    run = Run(run_id or str(uuid.uuid4()), workflow, owner, context, dry_run, now)
     _enter(run, workflow.initial, now)
     run.version = assumptions.FIRST_RUN_VERSION
     return run
@@ -115,6 +120,7 @@ def fire_timers(run: Run, now: float) -> None:
             run.interaction_id = None
             _finish(run, "cancelled", dict(assumptions.ABANDONED_OUTCOME), step, category=None)
         run.version += assumptions.RUN_VERSION_STEP
+        run.changed_at = at
 
 
 def respond(run: Run, interaction_id: str, response_type: str,
@@ -147,9 +153,10 @@ def respond(run: Run, interaction_id: str, response_type: str,
     else:
         _enter(run, chosen.target, now)
     run.version += assumptions.RUN_VERSION_STEP
+    run.changed_at = now
 
 
-def cancel(run: Run, expected_version: int | None) -> None:
+def cancel(run: Run, expected_version: int | None, now: float | None = None) -> None:
     """Sandbox-only: end a running or waiting run as ``cancelled``."""
     if expected_version is not None and expected_version != run.version:
         raise RunError("run_version_conflict",
@@ -160,6 +167,7 @@ def cancel(run: Run, expected_version: int | None) -> None:
     run.interaction_id, run.due = None, None
     _finish(run, "cancelled", dict(assumptions.CANCELLED_OUTCOME), run.step, category=None)
     run.version += assumptions.RUN_VERSION_STEP
+    run.changed_at = run.changed_at if now is None else now
 
 
 def _is_acceptance(step: Step, response_type: str) -> bool:

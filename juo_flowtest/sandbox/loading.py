@@ -7,7 +7,8 @@ carries them all (each ``path:line:col`` with the source line and a hint). Cross
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,18 @@ def load_files(files: list[Path]) -> list[Workflow]:
     return [w for w, _, _ in loaded]
 
 
+def load_definition(data: Mapping[str, Any], name: str) -> tuple[Workflow | None, list[Diagnostic]]:
+    """Validate one definition given as data (the Admin API's bodies) by the file rules.
+
+    The data is read as the JSON text it would be in a ``*.workflow.json`` file, so every
+    rule of the loader applies; the diagnostics' positions point into that text.
+    """
+    src = SourceFile(Path(name), text=json.dumps(data, indent=2, ensure_ascii=False))
+    parsed = src.parse()
+    workflow = _workflow(src, parsed) if parsed is not None else None
+    return (workflow if not src.problems else None), list(src.problems)
+
+
 def _cross_file(loaded: list[tuple[Workflow, SourceFile, PosDict]]) -> list[Diagnostic]:
     seen: dict[tuple[str, int], str] = {}
     published: dict[str, str] = {}
@@ -143,8 +156,15 @@ def _workflow(src: SourceFile, data: Any) -> Workflow | None:
         id=wid, name=name, version=version, status=status, trigger_type=trigger_type,
         trigger_conditions=trigger_conditions, steps=steps, initial=initial,
         source=str(src.path), description=str(root.get("description", "")),
-        interactive_steps=interactive_steps_of(steps),
+        interactive_steps=interactive_steps_of(steps), definition=_plain(root),
     )
+
+
+def _plain(node: PosDict) -> dict[str, Any]:
+    """The document as plain JSON data (no positions), without an editor's ``$schema``."""
+    data: dict[str, Any] = json.loads(json.dumps(node))
+    data.pop("$schema", None)
+    return data
 
 
 def _trigger(r: Reader, root: PosDict, trigger_type: str) -> Conditions | None:

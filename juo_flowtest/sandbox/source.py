@@ -27,12 +27,13 @@ from juo_flowtest.source.yamlsource import PosDict
 class SourceFile:
     """One definition file: its path, its text and the problems found (``source.Problems``)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, text: str | None = None) -> None:
+        """``text`` stands in for the file's content (a definition received over HTTP)."""
         self.path = path
         self.name = str(path)
         unreadable = None
         try:
-            self.text = path.read_text(encoding="utf-8")
+            self.text = path.read_text(encoding="utf-8") if text is None else text
         except UnicodeDecodeError as exc:
             self.text, unreadable = "", exc.reason
         except OSError as exc:

@@ -15,6 +15,7 @@ from juo_flowtest.sandbox import engine
 from juo_flowtest.sandbox.catalog import Catalog
 from juo_flowtest.sandbox.clock import Clock
 from juo_flowtest.sandbox.engine import Run, RunError
+from juo_flowtest.sandbox.registry import WorkflowStore
 
 Owner = tuple[str, str]  # (tenant, customer)
 
@@ -26,10 +27,12 @@ class RunStore:
         self.catalog = catalog
         self.clock = clock
         self.runs: dict[str, Run] = {}
+        #: Each tenant's workflows, seeded from ``catalog``, as the Admin API edits them.
+        self.workflows = WorkflowStore(catalog.workflows, clock)
 
     def start(self, owner: Owner, flow_type: str, workflow_id: str | None,
               context: Mapping[str, Any], dry_run: bool) -> dict[str, Any]:
-        workflow = self.catalog.find(flow_type, workflow_id)
+        workflow = self.workflows.find(owner[0], flow_type, workflow_id)
         if workflow is None:
             what = f"workflowId '{workflow_id}'" if workflow_id is not None else (
                 f"flowType '{flow_type}'")
@@ -58,9 +61,20 @@ class RunStore:
     def cancel(self, owner: Owner, run_id: str, expected: int | None) -> dict[str, Any]:
         run = self._get(owner, run_id)
         with run.lock:
-            engine.fire_timers(run, self.clock.now())
-            engine.cancel(run, expected)
+            now = self.clock.now()
+            engine.fire_timers(run, now)
+            engine.cancel(run, expected, now)
             return engine.state(run)
+
+    def runs_of(self, tenant: str, workflow_id: str) -> list[Run]:
+        """Every run of the tenant's workflow ``workflow_id``, its due timers applied."""
+        now = self.clock.now()
+        found = [run for run in list(self.runs.values())
+                 if run.owner[0] == tenant and run.workflow.id == workflow_id]
+        for run in found:
+            with run.lock:
+                engine.fire_timers(run, now)
+        return found
 
     def _get(self, owner: Owner, run_id: str) -> Run:
         run = self.runs.get(run_id)

@@ -1,18 +1,22 @@
-"""Who is calling: tokens map to one customer of one tenant (Part B 11).
+"""Who is calling: tokens map to one customer of one tenant (Part B 11); Admin API keys
+belong to one tenant (Part C).
 
 Config file (YAML or JSON)::
 
     tenants:
       shop-a.myshopify.com:
         tokens: {token-a1: customer-1, token-a2: customer-2}
+        admin_keys: [admin-key-a]
       shop-b.myshopify.com:
         tokens: {token-b1: customer-1}
+
+A tenant needs ``tokens`` (the customer API), ``admin_keys`` (the Admin API) or both.
 
 The file is read by ``juo_flowtest.source.yamlsource`` (strict YAML 1.2, duplicate keys rejected), like
 flow and workflow files. Every problem found is reported at once in one ``ConfigError`` of
 ``path:line:col`` diagnostics with a hint (``juo-flowtest sandbox`` exits 4 on it).
 
-Tokens are secrets: they are never put in a response, a log line or an error message. So a
+Tokens and admin keys are secrets: they are never put in a response, a log line or an error message. So a
 config diagnostic names a place, never what is written there: it shows no source line (any line
 of this file may hold a token) and quotes no key or value from the file (texts quoted by
 yamlsource, such as a duplicate key, are replaced by ``<redacted>``).
@@ -40,16 +44,26 @@ def _default_tenants() -> dict[str, dict[str, str]]:
     return {assumptions.DEFAULT_TENANT: dict(assumptions.DEFAULT_TOKENS)}
 
 
+def _default_admin_keys() -> dict[str, tuple[str, ...]]:
+    return {assumptions.DEFAULT_TENANT: tuple(assumptions.DEFAULT_ADMIN_KEYS)}
+
+
 @dataclass(frozen=True)
 class SandboxConfig:
-    """Tenants and their tokens: ``{tenant: {token: customer}}``; default = Part B 11."""
+    """Tenants, their tokens ``{tenant: {token: customer}}`` and their Admin API keys
+    ``{tenant: (key, ...)}``; default = Part B 11 and ``sandbox-admin-key``."""
 
     tenants: Mapping[str, Mapping[str, str]] = field(default_factory=_default_tenants)
+    admin_keys: Mapping[str, tuple[str, ...]] = field(default_factory=_default_admin_keys)
 
     def customer(self, tenant: str, token: str) -> str | None:
         """The customer a token stands for in ``tenant``, or ``None``."""
         tokens = self.tenants.get(tenant)
         return tokens.get(token) if tokens is not None else None
+
+    def admin(self, tenant: str, key: str) -> bool:
+        """Whether ``key`` is one of ``tenant``'s Admin API keys."""
+        return key in self.admin_keys.get(tenant, ())
 
     @classmethod
     def from_data(cls, data: Any, source: str = "<config>") -> SandboxConfig:
@@ -60,7 +74,7 @@ class SandboxConfig:
         checker = _Checker(source)
         tenants = checker.config(data)
         checker.raise_problems()
-        return cls(tenants)
+        return cls(tenants, checker.admin_keys)
 
     @classmethod
     def from_file(cls, path: str | Path) -> SandboxConfig:
@@ -79,7 +93,7 @@ class SandboxConfig:
             checker.raise_problems()  # nothing was read: "empty" would only add noise
         tenants = checker.config(data)
         checker.raise_problems()
-        return cls(tenants)
+        return cls(tenants, checker.admin_keys)
 
 
 class _Checker:
@@ -88,6 +102,7 @@ class _Checker:
     def __init__(self, source: str) -> None:
         self.source = source
         self.problems: list[Diagnostic] = []
+        self.admin_keys: dict[str, tuple[str, ...]] = {}
 
     def problem(self, at: Position | None, message: str, hint: str | None = None) -> None:
         # No source line: it could hold a token (see the module docstring).
@@ -141,7 +156,11 @@ class _Checker:
                          f"a tenant must be a mapping with 'tokens', not {_kind(body)}",
                          "e.g. `shop.myshopify.com: {tokens: {TOKEN: customer-id}}`")
             return {}
-        self.unknown_keys(body, ("tokens",), "a tenant")
+        self.unknown_keys(body, ("tokens", "admin_keys"), "a tenant")
+        if "admin_keys" in body:
+            self.admin_keys[str(name)] = self.keys(body)
+            if "tokens" not in body:
+                return {}
         tokens = body.get("tokens")
         if not isinstance(tokens, dict):
             at = yamlsource.child_position(body, "tokens") or yamlsource.position(body)
@@ -151,6 +170,16 @@ class _Checker:
             return {}
         return {token: customer for token, customer in tokens.items()
                 if self.token_entry(tokens, token, customer)}
+
+    def keys(self, body: dict[Any, Any]) -> tuple[str, ...]:
+        """A tenant's ``admin_keys``: a list of non-empty strings (never quoted back)."""
+        keys = body["admin_keys"]
+        at = yamlsource.child_position(body, "admin_keys") or yamlsource.position(body)
+        if not isinstance(keys, list) or not all(isinstance(k, str) and k.strip() for k in keys):
+            self.problem(at, "a tenant's 'admin_keys' must be a list of non-empty strings",
+                         "e.g. `admin_keys: [ADMIN-KEY]`")
+            return ()
+        return tuple(keys)
 
     def token_entry(self, tokens: dict[Any, Any], token: Any, customer: Any) -> bool:
         """True when the entry is usable; its problems name its position, never the token."""

@@ -33,7 +33,8 @@ SANDBOX_TOKEN = "sandbox-token"  # the sandbox's documented default, not a secre
 DEFAULT_TIMEOUT_S = 10.0
 AuthScheme = Literal["delegated", "bearer"]
 AUTH_SCHEMES: tuple[AuthScheme, ...] = ("delegated", "bearer")
-ENV_KEYS = ("base_url", "tenant", "token_env", "auth", "timeout", "protected", "max_body")
+ENV_KEYS = ("base_url", "tenant", "token_env", "auth", "timeout", "protected", "max_body",
+            "admin_url", "admin_token_env")
 MAX_BODY_ENV = "JUO_MAX_BODY"
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)?\s*", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3, "kib": 1024,

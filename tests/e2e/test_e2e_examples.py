@@ -20,7 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOWS = ROOT / "flows"
-CANCELLATION = "cancellation@1"
+CANCELLATION = "969c549c-1f5f-57b8-ab4e-daaba1f2cb7d@1"  # the cancellation example (a uuid)
 MIN_FLOWS = 20
 # The run's own environment must not point the suite at another target.
 _TARGET_VARS = ("JUO_ENV", "JUO_BASE_URL", "JUO_DELEGATED_TOKEN", "JUO_ACCESS_TOKEN")

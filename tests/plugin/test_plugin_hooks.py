@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -60,6 +61,9 @@ start:
 expct:
   status: waiting_interaction
 """
+
+
+CANCELLATION_ID = "969c549c-1f5f-57b8-ab4e-daaba1f2cb7d"
 
 
 def _outcomes(result: pytest.RunResult) -> dict[str, int]:
@@ -161,7 +165,10 @@ def test_coverage_is_summarised_and_written(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     assert (pytester.path / "reports" / "coverage.json").is_file()
-    assert "cancellation@1" in result.stdout.str()
+    # the workflow by name beside its exact key (a uuid, like Juo's ids)
+    assert f"Cancellation flow ({CANCELLATION_ID}@1)" in result.stdout.str()
+    data = json.loads((pytester.path / "reports" / "coverage.json").read_text())
+    assert data["workflows"][f"{CANCELLATION_ID}@1"]["name"] == "Cancellation flow"
 
 
 BAD_WORKFLOW = (

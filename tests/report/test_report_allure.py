@@ -25,6 +25,7 @@ from juo_flowtest.target.client import Exchange
 
 # Unrelated pytest plugins in the venv (schemathesis, hypothesis) cost seconds per subprocess.
 QUIET_PLUGINS = ("-p", "no:schemathesis", "-p", "no:hypothesispytest")
+CANCELLATION_ID = "969c549c-1f5f-57b8-ab4e-daaba1f2cb7d"  # the cancellation example's id
 
 HARNESS = '''"""Hand-built run values (written into the pytester dir by tests/test_report.py)."""
 from __future__ import annotations
@@ -562,10 +563,11 @@ def test_an_invalid_file_is_a_broken_result_and_run_files_are_written(flow_run: 
     assert "INVALID FLOW FILE: " in invalid["statusDetails"]["message"]
     assert "expct" in invalid["statusDetails"]["message"]
     props = (results / "environment.properties").read_text()
-    assert "cancellation@1=" in props and "coverage=" in props
+    assert "Cancellation\\ flow=" in props and f"{CANCELLATION_ID}@1" in props
+    assert "coverage=" in props and "wf.Cancellation\\ flow=v1 published" in props
     assert (results / "categories.json").exists()
     cov = json.loads((results.parent / "reports" / "coverage.json").read_text())
-    assert ["value_reminder", "next"] in cov["workflows"]["cancellation@1"]["exercised"]
+    assert ["value_reminder", "next"] in cov["workflows"][f"{CANCELLATION_ID}@1"]["exercised"]
     assert "Workflow coverage:" in output
 
 

@@ -13,6 +13,14 @@ from juo_flowtest.sandbox import ManualClock, Sandbox
 TENANT = "sandbox.myshopify.com"
 HEADERS = {"X-Tenant-ID": TENANT, "X-Delegated-Token": "sandbox-token"}
 CANCELLATION = "subscription_cancellation_requested"
+#: The example workflows' ids (uuids, like Juo's), by the name the docs give each example.
+EXAMPLE_IDS = {
+    "cancellation": "969c549c-1f5f-57b8-ab4e-daaba1f2cb7d",
+    "item_removal": "7d39a1aa-75eb-5406-bf00-f608a959dc49",
+    "pause": "9e440035-0c38-51c8-8084-31a15f9db0eb",
+    "portal_renew": "153f07ab-728b-5782-abd8-cb43144744d4",
+    "skip": "bc3d8b8f-6019-58cf-a6ad-0b741140e0c8",
+}
 
 
 class Api:

@@ -6,7 +6,7 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
-from conftest import Api
+from conftest import EXAMPLE_IDS, Api
 
 from juo_flowtest.sandbox import engine
 from juo_flowtest.sandbox.app import EXAMPLES_DIR
@@ -17,7 +17,7 @@ OWNER = ("t", "c")
 
 
 def cancellation() -> Workflow:
-    return next(w for w in load_directory(EXAMPLES_DIR) if w.id == "cancellation")
+    return next(w for w in load_directory(EXAMPLES_DIR) if w.id == EXAMPLE_IDS["cancellation"])
 
 
 def to_experiment(workflow: Workflow, run_id: str) -> engine.Run:

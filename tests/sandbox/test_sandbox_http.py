@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
 import httpx
 import pytest
-from conftest import CANCELLATION, HEADERS, TENANT, Api
+from conftest import CANCELLATION, EXAMPLE_IDS, HEADERS, TENANT, Api
 
 from juo_flowtest.sandbox import ManualClock, Sandbox, SandboxConfig
 from juo_flowtest.target.runstate import check_run_state
@@ -36,7 +37,7 @@ def test_start_returns_a_full_run_state(api: Api) -> None:
     state = conforming(api.started(context={"subscriptionId": "s1"}))
     assert uuid.UUID(state["runId"])
     assert (state["workflowId"], state["workflowVersion"], state["runVersion"]) == (
-        "cancellation", 1, 1)
+        EXAMPLE_IDS["cancellation"], 1, 1)
     assert state["status"] == "waiting_interaction"
     pending = state["pendingInteraction"]
     assert pending["stepId"] == "value_reminder" and pending["actionType"] == "show_content"
@@ -200,7 +201,8 @@ def test_dry_run_lists_effects_without_applying(api: Api) -> None:
 
 
 def test_start_by_workflow_id(api: Api) -> None:
-    assert api.started("anything", workflowId="pause")["workflowId"] == "pause"
+    pause = EXAMPLE_IDS["pause"]
+    assert api.started("anything", workflowId=pause)["workflowId"] == pause
     error_of(api.start("anything", workflowId="nope"), 404, "workflow_not_found")
 
 
@@ -341,10 +343,14 @@ def test_unknown_route_and_method(api: Api) -> None:
 def test_openapi_document_is_served(sandbox: Sandbox) -> None:
     root = sandbox.base_url.removesuffix("/customer/v1")
     doc = httpx.get(root + "/openapi.json").json()
-    assert doc["servers"] == [{"url": "/customer/v1"}]
-    assert set(doc["paths"]) >= {"/workflows/start", "/workflows/{runId}/respond",
-                                 "/workflows/{runId}"}
-    assert doc["paths"]["/workflows/{runId}/cancel"]["post"]["x-sandbox-only"] is True
+    assert doc["servers"] == [{"url": "/"}]  # both APIs, paths in full
+    assert set(doc["paths"]) >= {"/customer/v1/workflows/start",
+                                 "/customer/v1/workflows/{runId}/respond",
+                                 "/customer/v1/workflows/{runId}", "/admin/v1/workflows",
+                                 "/admin/v1/workflows/{id}/runs/stats"}
+    assert doc["paths"]["/customer/v1/workflows/{runId}/cancel"]["post"]["x-sandbox-only"]
+    assert doc["paths"]["/admin/v1/workflows"]["post"]["responses"]["201"]
+    assert "409" not in json.dumps({p: i for p, i in doc["paths"].items() if "admin" in p})
     assert "pendingInteraction" in doc["components"]["schemas"]["WorkflowRunState"]["properties"]
 
 
@@ -362,5 +368,4 @@ def test_custom_prefix_and_fresh_state_per_start() -> None:
         assert httpx.get(f"{url}/workflows/{run_id}", headers=HEADERS).status_code == 404
     finally:
         sb.stop()
-    assert [w["id"] for w in sb.workflows] == [
-        "cancellation", "item_removal", "pause", "portal_renew", "skip"]
+    assert sorted(w["id"] for w in sb.workflows) == sorted(EXAMPLE_IDS.values())

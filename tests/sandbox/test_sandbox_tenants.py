@@ -184,3 +184,30 @@ def test_a_config_file_drives_the_served_sandbox(tmp_path: Path) -> None:
         wrong_shop = client.post("/workflows/start", json=body,
                                  headers={**shop_b, "X-Delegated-Token": "sekrit-a1"})
         assert wrong_shop.status_code == 401
+
+
+def test_admin_keys_belong_to_their_tenant(tmp_path: Path) -> None:
+    path = write(tmp_path, "sandbox.yaml", """\
+        tenants:
+          shop-a.myshopify.com:
+            tokens: {sekrit-a1: customer-1}
+            admin_keys: [sekrit-admin-a]
+          shop-b.myshopify.com:
+            admin_keys: [sekrit-admin-b, sekrit-admin-b2]
+        """)
+    config = SandboxConfig.from_file(path)
+    assert config.admin("shop-a.myshopify.com", "sekrit-admin-a")
+    assert not config.admin("shop-b.myshopify.com", "sekrit-admin-a")
+    assert config.admin("shop-b.myshopify.com", "sekrit-admin-b2")
+    assert config.customer("shop-b.myshopify.com", "sekrit-admin-b") is None
+    assert SandboxConfig().admin("sandbox.myshopify.com", "sandbox-admin-key")
+
+
+def test_bad_admin_keys_are_reported_without_quoting_them(tmp_path: Path) -> None:
+    path = write(tmp_path, "sandbox.yaml", """\
+        tenants:
+          shop-a.myshopify.com:
+            admin_keys: {sekrit-a1: x}
+        """)
+    message = error_of(path)
+    assert ":3:" in message and "'admin_keys' must be a list of non-empty strings" in message

@@ -1,0 +1,29 @@
+"""The sandbox's JSON responses: compact bodies and the Fastify-shaped error body (Part B 1)."""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+from typing import Any
+
+from starlette.responses import Response
+
+from juo_flowtest.sandbox import assumptions
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class JSON(Response):
+    """A compact JSON response (the stdlib C encoder, no indentation, no ASCII escaping)."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return _encode(content).encode("utf-8")
+
+
+def error_response(code: str, message: str) -> JSON:
+    """The Fastify-shaped error body (``assumptions.ERROR_FIELDS``)."""
+    status = assumptions.ERRORS[code]
+    return JSON({"statusCode": status, "error": HTTPStatus(status).phrase, "code": code,
+                 "message": message}, status_code=status)
