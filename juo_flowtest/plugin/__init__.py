@@ -20,7 +20,7 @@ import pytest
 from juo_flowtest.base.errors import ConfigError
 from juo_flowtest.coverage import model as coverage
 from juo_flowtest.flowfile.files import is_flow_file
-from juo_flowtest.plugin import options
+from juo_flowtest.plugin import options, outputs
 from juo_flowtest.plugin.items import FlowFileCollector, FlowItem
 from juo_flowtest.plugin.logs import hide_secrets_in_logs
 from juo_flowtest.plugin.reporting import (
@@ -49,7 +49,9 @@ def pytest_configure(config: pytest.Config) -> None:
     options.apply_run_defaults(config, layout)
     state = PluginState(FlowSession(target), layout, options.alluredir(config, layout),
                         is_worker=hasattr(config, "workerinput"))
+    state.alluredir = outputs.usable_alluredir(config, state.alluredir, state.faults)
     config.stash[STATE] = state
+    state.term.install()
     state.workflow_error = state.session.check_workflows()
     # An invalid flow file is a collection error, but the other files must still run.
     config.option.continue_on_collection_errors = True
@@ -63,21 +65,38 @@ def pytest_configure(config: pytest.Config) -> None:
     if state.alluredir and not config.option.collectonly:
         from juo_flowtest.report import allure
 
-        allure.clean_results_dir(state.alluredir)  # once per run, before any worker
-        remove_shard_records(state.alluredir)
+        with state.faults.guard(state.alluredir):
+            allure.clean_results_dir(state.alluredir)  # once per run, before any worker
+            remove_shard_records(state.alluredir)
     config.pluginmanager.register(FlowReporting(config), "juo_flowtest_reporting")
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
     state = session.config.stash.get(STATE, None)
-    if state is not None:  # after pytest's logging plugin made its handlers
-        hide_secrets_in_logs(session.config, state.session.secret_set)
+    if state is None:
+        return
+    # After every plugin's configure: pytest's logging handlers, JUnit and Allure writers exist.
+    hide_secrets_in_logs(session.config, state.session.secret_set)
+    outputs.guard_junit(session.config, state.faults)
+    if state.alluredir:
+        from juo_flowtest.report import allure
+
+        allure.guard_results_writer(state.faults)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    state = session.config.stash.get(STATE, None)
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if state is not None and workeroutput is not None:  # before xdist sends it
+        workeroutput[outputs.WORKER_FAULTS] = state.faults.to_data()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(STATE, None)
     if state is not None:
+        state.term.uninstall()
         state.session.close()
 
 

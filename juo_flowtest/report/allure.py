@@ -29,7 +29,9 @@ from importlib import resources
 from typing import Any
 
 import allure as _allure_module
+from allure_commons import hookimpl as allure_hookimpl
 from allure_commons import plugin_manager
+from allure_commons.logger import AllureFileLogger
 from allure_commons.model2 import StatusDetails
 from allure_commons.reporter import AllureReporter
 from allure_commons.types import LabelType
@@ -46,6 +48,8 @@ from juo_flowtest.base.redaction import known_secrets, scrub, scrub_json, scrub_
 from juo_flowtest.coverage import model as coverage_mod
 from juo_flowtest.coverage import render as coverage_render
 from juo_flowtest.flowfile import model
+from juo_flowtest.report.faults import OutputFaults
+from juo_flowtest.report.truncation import truncated
 from juo_flowtest.run import result
 from juo_flowtest.target.client import Exchange
 
@@ -59,6 +63,13 @@ _RUN_FILES = {"categories.json", "environment.properties", "executor.json"}
 
 #: Indented JSON for report files: the text of ``json.dumps(value, indent=2)``, 3x faster.
 _json = prettyjson.dumps
+
+
+def _attach(body: str, name: str, kind: Any) -> None:
+    """``allure.attach``, bounded (``truncation``): a cut text is shown as text, with its note."""
+    short = truncated(body)
+    allure.attach(short, name=name,
+                  attachment_type=kind if short is body else allure.attachment_type.TEXT)
 
 
 # ----- collection and test level -----------------------------------------------------------
@@ -119,18 +130,11 @@ def end_test(run: result.FlowResult, *, secrets: Iterable[str] | None = None) ->
     if run.verdict is Verdict.PASSED:
         return
     secrets = known_secrets(secrets)
-    allure.attach(
-        scrub_text(run.message, secrets),
-        name="Failure summary",
-        attachment_type=allure.attachment_type.TEXT,
-    )
+    _attach(scrub_text(run.message, secrets), "Failure summary", allure.attachment_type.TEXT)
     # The mismatch table sits on the failing step (step_finished); not repeated here.
     if run.variables:
-        allure.attach(
-            scrub_json(run.variables, secrets),
-            name="Saved variables",
-            attachment_type=allure.attachment_type.JSON,
-        )
+        _attach(scrub_json(run.variables, secrets), "Saved variables",
+                allure.attachment_type.JSON)
 
 
 def settle_status(listener: Any, nodeid: str, message: str,
@@ -258,11 +262,8 @@ class AllureListener:
         step_id = self._open.pop() if self._open else _open_step(self._reporter, title, {})
         mismatches = _step_mismatches(result)
         if mismatches:
-            allure.attach(
-                mismatch_table(result.title, mismatches, self._secrets),
-                name="Mismatches",
-                attachment_type=allure.attachment_type.HTML,
-            )
+            _attach(mismatch_table(result.title, mismatches, self._secrets), "Mismatches",
+                    allure.attachment_type.HTML)
         message = result.broken or "\n".join(_mismatch_line(m) for m in mismatches)
         times = (result.started_at, result.stopped_at)
         _close_step(self._reporter, step_id, title, result.verdict,
@@ -276,11 +277,8 @@ class AllureListener:
                         "the run stopped inside this step", (0.0, 0.0))
 
     def _attach_exchange(self, exchange: Exchange) -> None:
-        allure.attach(
-            exchange_json(exchange, self._secrets),
-            name=EXCHANGE_ATTACHMENT,
-            attachment_type=allure.attachment_type.JSON,
-        )
+        _attach(exchange_json(exchange, self._secrets), EXCHANGE_ATTACHMENT,
+                allure.attachment_type.JSON)
 
 
 #: The one attachment of each call: ``{"request": {...}, "response": {...}}``.
@@ -473,3 +471,43 @@ def write_invalid_file(results_dir: str, path: str, message: str) -> None:
         ],
     }
     _write_text(os.path.join(results_dir, f"{data['uuid']}-result.json"), _json(data))
+
+
+# ----- a results writer that survives a full disk -------------------------------------------
+
+
+def guard_results_writer(faults: OutputFaults) -> None:
+    """Make allure-pytest's writer record an ``OSError`` as an output fault and go on.
+
+    Its file logger raises from inside pytest's hooks (an INTERNALERROR ending the run) when
+    the disk is full or the folder read-only. Its class is swapped for a subclass whose writes
+    are guarded, and it is registered again so the hooks call the guarded methods: the same
+    object stays registered, so allure-pytest still unregisters it at the end.
+    """
+    for plugin in plugin_manager.get_plugins():
+        if type(plugin) is AllureFileLogger:
+            plugin.__class__ = _GuardedFileLogger
+            setattr(plugin, "_juo_faults", faults)  # noqa: B010 - a plain attribute of ours
+            plugin_manager.unregister(plugin)
+            plugin_manager.register(plugin)
+
+
+_FileLogger: Any = AllureFileLogger  # untyped: one Any alias, as for the allure module
+
+
+class _GuardedFileLogger(_FileLogger):  # type: ignore[misc]
+    _juo_faults: OutputFaults
+
+    def _report_item(self, item: Any) -> None:
+        with self._juo_faults.guard(self._report_dir):
+            super()._report_item(item)
+
+    @allure_hookimpl
+    def report_attached_file(self, source: Any, file_name: str) -> None:
+        with self._juo_faults.guard(self._report_dir):
+            super().report_attached_file(source, file_name)
+
+    @allure_hookimpl
+    def report_attached_data(self, body: Any, file_name: str) -> None:
+        with self._juo_faults.guard(self._report_dir):
+            super().report_attached_data(body, file_name)

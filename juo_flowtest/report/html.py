@@ -26,6 +26,7 @@ from typing import Any
 
 from juo_flowtest.base.errors import JuoFlowtestError
 from juo_flowtest.base.exitcodes import ExitCode
+from juo_flowtest.report.faults import describe
 
 ALLURE_VERSION = "3.18.0"
 REPORT_NAME = "Juo workflow flows"
@@ -121,16 +122,21 @@ def build_html(results_dir: str, report_dir: str, history_dir: str) -> str:
         )
     output = Path(report_dir).resolve()
     history = Path(history_dir).resolve()
-    history.mkdir(parents=True, exist_ok=True)
     allure = ensure_allure()
     index = output / "index.html"
     started = time.time()
-    with tempfile.TemporaryDirectory(prefix="juo-allure-") as work:
-        config = Path(work) / "allurerc.json"
-        config.write_text(json.dumps(allure_config(output, history / "allure-history.jsonl")))
-        cmd = [str(allure), "generate", str(results), "--config", str(config),
-               "--output", str(output)]
-        done = _run(cmd, Path(work), timeout=600)
+    try:
+        history.mkdir(parents=True, exist_ok=True)
+        output.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="juo-allure-") as work:
+            config = Path(work) / "allurerc.json"
+            config.write_text(json.dumps(allure_config(output, history / "allure-history.jsonl")))
+            cmd = [str(allure), "generate", str(results), "--config", str(config),
+                   "--output", str(output)]
+            done = _run(cmd, Path(work), timeout=600)
+    except OSError as exc:
+        raise HtmlReportError(f"could not write {exc.filename or output}: {describe(exc)}") \
+            from None
     # generate exits 0 even when tests failed, and sometimes when it wrote nothing: check.
     if done.returncode != 0 or not index.exists() or index.stat().st_mtime < started - 1:
         tail = (done.stderr or done.stdout).strip().splitlines()[-5:]

@@ -10,7 +10,6 @@ documents are used: 200, 201, 204, 400, 401, 403, 404, 422 (no 409). Keys are ne
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -20,7 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from juo_flowtest.sandbox import adminviews as views
-from juo_flowtest.sandbox import assumptions
+from juo_flowtest.sandbox import assumptions, payload
 from juo_flowtest.sandbox.engine import RunError
 from juo_flowtest.sandbox.paging import QueryError, choice, envelope, flag, page_request
 from juo_flowtest.sandbox.registry import WorkflowStore, content
@@ -191,12 +190,9 @@ async def _body(request: Request, required: bool = True) -> dict[str, Any]:
     if not raw.strip() and not required:
         return {}
     try:
-        data = json.loads(raw)
-    except ValueError:
-        raise _Invalid("body: not valid JSON") from None
-    if not isinstance(data, dict):
-        raise _Invalid("body: must be a JSON object")
-    return data
+        return payload.json_object(raw)
+    except payload.PayloadError as exc:
+        raise _Invalid(str(exc)) from None
 
 
 _KINDS: dict[str, tuple[str, Callable[[Any], bool]]] = {

@@ -8,7 +8,6 @@ then the engine's own checks. Tokens are never echoed.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
@@ -20,7 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from juo_flowtest.sandbox import assumptions
+from juo_flowtest.sandbox import assumptions, payload
 from juo_flowtest.sandbox.admin import admin_routes
 from juo_flowtest.sandbox.adminopenapi import combined
 from juo_flowtest.sandbox.catalog import Catalog
@@ -67,12 +66,9 @@ async def _body(request: Request, required: bool = True) -> dict[str, Any]:
     if not raw.strip() and not required:
         return {}
     try:
-        data = json.loads(raw)
-    except ValueError:
-        raise _Invalid("body: not valid JSON") from None
-    if not isinstance(data, dict):
-        raise _Invalid("body: must be a JSON object")
-    return data
+        return payload.json_object(raw)
+    except payload.PayloadError as exc:
+        raise _Invalid(str(exc)) from None
 
 
 def _field(body: dict[str, Any], name: str, kind: str, required: bool) -> Any:
@@ -85,9 +81,11 @@ def _field(body: dict[str, Any], name: str, kind: str, required: bool) -> Any:
         "string": isinstance(value, str),
         "object": isinstance(value, dict),
         "boolean": isinstance(value, bool),
-        "integer": isinstance(value, (int, float)) and not isinstance(value, bool)
-        and float(value).is_integer(),
+        "integer": payload.integer_in_range(value),
     }[kind]
+    if kind == "integer" and payload.out_of_range(value):
+        raise _Invalid(f"body/{name}: out of range: an integer from {-payload.MAX_INTEGER} "
+                       f"to {payload.MAX_INTEGER}")
     if not ok:
         raise _Invalid(f"body/{name}: must be {'an' if kind[0] in 'aeiou' else 'a'} {kind}, "
                        f"got {type(value).__name__}")

@@ -161,6 +161,8 @@ class Transport:
             if name in request.headers:
                 del request.headers[name]
         sent_headers = redact_headers(_header_dict(request.headers))
+        if self.secrets:  # a secret sent under a plain name (X-Trace: ${env:TOKEN})
+            sent_headers = {k: self.hide(v) for k, v in sent_headers.items()}
         sent_body = None if body is NO_BODY else body
         if sent_body is not None and self.secrets and _mentions(request.content, self.secrets):
             sent_body = hide_in(sent_body, self.secrets.values)

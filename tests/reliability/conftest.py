@@ -6,7 +6,8 @@ own server cannot hide a bug in our client. The behaviour is chosen by the first
 ``--juo-base-url <server>/<mode>/customer/v1``.
 
 Every mode answers ``start`` / ``respond`` / ``get`` with documented run states until its one
-misbehaviour (``MODES`` says what each does). The server counts the requests that arrived with a
+misbehaviour (``MODES`` says what each does). The mode ``auto`` takes the mode from the start
+call's ``flowType`` and keeps it for that run, so one run of many flows meets every mode. The server counts the requests that arrived with a
 credential (``X-Delegated-Token`` / ``Authorization``) on the redirect target, so a test can
 prove credentials never follow a redirect.
 """
@@ -37,6 +38,7 @@ PENDING = {"interactionId": "int-1", "stepId": "ask", "actionType": "poll",
 
 MODES: dict[str, str] = {
     "ok": "a well-behaved target",
+    "auto": "the mode named by the start call's flowType, for that run",
     "echo-header": "the token echoed in response headers (X-Echo, Set-Cookie, WWW-Authenticate)",
     "echo-body": "the token echoed in the body: a field, a key, a nested list",
     "echo-error": "HTTP 401 whose error message quotes the token",
@@ -70,6 +72,7 @@ class Hostile:
     url: str
     server: ThreadingHTTPServer
     thief_hits: list[dict[str, str]] = field(default_factory=list)
+    runs: dict[str, str] = field(default_factory=dict)  # run id -> mode, for ``auto``
 
     def base(self, mode: str) -> str:
         assert mode in MODES, mode
@@ -126,10 +129,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        self._body = json.loads(self.rfile.read(length) or b"null") if length else None
+        try:
+            self._body = json.loads(self.rfile.read(length)) if length else None
+        except ValueError:
+            self._body = None
         self._route("POST")
 
     def _route(self, method: str) -> None:
+        self._pending_mode: str | None = None  # one handler serves a keep-alive connection
         parts = self.path.split("?", 1)[0].strip("/").split("/")
         mode = parts[0]
         if mode == "thief":
@@ -138,10 +145,26 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, {"stolen": sorted(seen)})
             return
         rest = parts[3:]  # after <mode>/customer/v1
+        if mode == "auto":
+            mode = self._auto(method, rest)
         try:
             getattr(self, "_" + mode.replace("-", "_"))(method, rest)
         except (BrokenPipeError, ConnectionResetError):
             pass
+
+    def _auto(self, method: str, rest: list[str]) -> str:
+        runs = self.hostile.runs
+        if rest == ["workflows", "start"]:
+            flow_type = (self._body or {}).get("flowType") if method == "POST" else None
+            mode = flow_type if flow_type in MODES else "ok"
+            self._pending_mode = mode
+            return mode
+        return runs.get(self._run_id(rest), "ok")
+
+    def _remember(self, run_id: str) -> str:
+        if self._pending_mode is not None:
+            self.hostile.runs[run_id] = self._pending_mode
+        return run_id
 
     # ----- the well-behaved part -----
 
@@ -151,7 +174,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _ok(self, method: str, rest: list[str], run_id: str | None = None,
             headers: dict[str, str] | None = None) -> None:
         if rest == ["workflows", "start"]:
-            self._json(200, _state(run_id or f"run-{secrets.token_hex(4)}", 1), headers)
+            new_id = self._remember(run_id or f"run-{secrets.token_hex(4)}")
+            self._json(200, _state(new_id, 1), headers)
         elif method == "POST":
             self._json(200, _state(self._run_id(rest), 2, "completed"), headers)
         else:
@@ -168,7 +192,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _echo_body(self, method: str, rest: list[str]) -> None:
         token = self._token()
-        state = _state(self._run_id(rest) if rest[-1] != "start" else "run-echo", 1)
+        state = _state(self._run_id(rest) if rest[-1] != "start"
+                       else self._remember(f"run-echo-{secrets.token_hex(4)}"), 1)
         state["echo"] = {"message": f"your token is {token}", token: [token, {"t": token}],
                          "escaped": json.dumps(token)}
         self._json(200, state)
