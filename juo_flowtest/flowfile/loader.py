@@ -217,13 +217,15 @@ class _FlowBuilder:
             self.problems.add(r.at("parametrize"), "parametrize needs at least one case")
         self.variables.step = IN_CASE
         out: list[Case] = []
+        ids: set[str] = set()  # a set: 20,000 cases must not compare each with every other
         for index, raw in enumerate(items):
-            case = self.case(raw, items.item_position(index), out)
+            case = self.case(raw, items.item_position(index), ids)
             if case is not None:
                 out.append(case)
+                ids.add(case.id)
         return tuple(out)
 
-    def case(self, raw: Any, at: Position | None, earlier: list[Case]) -> Case | None:
+    def case(self, raw: Any, at: Position | None, earlier: set[str]) -> Case | None:
         node = as_mapping(self.problems, raw, at, "a parametrize case")
         if node is None:
             return None
@@ -235,7 +237,7 @@ class _FlowBuilder:
                               "use letters, digits, '_', '.' and '-': it becomes part of the "
                               "test name, flow name[id]")
             case_id = None
-        if case_id is not None and any(e.id == case_id for e in earlier):
+        if case_id is not None and case_id in earlier:
             self.problems.add(c.at("id"), f"duplicate case id '{case_id}'",
                               "each parametrize case needs its own id")
             case_id = None

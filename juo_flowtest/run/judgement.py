@@ -59,8 +59,9 @@ def unjudgeable(response: ApiResponse, expect: Expect | None,
     if 300 <= status < 400:
         location = response.headers.get("location")
         to = f" to {_short(location)}" if location else ""
-        return (f"HTTP {status} redirect from {where}{to} — the Juo API does not redirect, so "
-                "it was not followed (no credentials went there); check --juo-base-url")
+        return (f"HTTP {status} redirect from {where}{to} — the Juo API does not redirect "
+                "(contract violation); it was not followed, so no credentials went there; "
+                "check --juo-base-url")
     if status >= 500 and not explicit:
         return (f"unexpected HTTP {status} from {where}{error_summary(response.body)}"
                 " — the target failed; check its logs")

@@ -296,9 +296,9 @@ class Transport:
             what = (f"target unreachable at {origin}: {detail[:1].lower()}{detail[1:]}{tries}"
                     " — is the environment up? check --juo-base-url")
         elif isinstance(exc, httpx.TimeoutException) or self._clock() >= deadline:
-            what = (f"no complete response to {method} {url} within {self.timeout:g}s{tries} "
-                    "(one deadline for the whole exchange) — the target is slow, hung or "
-                    "sending its answer too slowly; check it, or raise the timeout")
+            what = (f"no complete response to {method} {url} within {self.timeout:g}s{tries}: "
+                    "timed out (one deadline for the whole exchange) — the target is slow, "
+                    "hung or sending its answer too slowly; check it, or raise the timeout")
         elif isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
             what = (f"the connection was dropped during {method} {url}: {detail}{tries}"
                     " — check the target's logs")

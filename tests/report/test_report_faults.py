@@ -17,7 +17,7 @@ def test_a_fault_is_one_line_and_the_partial_file_is_removed(tmp_path: Path) -> 
         raise OSError(errno.ENOSPC, "No space left on device")
     assert not target.exists() and bool(faults)
     assert faults.lines() == [
-        f"juo-flowtest: could not write {target}: No space left on device (ENOSPC)"]
+        (f"juo-flowtest: could not write {target}: No space left on device (ENOSPC)")]
 
 
 def test_many_files_of_one_folder_are_one_line(tmp_path: Path) -> None:
@@ -25,8 +25,8 @@ def test_many_files_of_one_folder_are_one_line(tmp_path: Path) -> None:
     for _ in range(3):
         with faults.guard(tmp_path):
             raise OSError(errno.EROFS, "Read-only file system")
-    assert faults.lines() == [f"juo-flowtest: could not write {tmp_path}: Read-only file system "
-                              "(EROFS); 3 files were not written"]
+    assert faults.lines() == [(f"juo-flowtest: could not write {tmp_path}: Read-only file "
+                               "system (EROFS); 3 files were not written")]
     assert tmp_path.is_dir()  # a folder is never removed
 
 
@@ -46,8 +46,8 @@ def test_workers_faults_merge_into_the_controllers() -> None:
     with controller.guard("/r/allure-results"):
         raise OSError(errno.ENOSPC, "No space left on device")
     controller.merge(worker.to_data())
-    assert controller.lines() == ["juo-flowtest: could not write /r/allure-results: No space "
-                                  "left on device (ENOSPC); 2 files were not written"]
+    assert controller.lines() == [("juo-flowtest: could not write /r/allure-results: No space "
+                                   "left on device (ENOSPC); 2 files were not written")]
 
 
 def test_nothing_recorded_without_an_error() -> None:

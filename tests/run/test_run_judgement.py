@@ -109,8 +109,9 @@ def test_any_redirect_is_broken_even_when_expected(status: int) -> None:
                         exchange)
     broken = judge("get", "get", moved, expect(http=status), resolve).broken
     assert broken == (f"HTTP {status} redirect from GET http://juo.test/workflows/r-1 to "
-                      "'http://elsewhere.test/x' — the Juo API does not redirect, so it was not "
-                      "followed (no credentials went there); check --juo-base-url")
+                      "'http://elsewhere.test/x' — the Juo API does not redirect (contract "
+                      "violation); it was not followed, so no credentials went there; check "
+                      "--juo-base-url")
 
 
 def test_a_run_state_of_another_run_is_a_contract_violation() -> None:

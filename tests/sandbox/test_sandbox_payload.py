@@ -33,8 +33,9 @@ def _validation(response: httpx.Response, says: str) -> None:
 ])
 def test_an_out_of_range_version_is_a_validation_error(api: Api, version: str, says: str) -> None:
     state = api.started()
-    raw = ('{"interactionId": "%s", "responseType": "next", "expectedRunVersion": %s}'
-           % (state["pendingInteraction"]["interactionId"], version)).encode()
+    interaction = state["pendingInteraction"]["interactionId"]
+    raw = (f'{{"interactionId": "{interaction}", "responseType": "next", '
+           f'"expectedRunVersion": {version}}}').encode()
     _validation(_post(api, f"/workflows/{state['runId']}/respond", raw), says)
     _validation(_post(api, f"/workflows/{state['runId']}/cancel", raw.replace(
         b'"interactionId"', b'"x"')), says)
