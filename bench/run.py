@@ -1,6 +1,6 @@
 """One command: juo-flowtest against Tavern and a plain httpx loop, in one run, one sandbox.
 
-    python bench/run.py [--flows N] [--steps M] [--repeats R] [--quick] [--no-tavern]
+    python bench/run.py [--flows N] [--steps M1,M2] [--repeats R] [--quick] [--no-tavern]
 
 Method (bench/README.md has the long form): each tool runs the same scenario (bench/scenario.py)
 in a fresh child process, once with N flows and once with 2N, interleaved per repeat
@@ -9,7 +9,8 @@ The per-call figure is (cost(2N) - cost(N)) / (N * M): interpreter start-up, imp
 set-up and the fixed part of collection cancel out, while each flow's own collection, its start
 call and its test item stay in (spread over its M respond calls). Ratios to the floor and to
 Tavern are taken within each repeat and their median reported, so load from other processes on
-the shared machine hits both sides of a ratio alike.
+the shared machine hits both sides of a ratio alike. With two step counts (default 10 and 20
+responds per flow) the per-flow cost splits into a fixed part per flow and a part per respond.
 
 This module is longer than ~300 lines on purpose: it is the one command the issue asks for, and
 splitting its orchestration across files would only scatter one procedure.
@@ -43,7 +44,10 @@ VENV = BENCH / ".venv"
 PYTEST_COMMON = ["-q", "-p", "no:cacheprovider"]
 NO_ALLURE = ["-p", "no:allure_pytest"]
 SANDBOX_CLIENTS = (1, 4, 8)
-TARGETS = {"floor_ratio": 1.5, "tavern_ratio": 0.5, "collect_s": 3.0, "collect_ratio": 1 / 3}
+TARGETS = {"floor_ratio": 1.2, "allure_ratio": 1.5, "tavern_ratio": 0.5, "collect_s": 3.0,
+           "collect_ratio": 1 / 3}
+FLOOR, JUO, ALLURE, TAVERN = ("floor (httpx loop)", "juo-flowtest", "juo-flowtest + allure",
+                              "Tavern 3.7.1")
 
 
 @dataclass
@@ -63,13 +67,14 @@ class Tool:
     name: str
     command: Callable[[Path, int], list[str]]  # (folder, flows) -> argv
     expect: Callable[[int], str]  # flows -> regex the output must match
-    samples: dict[int, list[Sample]] = field(default_factory=dict)
+    samples: dict[tuple[int, int], list[Sample]] = field(default_factory=dict)  # (M, flows)
+    all_steps: bool = True  # False: only at the largest step count (Tavern: it is slow)
 
 
 @dataclass
 class Settings:
     flows: int
-    steps: int
+    steps: tuple[int, ...]
     repeats: int
     collect_files: int
     tavern: bool
@@ -78,6 +83,7 @@ class Settings:
     out: Path
     output: Path
     sandbox_bench: bool
+    big_files: int
 
 
 # --- child processes -------------------------------------------------------------------------
@@ -95,11 +101,23 @@ def server_cpu(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def child_env() -> dict[str, str]:
+    """Every child's environment: the sandbox token, and Python as a user's machine runs it.
+
+    ``PYTHONDONTWRITEBYTECODE`` (set in some sandboxes) is dropped: without a bytecode cache,
+    every start re-compiles each module and pytest re-rewrites every plugin module's asserts,
+    seconds of start-up no user pays. The first child fills the cache.
+    """
+    env = {**os.environ, scenario.TOKEN_ENV: scenario.SANDBOX_TOKEN, "PYTHONHASHSEED": "0"}
+    env.pop("PYTEST_ADDOPTS", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def measure(argv: list[str], cwd: Path, expect: str, server_pid: int | None = None) -> Sample:
     """Run argv to completion; check its output; return its own CPU, wall time and peak RSS."""
     log = cwd / "last-run.log"
-    env = {**os.environ, scenario.TOKEN_ENV: scenario.SANDBOX_TOKEN, "PYTHONHASHSEED": "0"}
-    env.pop("PYTEST_ADDOPTS", None)
+    env = child_env()
     server_before = server_cpu(server_pid)
     with log.open("wb") as sink:
         started = time.perf_counter()
@@ -120,7 +138,8 @@ def measure(argv: list[str], cwd: Path, expect: str, server_pid: int | None = No
 def sandbox(python: str, log: Path) -> Iterator[tuple[str, int]]:
     """One sandbox in its own process for the whole run: yields (base URL, pid)."""
     argv = [python, "-m", "juo_flowtest.sandbox.command", "--port", "0"]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=log.open("wb"), text=True)
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=log.open("wb"), text=True,
+                            env=child_env())
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
@@ -173,14 +192,16 @@ def make_tools(s: Settings, base_url: str) -> list[Tool]:
                            f"--tavern-global-cfg={folder / 'global.yaml'}")
 
     def floor(folder: Path, flows: int) -> list[str]:
-        return [py, str(BENCH / "scenario.py"), "floor", base_url, str(flows), str(s.steps)]
+        steps = folder.parent.name.removeprefix("m")
+        return [py, str(BENCH / "scenario.py"), "floor", base_url, str(flows), steps]
 
-    calls = s.steps + 1
-    tools = [Tool("floor (httpx loop)", floor, lambda n: rf"floor: {n * calls} calls passed"),
-             Tool("juo-flowtest", juo, pytest_expect),
-             Tool("juo-flowtest + allure", juo_allure, pytest_expect)]
+    def floor_expect(n: int) -> str:
+        return r"floor: \d+ calls passed"
+
+    tools = [Tool(FLOOR, floor, floor_expect), Tool(JUO, juo, pytest_expect),
+             Tool(ALLURE, juo_allure, pytest_expect)]
     if s.tavern:
-        tools.append(Tool("Tavern 3.7.1", tavern, pytest_expect))
+        tools.append(Tool(TAVERN, tavern, pytest_expect, all_steps=False))
     return tools
 
 
@@ -190,30 +211,39 @@ def fresh(folder: Path) -> Path:
     return folder
 
 
-def scenario_folder(s: Settings, tool: Tool, flows: int, base_url: str) -> Path:
-    folder = fresh(s.out / "scenario" / re.sub(r"\W+", "-", tool.name).strip("-") / f"n{flows}")
+def scenario_folder(s: Settings, tool: Tool, steps: int, flows: int, base_url: str) -> Path:
+    name = re.sub(r"\W+", "-", tool.name).strip("-")
+    folder = fresh(s.out / "scenario" / name / f"m{steps}" / f"n{flows}")
     if tool.name.startswith("Tavern"):
-        scenario.write_tavern(folder, flows, s.steps, base_url)
+        scenario.write_tavern(folder, flows, steps, base_url)
     elif tool.name.startswith("juo"):
-        scenario.write_juo(folder, flows, s.steps)
+        scenario.write_juo(folder, flows, steps)
     else:
         folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
+def tool_steps(s: Settings, tool: Tool) -> tuple[int, ...]:
+    return s.steps if tool.all_steps else (max(s.steps),)
+
+
 def run_scenario(s: Settings, tools: list[Tool], base_url: str, pid: int) -> None:
-    """Interleave the tools, N and 2N flows each, for R repeats."""
+    """Interleave the tools, each step count, N and 2N flows each, for R repeats."""
     sizes = (s.flows, 2 * s.flows)
-    folders = {(t.name, n): scenario_folder(s, t, n, base_url) for t in tools for n in sizes}
+    folders = {(t.name, m, n): scenario_folder(s, t, m, n, base_url)
+               for t in tools for m in tool_steps(s, t) for n in sizes}
     for repeat in range(s.repeats):
-        for tool in tools:
-            # Alternate which size goes first, so a drift in machine load hits both alike.
-            for n in sizes if repeat % 2 == 0 else sizes[::-1]:
-                sample = measure(tool.command(folders[tool.name, n], n),
-                                 folders[tool.name, n], tool.expect(n), pid)
-                tool.samples.setdefault(n, []).append(sample)
-            print(f"  repeat {repeat + 1}/{s.repeats} {tool.name}: "
-                  f"{tool.samples[2 * s.flows][-1].wall:.2f}s", flush=True)
+        for m in s.steps:
+            for tool in tools:
+                if m not in tool_steps(s, tool):
+                    continue
+                # Alternate which size goes first, so a drift in machine load hits both alike.
+                for n in sizes if repeat % 2 == 0 else sizes[::-1]:
+                    folder = folders[tool.name, m, n]
+                    sample = measure(tool.command(folder, n), folder, tool.expect(n), pid)
+                    tool.samples.setdefault((m, n), []).append(sample)
+                print(f"  repeat {repeat + 1}/{s.repeats} M={m} {tool.name}: "
+                      f"{tool.samples[m, 2 * s.flows][-1].wall:.2f}s", flush=True)
 
 
 # --- figures ---------------------------------------------------------------------------------
@@ -230,9 +260,9 @@ class PerCall:
     maxrss_mb: float
 
 
-def per_call(tool: Tool, s: Settings) -> PerCall:
-    small, large = tool.samples[s.flows], tool.samples[2 * s.flows]
-    calls = s.flows * s.steps
+def per_call(tool: Tool, s: Settings, steps: int) -> PerCall:
+    small, large = tool.samples[steps, s.flows], tool.samples[steps, 2 * s.flows]
+    calls = s.flows * steps
 
     def delta(attr: str) -> list[float]:
         return [(getattr(b, attr) - getattr(a, attr)) / calls * 1000 for a, b in zip(small, large)]
@@ -260,8 +290,9 @@ def spread(values: Sequence[float]) -> str:
 def run_collection(s: Settings, base_url: str) -> dict[str, list[Sample]]:
     """Collect-only of K files (juo, Tavern) and juo-flowtest lint on them, interleaved."""
     k = s.collect_files
-    juo_dir = scenario.write_juo(fresh(s.out / "collect" / "juo"), k, s.steps)
-    tav_dir = scenario.write_tavern(fresh(s.out / "collect" / "tavern"), k, s.steps, base_url)
+    m = max(s.steps)
+    juo_dir = scenario.write_juo(fresh(s.out / "collect" / "juo"), k, m)
+    tav_dir = scenario.write_tavern(fresh(s.out / "collect" / "tavern"), k, m, base_url)
     py = s.python
     jobs: list[tuple[str, list[str], Path, str]] = [
         ("juo-flowtest collect",
@@ -357,14 +388,19 @@ def robustness(top: list[float], bottom: list[float], target: float) -> str:
     return f"(pooled {pooled:.2f}×; {met} of {len(each)} repeats met it; range {spread(each)})"
 
 
-def scenario_table(s: Settings, figures: dict[str, PerCall]) -> list[str]:
-    floor = figures["floor (httpx loop)"]
-    tavern = figures.get("Tavern 3.7.1")
+Figures = dict[tuple[str, int], PerCall]  # (tool, M) -> per respond call
+
+
+def scenario_table(s: Settings, figures: Figures, steps: int) -> list[str]:
+    floor = figures[FLOOR, steps]
+    tavern = figures.get((TAVERN, steps))
     rows = [("| tool | client CPU / respond call (ms) | × floor (median, range) | "
             "× Tavern | wall / respond call (ms) | wall × floor | sandbox CPU / call (ms) | "
             "fixed start-up CPU (s) | peak RSS, 2N flows (MB) |"),
             "|---|---|---|---|---|---|---|---|---|"]
-    for name, f in figures.items():
+    for (name, m), f in figures.items():
+        if m != steps:
+            continue
         floor_r = ratios(f.cpu_ms, floor.cpu_ms)
         tav_r = ratios(f.cpu_ms, tavern.cpu_ms) if tavern else []
         rows.append(
@@ -375,19 +411,58 @@ def scenario_table(s: Settings, figures: dict[str, PerCall]) -> list[str]:
     return rows
 
 
-def targets_table(figures: dict[str, PerCall], collect: dict[str, list[Sample]]) -> list[str]:
-    floor, juo = figures["floor (httpx loop)"], figures["juo-flowtest"]
-    tavern = figures.get("Tavern 3.7.1")
+def per_flow(s: Settings, figures: Figures, name: str) -> tuple[list[float], list[float]] | None:
+    """Per repeat: the fixed CPU per flow (ms) and the CPU per respond (ms), from two M.
+
+    A flow's cost at M responds is fixed + M × per respond; two step counts give both.
+    """
+    m1, m2 = min(s.steps), max(s.steps)
+    if m1 == m2 or (name, m1) not in figures or (name, m2) not in figures:
+        return None
+    one = [x * m1 for x in figures[name, m1].cpu_ms]
+    two = [x * m2 for x in figures[name, m2].cpu_ms]
+    respond = [(b - a) / (m2 - m1) for a, b in zip(one, two)]
+    return [a - m1 * r for a, r in zip(one, respond)], respond
+
+
+def per_flow_table(s: Settings, figures: Figures) -> list[str]:
+    floor = per_flow(s, figures, FLOOR)
+    if floor is None:
+        return ["(needs two step counts)"]
+    rows = ["| tool | fixed CPU per flow (ms) | beyond the floor's (ms) | CPU per respond (ms) |",
+            "|---|---|---|---|"]
+    for name in (FLOOR, JUO, ALLURE):
+        found = per_flow(s, figures, name)
+        if found is None:
+            continue
+        fixed, respond = found
+        beyond = [a - b for a, b in zip(fixed, floor[0])]
+        rows.append(f"| {name} | {median(fixed):.2f} ({spread(fixed)}) | "
+                    f"{median(beyond):.2f} | {median(respond):.3f} |")
+    return rows
+
+
+def _ratio_row(label: str, top: PerCall, bottom: PerCall, target: float) -> str:
+    r = median(ratios(top.cpu_ms, bottom.cpu_ms))
+    return (f"| {label} | {r:.2f}× {robustness(top.cpu_ms, bottom.cpu_ms, target)} | "
+            f"{verdict(r, target)} |")
+
+
+def targets_table(s: Settings, figures: Figures, collect: dict[str, list[Sample]]) -> list[str]:
     rows = ["| target | figure | met? |", "|---|---|---|"]
-    r = median(ratios(juo.cpu_ms, floor.cpu_ms))
-    rows.append(f"| runner CPU per respond call ≤ {TARGETS['floor_ratio']}× the floor | "
-                f"{r:.2f}× {robustness(juo.cpu_ms, floor.cpu_ms, TARGETS['floor_ratio'])} | "
-                f"{verdict(r, TARGETS['floor_ratio'])} |")
-    if tavern:
-        r = median(ratios(juo.cpu_ms, tavern.cpu_ms))
-        rows.append(f"| runner CPU per respond call ≤ {TARGETS['tavern_ratio']}× Tavern's | "
-                    f"{r:.2f}× {robustness(juo.cpu_ms, tavern.cpu_ms, TARGETS['tavern_ratio'])} | "
-                    f"{verdict(r, TARGETS['tavern_ratio'])} |")
+    for m in sorted(s.steps):
+        floor = figures[FLOOR, m]
+        rows.append(_ratio_row(f"client CPU per call ≤ {TARGETS['floor_ratio']}× the floor, "
+                               f"{m} responds per flow", figures[JUO, m], floor,
+                               TARGETS["floor_ratio"]))
+        rows.append(_ratio_row(f"with Allure results ≤ {TARGETS['allure_ratio']}× the floor, "
+                               f"{m} responds per flow", figures[ALLURE, m], floor,
+                               TARGETS["allure_ratio"]))
+    top = max(s.steps)
+    if (TAVERN, top) in figures:
+        rows.append(_ratio_row(f"client CPU per call ≤ {TARGETS['tavern_ratio']}× Tavern's, "
+                               f"{top} responds per flow", figures[JUO, top],
+                               figures[TAVERN, top], TARGETS["tavern_ratio"]))
     juo_c = median([x.wall for x in collect["juo-flowtest collect"]])
     juo_cpu = median([x.cpu for x in collect["juo-flowtest collect"]])
     rows.append(f"| collecting the files < {TARGETS['collect_s']:.0f} s (wall) | {juo_c:.2f} s "
@@ -410,8 +485,12 @@ def collect_table(collect: dict[str, list[Sample]], k: int) -> list[str]:
     return rows
 
 
-def write_report(s: Settings, info: dict[str, str], figures: dict[str, PerCall],
-                 collect: dict[str, list[Sample]], sandbox_text: str, took: float) -> str:
+def write_report(s: Settings, info: dict[str, str], figures: Figures,
+                 collect: dict[str, list[Sample]], sandbox_text: str, big: list[str],
+                 took: float) -> str:
+    scenario_parts: list[str] = []
+    for m in sorted(s.steps):
+        scenario_parts += [f"### {m} respond steps per flow", "", *scenario_table(s, figures, m), ""]
     lines = [
         "# Benchmark results", "",
         (f"Written by `{' '.join(['python bench/run.py', *sys.argv[1:]])}` — every "
@@ -423,16 +502,24 @@ def write_report(s: Settings, info: dict[str, str], figures: dict[str, PerCall],
         "ratios are taken within each repeat and the median is reported, with the range "
         "over repeats, so they hold better than the absolute times."), "",
         *[f"- {key}: {value}" for key, value in info.items()], "",
-        (f"## Scenario: {s.flows} and {2 * s.flows} flows × {s.steps} respond steps, "
-        f"{s.repeats} interleaved repeats"), "",
+        "## Targets", "", *targets_table(s, figures, collect), "",
+        (f"## Scenario: {s.flows} and {2 * s.flows} flows × "
+         f"{' and '.join(str(m) for m in sorted(s.steps))} respond steps, "
+         f"{s.repeats} interleaved repeats"), "",
         ("Per respond call = (cost of 2N flows − cost of N flows) / (N × M); each flow's start "
         "call, test item and share of collection are spread over its M respond calls. "
         "\"fixed start-up CPU\" is what the difference removed (2·cost(N) − cost(2N))."), "",
-        *scenario_table(s, figures), "",
-        "## Targets", "", *targets_table(figures, collect), "",
-        (f"## Collection and lint ({s.collect_files} generated files, {s.steps} steps each, "
-        f"{s.repeats} repeats)"), "",
+        *scenario_parts,
+        "### Per flow: the fixed cost and the cost per respond", "",
+        ("A flow's client CPU = fixed + M × per respond, solved from the two step counts in "
+         "each repeat (medians, range over repeats). The fixed part is everything a flow costs "
+         "whatever its length: its file's collection, its test item, its start call, its "
+         "report; \"beyond the floor's\" is that part minus the floor's own (its start call)."),
+        "", *per_flow_table(s, figures), "",
+        (f"## Collection and lint ({s.collect_files} generated files, {max(s.steps)} steps "
+         f"each, {s.repeats} repeats)"), "",
         *collect_table(collect, s.collect_files), "",
+        *big,
         "## The sandbox alone (`bench/sandbox_bench.py`)", "", sandbox_text, "",
     ]
     return "\n".join(lines)
@@ -444,7 +531,8 @@ def write_report(s: Settings, info: dict[str, str], figures: dict[str, PerCall],
 def parse(argv: Sequence[str] | None) -> Settings:
     p = argparse.ArgumentParser(prog="python bench/run.py", description=__doc__.split("\n")[0])
     p.add_argument("--flows", type=int, help="N: flows in the small run (the large has 2N)")
-    p.add_argument("--steps", type=int, help="M: respond steps per flow")
+    p.add_argument("--steps", help="M: respond steps per flow; two, comma-separated, also "
+                   "split each flow's cost into a fixed part and a part per respond (10,20)")
     p.add_argument("--repeats", type=int, help="R: interleaved repeats")
     p.add_argument("--collect-files", type=int, help="files for the collection figures")
     p.add_argument("--quick", action="store_true",
@@ -453,15 +541,19 @@ def parse(argv: Sequence[str] | None) -> Settings:
     p.add_argument("--no-tavern", action="store_true",
                    help="leave Tavern out (runs in the current interpreter, no bench venv)")
     p.add_argument("--no-sandbox-bench", action="store_true")
+    p.add_argument("--big-files", type=int,
+                   help="files of the big suite (bench/big_suite.py; 10000, quick 200; 0: skip)")
     p.add_argument("--out", type=Path, default=BENCH / "out", help="generated files")
     p.add_argument("--output", type=Path, help="the Markdown results file")
     a = p.parse_args(argv)
-    small = {"flows": 10, "steps": 10, "repeats": 1, "collect_files": 20}
-    full = {"flows": 40, "steps": 20, "repeats": 5, "collect_files": 1000}
+    small = {"flows": 10, "steps": "5,10", "repeats": 1, "collect_files": 20, "big_files": 200}
+    full = {"flows": 30, "steps": "10,20", "repeats": 5, "collect_files": 1000,
+            "big_files": 10_000}
     base = small if a.quick else full
     pick = {k: getattr(a, k) if getattr(a, k) is not None else v for k, v in base.items()}
+    steps = tuple(sorted({int(x) for x in str(pick.pop("steps")).split(",")}))
     output = a.output or (a.out / "RESULTS.quick.md" if a.quick else BENCH / "RESULTS.md")
-    return Settings(**pick, tavern=not a.no_tavern, quick=a.quick,
+    return Settings(**pick, steps=steps, tavern=not a.no_tavern, quick=a.quick,
                     python=ensure_venv(not a.no_tavern), out=a.out.resolve(),
                     output=output, sandbox_bench=not (a.quick or a.no_sandbox_bench))
 
@@ -487,11 +579,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BenchError as exc:
         print(f"bench: FAILED: {exc}", file=sys.stderr)
         return 1
-    figures = {t.name: per_call(t, s) for t in tools}
-    report = write_report(s, info, figures, collect, sandbox_text, time.perf_counter() - started)
+    big: list[str] = []
+    if s.big_files:
+        import big_suite
+
+        print(f"big suite: {s.big_files} files", flush=True)
+        try:
+            big = big_suite.run(s.python, s.out, s.big_files, min(s.steps),
+                                1 if s.quick else 3)
+        except BenchError as exc:
+            print(f"bench: FAILED: {exc}", file=sys.stderr)
+            return 1
+    figures = {(t.name, m): per_call(t, s, m) for t in tools for m in tool_steps(s, t)}
+    report = write_report(s, info, figures, collect, sandbox_text, big,
+                          time.perf_counter() - started)
     s.output.parent.mkdir(parents=True, exist_ok=True)
     s.output.write_text(report)
-    raw = {t.name: {str(n): [asdict(x) for x in v] for n, v in t.samples.items()} for t in tools}
+    raw = {t.name: {f"m{m}-n{n}": [asdict(x) for x in v] for (m, n), v in t.samples.items()}
+           for t in tools}
     raw["collection"] = {k: [asdict(x) for x in v] for k, v in collect.items()}
     (s.out / "raw.json").write_text(json.dumps(raw, indent=1))
     print(report)

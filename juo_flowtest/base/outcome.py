@@ -6,11 +6,14 @@ A flow (one test) ends in one ``Verdict``:
 - ``FAILED``  an expectation did not hold (the workflow does not do what the flow says);
 - ``BROKEN``  the flow could not be judged: target unreachable, timeout, unexpected 5xx,
   invalid JSON, a 2xx body that breaks the documented run-state schema;
-- ``SKIPPED`` not run (``skip:``, ``-m``, an xfail that failed as expected);
+- ``SKIPPED`` not run (``skip:``, ``-m``, an xfail that failed as expected), or stopped by
+  the runner where the target cannot do what the flow needs (an ``advance`` longer than the
+  real-time limit, a variant the flow does not cover);
 - ``INVALID`` its file (or an input it needs, such as a workflow definition) is invalid; it
   never reaches the runner.
 
-The runner only ever returns the first three. The gate adds two buckets of its own:
+The runner returns the first three, and ``SKIPPED`` for a flow it stopped for the target's
+sake (the plugin turns it into pytest's skip). The gate adds two buckets of its own:
 ``flaky`` (passed on a rerun, after a failed or broken attempt) and ``quarantined`` (listed
 in the policy's quarantine and not a clean pass). ``Tally`` counts verdicts as a run goes.
 """
@@ -41,6 +44,10 @@ BUCKETS = (Verdict.PASSED.value, Verdict.FAILED.value, Verdict.BROKEN.value,
 #: How an invalid input is marked where only text travels (an Allure result, a collection
 #: error): its message starts with one of ``INVALID_PREFIXES`` (a flow file, or the sandbox's
 #: workflow definitions) and it carries the tag ``INVALID_TAG``.
+#: Allure labels of a flow's result: each draft it ran (``run --juo-draft``), and each workflow
+#: version it saw (``"<workflowId>@<version>"``); the gate reads both back.
+DRAFT_LABEL = "draft"
+WORKFLOW_LABEL = "workflow"
 INVALID_PREFIX = "INVALID FLOW FILE:"
 INVALID_WORKFLOW_PREFIX = "INVALID WORKFLOW DEFINITION:"
 INVALID_PREFIXES = (INVALID_PREFIX, INVALID_WORKFLOW_PREFIX)

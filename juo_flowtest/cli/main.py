@@ -23,6 +23,7 @@ usage: juo-flowtest COMMAND [ARGS]
 commands:
   run [PATHS] [pytest options] [--html]   run flows (default path: flows/), write reports/
   lint [PATHS]                            check flow files and workflow definitions
+  generate --workflows DIR --out DIR      write flow files covering every path of workflows
   schema                                  print the JSON Schema of the flow format
   sandbox [--workflows DIR] [--port N]    serve the embedded Juo sandbox
   report [--results DIR] [--output DIR]   build the single-file HTML report
@@ -40,6 +41,7 @@ DELEGATED = {
     "report": "juo_flowtest.report.html",
     "gate": "juo_flowtest.gate.command",
     "lint": "juo_flowtest.cli.lint",
+    "generate": "juo_flowtest.cli.generate",
 }
 
 

@@ -1,10 +1,14 @@
-"""Coverage for people: the terminal summary lines and a self-contained HTML page."""
+"""Coverage for people: the terminal summary lines and a self-contained HTML page (each
+workflow drawn with what the run covered, then the tables)."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
+from juo_flowtest.coverage import diagram
 from juo_flowtest.coverage.model import Coverage
+from juo_flowtest.sandbox.definitions import Workflow
 
 
 def render_terminal(cov: Coverage) -> list[str]:
@@ -18,22 +22,77 @@ def render_terminal(cov: Coverage) -> list[str]:
         if w.missing:
             line += "  missing: " + ", ".join(f"{s}->{r}" for s, r in sorted(w.missing))
         lines.append(line)
+    tk, te, tp = cov.transitions
+    ek, ee, ep = cov.ends
+    if tk or ek:
+        lines.append(f"Transition coverage: {te}/{tk} transitions ({tp}%), "
+                     f"{ee}/{ek} end steps ({ep}%)")
+        for key, w in cov.workflows.items():
+            t, e = w.transitions, w.ends
+            line = (f"  {cov.label(key):<{width}}  {len(t.covered)}/{len(t.known)} "
+                    f"{t.percent:5.1f}%"
+                    f"  ends {len(e.covered)}/{len(e.known)} {e.percent:5.1f}%")
+            missing = [unit_label(u) for u in sorted(t.missing)]
+            missing += [end_label(u) for u in sorted(e.missing)]
+            if missing:
+                line += "  missing: " + ", ".join(missing)
+            lines.append(line)
+    for key, w in cov.workflows.items():
+        lines.extend(f"  note ({cov.label(key)}): {note}" for note in sorted(w.notes))
     return lines
+
+
+def unit_label(unit: tuple[str, ...]) -> str:
+    """``reason_poll/reason_price``, ``price_experiment/price_experiment_20[discount_20]``."""
+    text = f"{unit[0]}/{unit[1]}"
+    return f"{text}[{unit[2]}]" if len(unit) > 2 and unit[2] else text
+
+
+def end_label(unit: tuple[str, ...]) -> str:
+    """``saved (final)``, ``remove_item (failed)``."""
+    return f"{unit[0]} ({unit[1]})"
 
 
 _HTML_STYLE = (
     "body{font:14px sans-serif;margin:8px}table{border-collapse:collapse;margin-bottom:16px}"
     "th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f3f3f3}"
-    ".ok{color:#1a7f37}.no{color:#cf222e;font-weight:bold}"
+    ".ok{color:#1a7f37}.no{color:#cf222e;font-weight:bold}.never{color:#8c959f}"
+    ".diagram{overflow:auto;border:1px solid #ddd;margin:8px 0 24px;padding:4px}"
+    ".diagram svg{max-width:100%;height:auto}"
 )
 
 
-def render_html(cov: Coverage) -> str:
-    """A self-contained HTML page: the total, then one table of pairs per workflow."""
+def render_html(cov: Coverage, workflows: Mapping[str, Workflow] | None = None) -> str:
+    """A self-contained HTML page: the totals, each workflow drawn (when its definition is in
+    ``workflows``, by key), then the tables of pairs, transitions and end steps."""
     parts = [
-        f"<!doctype html><html><head><meta charset=utf-8><style>{_HTML_STYLE}</style></head><body>",
+        ("<!doctype html><html><head><meta charset=utf-8><title>Workflow coverage</title>"
+         f"<style>{_HTML_STYLE}</style></head><body>"),
         f"<h2>Workflow coverage: {cov.percent}% ({cov.exercised}/{cov.known} step responses)</h2>",
     ]
+    if workflows is not None:
+        parts.append(diagram.LEGEND)
+        parts += [diagram.section(workflows.get(key), w, cov.label(key))
+                  for key, w in cov.workflows.items()]
+    tk, te, tp = cov.transitions
+    ek, ee, ep = cov.ends
+    parts.append(f"<h2>Transitions: {tp}% ({te}/{tk}); end steps: {ep}% ({ee}/{ek})</h2>")
+    for key, w in cov.workflows.items():
+        parts.append(f"<h3>{html.escape(cov.label(key))}: transitions {w.transitions.percent}%, "
+                     f"end steps {w.ends.percent}%</h3>")
+        parts.append("<table><tr><th>transition or end</th><th>exercised</th></tr>")
+        rows = [(unit_label(u), u in w.transitions.exercised) for u in
+                sorted(w.transitions.known | w.transitions.exercised)]
+        rows += [(end_label(u), u in w.ends.exercised) for u in
+                 sorted(w.ends.known | w.ends.exercised)]
+        for label, done in rows:
+            mark = "<td class=ok>yes</td>" if done else "<td class=no>never</td>"
+            parts.append(f"<tr><td>{html.escape(label)}</td>{mark}</tr>")
+        for unit, why in sorted(w.transitions.never | w.ends.never):
+            label = unit_label(unit) if len(unit) == 3 else end_label(unit)
+            parts.append(f"<tr><td>{html.escape(label)}</td><td>cannot happen: "
+                         f"{html.escape(why)}</td></tr>")
+        parts.append("</table>")
     for key, w in cov.workflows.items():
         parts.append(
             f"<h3>{html.escape(cov.label(key))}: {w.percent}% "

@@ -16,6 +16,7 @@ from juo_flowtest.base.errors import PolicyError, ResultsError
 from juo_flowtest.base.exitcodes import GateExit
 from juo_flowtest.coverage import model as coverage_model
 from juo_flowtest.coverage.model import Coverage
+from juo_flowtest.gate.locked import read_lock
 from juo_flowtest.gate.policy import load_policy
 from juo_flowtest.gate.results import read_results
 from juo_flowtest.gate.summary import render, render_error
@@ -73,11 +74,12 @@ def command(args: argparse.Namespace, out: Callable[[str], None] = print) -> int
         results_dirs, coverage_files = _inputs(args)
         coverage = _read_coverage(coverage_files)
         results = read_results(results_dirs)
+        lock = read_lock(policy.locked_workflows) if policy.locked_workflows else None
     except (PolicyError, ResultsError) as exc:
         print(f"juo-flowtest gate: {exc}", file=sys.stderr)
         _write(args.output, render_error(str(exc)))
         return GateExit.NO_RESULTS
-    verdict = evaluate(results, coverage, policy)
+    verdict = evaluate(results, coverage, policy, lock)
     markdown = render(verdict)
     _write(args.output, markdown)
     try:

@@ -49,8 +49,14 @@ class Policy:
     max_flaky: int | None = None
     min_coverage: float | None = None
     min_coverage_per_workflow: dict[str, float] = field(default_factory=dict)
+    min_transition_coverage: float | None = None
+    min_transition_coverage_per_workflow: dict[str, float] = field(default_factory=dict)
+    min_end_step_coverage: float | None = None
+    min_end_step_coverage_per_workflow: dict[str, float] = field(default_factory=dict)
     quarantine: tuple[str, ...] = ()
     flaky_counts_as: str = "passed"
+    #: A workflows lock file (or its folder): every flow must have run the locked versions.
+    locked_workflows: str | None = None
 
 
 DEFAULT_POLICY = Policy(source="default policy", max_failed=0, max_broken=0, max_invalid=0)
@@ -324,6 +330,16 @@ def _flaky_choice(source: _Source, node: Node, key: str) -> str:
     return str(node.value)
 
 
+def _path(source: _Source, node: Node, key: str) -> str:
+    if not isinstance(node.value, str) or not node.value.strip():
+        raise source.error(
+            node.position,
+            f"{key} must be the path of a workflows lock file (or of its folder)",
+            f"e.g. `{_example(source, key, 'flows/workflows/workflows.lock.json')}`",
+        )
+    return node.value
+
+
 _RULES: dict[str, Callable[[_Source, Node, str], Any]] = {
     "required_severities": _severities,
     "min_pass_rate": _percent,
@@ -334,6 +350,11 @@ _RULES: dict[str, Callable[[_Source, Node, str], Any]] = {
     "max_flaky": _count,
     "min_coverage": _percent,
     "min_coverage_per_workflow": _rates,
+    "min_transition_coverage": _percent,
+    "min_transition_coverage_per_workflow": _rates,
+    "min_end_step_coverage": _percent,
+    "min_end_step_coverage_per_workflow": _rates,
     "quarantine": _strings,
     "flaky_counts_as": _flaky_choice,
+    "locked_workflows": _path,
 }

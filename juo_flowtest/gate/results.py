@@ -28,7 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from juo_flowtest.base.errors import ResultsError
-from juo_flowtest.base.outcome import INVALID_PREFIXES, INVALID_TAG, Verdict
+from juo_flowtest.base.outcome import (
+    DRAFT_LABEL,
+    INVALID_PREFIXES,
+    INVALID_TAG,
+    WORKFLOW_LABEL,
+    Verdict,
+)
 from juo_flowtest.report.shards import ShardRecord, read_records
 
 DEFAULT_SEVERITY = "normal"
@@ -56,6 +62,8 @@ class FlowOutcome:
     severity: str
     tags: tuple[str, ...]  # sorted
     attempts: tuple[Attempt, ...]  # oldest first
+    drafts: tuple[str, ...] = ()  # the drafts it ran (run --juo-draft), as labelled
+    workflows: tuple[str, ...] = ()  # "<workflowId>@<version>" of every run it saw
 
     @property
     def status(self) -> Verdict:
@@ -160,6 +168,8 @@ def _outcome(key: str, group: list[dict[str, Any]]) -> tuple[FlowOutcome, bool]:
         severity=(labels.get("severity") or [DEFAULT_SEVERITY])[-1],
         tags=tuple(sorted(set(labels.get("tag", [])))),
         attempts=current,
+        drafts=tuple(dict.fromkeys(labels.get(DRAFT_LABEL, []))),
+        workflows=tuple(dict.fromkeys(labels.get(WORKFLOW_LABEL, []))),
     )
     return outcome, len(current) < len(attempts)
 

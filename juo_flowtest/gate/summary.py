@@ -34,6 +34,11 @@ def render(verdict: GateVerdict) -> str:
     lines += ["", "### Totals", "", *_totals(verdict)]
     lines += _flaky(verdict.buckets["flaky"])
     lines += _quarantine(verdict)
+    lines += _drafts(verdict)
+    if verdict.stale_flows:
+        lines += ["", "### Stale flows", "",
+                  "These flows ran another version of a workflow than the lock file pins:", ""]
+        lines += [f"- {_name(s.outcome.name)} — {_clip(s.why)}" for s in verdict.stale_flows]
     if verdict.stale:
         lines += [
             "",
@@ -71,6 +76,10 @@ def _totals(verdict: GateVerdict) -> list[str]:
     if verdict.coverage is not None and verdict.coverage.workflows:
         cov = verdict.coverage
         coverage = f"{percent(cov.percent)} ({cov.exercised}/{cov.known})"
+        (tk, te, tp), (ek, ee, ep) = cov.transitions, cov.ends
+        if tk or ek:
+            coverage += (f"; transitions {percent(tp)} ({te}/{tk}); "
+                         f"end steps {percent(ep)} ({ee}/{ek})")
     header = ["flows", *BUCKETS, "pass rate", "coverage"]
     row = [str(verdict.total), *counts, percent(verdict.pass_rate), coverage]
     return [
@@ -105,6 +114,22 @@ def _quarantine(verdict: GateVerdict) -> list[str]:
         for entry in verdict.unmatched_quarantine
     ]
     return ["", "### Quarantine", "", *lines] if lines else []
+
+
+def _drafts(verdict: GateVerdict) -> list[str]:
+    """Which drafts the run tried (``run --juo-draft``), and how their flows fared."""
+    flows: dict[str, list[FlowOutcome]] = {}
+    for group in verdict.buckets.values():
+        for outcome in group:
+            for label in outcome.drafts:
+                flows.setdefault(label, []).append(outcome)
+    lines = []
+    for label, outcomes in sorted(flows.items()):
+        statuses = [("flaky" if o.flaky else o.status.value) for o in outcomes]
+        counts = ", ".join(f"{statuses.count(s)} {s}" for s in dict.fromkeys(sorted(statuses)))
+        lines.append(f"- `{label}` — {len(outcomes)} flow{'' if len(outcomes) == 1 else 's'}: "
+                     f"{counts}")
+    return ["", "### Drafts under test", "", *lines] if lines else []
 
 
 def _flow_line(outcome: FlowOutcome) -> str:

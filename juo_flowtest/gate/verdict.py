@@ -13,14 +13,17 @@ one suite must be there (``gate.shards``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from juo_flowtest.base.outcome import BUCKETS, FLAKY, QUARANTINED, Verdict
-from juo_flowtest.coverage.model import Coverage
+from juo_flowtest.coverage.model import Coverage, WorkflowCoverage
 from juo_flowtest.gate import shards
+from juo_flowtest.gate.locked import StaleFlow
+from juo_flowtest.gate.locked import stale_flows as stale_flows_of
 from juo_flowtest.gate.policy import Policy
 from juo_flowtest.gate.results import FlowOutcome, RunResults
+from juo_flowtest.workflows.lockfile import Lock
 
 
 def percent(value: float | None) -> str:
@@ -50,6 +53,7 @@ class GateVerdict:
     can_leave_quarantine: tuple[FlowOutcome, ...]
     unmatched_quarantine: tuple[str, ...]
     stale: tuple[str, ...]
+    stale_flows: tuple[StaleFlow, ...] = ()  # flows that ran another version than the lock's
 
     @property
     def holds(self) -> bool:
@@ -77,7 +81,8 @@ def bucket(outcome: FlowOutcome, policy: Policy) -> str:
     return FLAKY if outcome.flaky else str(outcome.status.value)
 
 
-def evaluate(results: RunResults, coverage: Coverage | None, policy: Policy) -> GateVerdict:
+def evaluate(results: RunResults, coverage: Coverage | None, policy: Policy,
+             lock: Lock | None = None) -> GateVerdict:
     """Check every rule the policy writes against the run.
 
     >>> evaluate(read_results([DEFAULT_RESULTS]), None, DEFAULT_POLICY).holds  # doctest: +SKIP
@@ -89,9 +94,11 @@ def evaluate(results: RunResults, coverage: Coverage | None, policy: Policy) -> 
     buckets = {name: tuple(group) for name, group in groups.items()}
     counted = [o for name in ("passed", "flaky", "failed", "broken") for o in buckets[name]]
     in_quarantine = [o for o in results.outcomes if quarantined(o, policy.quarantine)]
+    stale_flows = tuple(stale_flows_of(counted, lock)) if lock is not None else ()
+    lock_rules = [] if policy.locked_workflows is None else [_lock_rule(counted, stale_flows)]
     return GateVerdict(
         policy=policy,
-        rules=(*_shard_rule(results), *_rules(buckets, counted, coverage, policy)),
+        rules=(*_shard_rule(results), *_rules(buckets, counted, coverage, policy), *lock_rules),
         buckets=buckets,
         pass_rate=_rate(counted, policy),
         coverage=coverage,
@@ -100,7 +107,15 @@ def evaluate(results: RunResults, coverage: Coverage | None, policy: Policy) -> 
             e for e in policy.quarantine if not any(quarantined(o, [e]) for o in results.outcomes)
         ),
         stale=results.stale,
+        stale_flows=stale_flows,
     )
+
+
+def _lock_rule(counted: list[FlowOutcome], stale: tuple[StaleFlow, ...]) -> RuleResult:
+    actual = (f"{len(stale)} of {len(counted)} flows ran another version" if stale else
+              f"all {len(counted)} flows ran the locked versions")
+    return RuleResult("locked_workflows", "every flow ran the locked versions", actual,
+                      not stale, tuple(s.outcome for s in stale))
 
 
 def _passing(outcome: FlowOutcome, policy: Policy) -> bool:
@@ -167,21 +182,52 @@ def _rate_rule(
 
 
 def _coverage_rules(coverage: Coverage | None, policy: Policy) -> Iterable[RuleResult]:
-    if policy.min_coverage is not None:
-        expected = f">= {percent(policy.min_coverage)}"
-        if coverage is None or not coverage.workflows:
-            yield RuleResult("min_coverage", expected, "no coverage data", False)
+    yield from _kind_rules(coverage, "min_coverage", policy.min_coverage,
+                           policy.min_coverage_per_workflow, _responses)
+    yield from _kind_rules(coverage, "min_transition_coverage", policy.min_transition_coverage,
+                           policy.min_transition_coverage_per_workflow, _transitions)
+    yield from _kind_rules(coverage, "min_end_step_coverage", policy.min_end_step_coverage,
+                           policy.min_end_step_coverage_per_workflow, _ends)
+
+
+#: (known, covered, percent) of one kind of coverage, for a workflow.
+_Measure = Callable[[WorkflowCoverage], tuple[int, int, float]]
+
+
+def _responses(w: WorkflowCoverage) -> tuple[int, int, float]:
+    return len(w.known), len(w.covered), w.percent
+
+
+def _transitions(w: WorkflowCoverage) -> tuple[int, int, float]:
+    return len(w.transitions.known), len(w.transitions.covered), w.transitions.percent
+
+
+def _ends(w: WorkflowCoverage) -> tuple[int, int, float]:
+    return len(w.ends.known), len(w.ends.covered), w.ends.percent
+
+
+def _kind_rules(coverage: Coverage | None, rule: str, minimum: float | None,
+                per_workflow: dict[str, float], measure: _Measure) -> Iterable[RuleResult]:
+    """``min_*`` over the whole run, then ``min_*_per_workflow`` (the lowest version counts)."""
+    workflows = list(coverage.workflows.values()) if coverage is not None else []
+    if minimum is not None:
+        expected = f">= {percent(minimum)}"
+        measured = [measure(w) for w in workflows]
+        known = sum(m[0] for m in measured)
+        if not workflows or (rule != "min_coverage" and not known):
+            yield RuleResult(rule, expected, "no coverage data", False)
         else:
-            actual = f"{percent(coverage.percent)} ({coverage.exercised}/{coverage.known})"
-            yield RuleResult(
-                "min_coverage", expected, actual, coverage.percent >= policy.min_coverage
-            )
-    for key, minimum in policy.min_coverage_per_workflow.items():
-        found = coverage.matching(key) if coverage else []
-        rule, expected = f"min_coverage_per_workflow.{key}", f">= {percent(minimum)}"
+            covered = sum(m[1] for m in measured)
+            total = round(100.0 * covered / known, 1) if known else 0.0
+            yield RuleResult(rule, expected, f"{percent(total)} ({covered}/{known})",
+                             total >= minimum)
+    for key, wanted in per_workflow.items():
+        found = coverage.matching(key) if coverage is not None else []
+        name, expected = f"{rule}_per_workflow.{key}", f">= {percent(wanted)}"
         if not found:
-            yield RuleResult(rule, expected, "workflow not in coverage", False)
+            yield RuleResult(name, expected, "workflow not in coverage", False)
             continue
-        worst = min(found, key=lambda w: w.percent)
-        actual = f"{percent(worst.percent)} ({coverage.label(worst.key) if coverage else worst.key})"
-        yield RuleResult(rule, expected, actual, worst.percent >= minimum)
+        worst = min(found, key=lambda w: measure(w)[2])
+        label = coverage.label(worst.key) if coverage is not None else worst.key
+        yield RuleResult(name, expected, f"{percent(measure(worst)[2])} ({label})",
+                         measure(worst)[2] >= wanted)

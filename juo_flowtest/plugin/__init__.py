@@ -20,11 +20,12 @@ import pytest
 from juo_flowtest.base.errors import ConfigError
 from juo_flowtest.coverage import model as coverage
 from juo_flowtest.flowfile.files import is_flow_file
-from juo_flowtest.plugin import options, outputs
+from juo_flowtest.plugin import drafts, options, outputs
 from juo_flowtest.plugin.items import FlowFileCollector, FlowItem
 from juo_flowtest.plugin.logs import hide_secrets_in_logs
 from juo_flowtest.plugin.reporting import (
     COVERAGE_ATTR,
+    DRAFTS_ATTR,
     VERDICT_ATTR,
     FlowReporting,
     invalid_workflows_report,
@@ -53,6 +54,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[STATE] = state
     state.term.install()
     state.workflow_error = state.session.check_workflows()
+    if state.workflow_error is None:
+        drafts.configure(config, state)
     # An invalid flow file is a collection error, but the other files must still run.
     config.option.continue_on_collection_errors = True
     shard = options.shard(config)
@@ -120,6 +123,10 @@ def pytest_collection(session: pytest.Session) -> Any:
             gc.enable()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    drafts.deselect(config, config.stash[STATE], items)
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if is_flow_file(file_path.name):
         return FlowFileCollector.from_parent(parent, path=file_path)
@@ -136,6 +143,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             setattr(report, VERDICT_ATTR, item.verdict.value)
         if item.result is not None:
             setattr(report, COVERAGE_ATTR, coverage.sample_to_data(item.result.coverage))
+            # The result holds every exchange (parsed bodies, headers) and the item lives to the
+            # end of the session: ~150 KB a flow of 10 calls, kept for nothing (bench/).
+            item.result = None
+        if item.drafts:
+            setattr(report, DRAFTS_ATTR, [b.to_data() for b in item.drafts])
         state = item.config.stash[STATE]
         if call.excinfo is not None and state.alluredir:
             from juo_flowtest.report import allure

@@ -18,6 +18,7 @@ from juo_flowtest.base.outcome import INVALID_PREFIX, Verdict
 from juo_flowtest.flowfile import loader
 from juo_flowtest.flowfile.model import Case, Flow
 from juo_flowtest.plugin.state import STATE
+from juo_flowtest.run.drafts import DraftBinding
 from juo_flowtest.run.result import FlowResult
 
 
@@ -51,7 +52,7 @@ class FlowItem(pytest.Item):
     """One flow, or one parametrized case of it.
 
     After ``runtest``, ``result`` holds what the runner returned (None if it never ran); the
-    plugin puts its verdict and coverage on the call's test report.
+    plugin puts its verdict and coverage on the call's test report, then lets it go.
     """
 
     def __init__(self, *, flow: Flow, case: Case | None, **kwargs: Any) -> None:
@@ -60,6 +61,7 @@ class FlowItem(pytest.Item):
         self.case = case
         self.result: FlowResult | None = None
         self.verdict: Verdict | None = None
+        self.drafts: tuple[DraftBinding, ...] = ()  # the drafts it ran (--juo-draft)
         state = self.config.stash[STATE]
         for tag in flow.tags:
             state.register_tag(self.config, tag)
@@ -79,6 +81,9 @@ class FlowItem(pytest.Item):
             self.verdict = Verdict.BROKEN
             raise FlowBroken(str(exc)) from None
         self.result, self.verdict = outcome, outcome.verdict
+        self.drafts = state.session.last_drafts
+        if outcome.verdict is Verdict.SKIPPED:  # e.g. a wait too long for a real target
+            pytest.skip(outcome.message)
         if outcome.verdict is Verdict.FAILED:
             raise FlowFailed(outcome.message)
         if outcome.verdict is Verdict.BROKEN:

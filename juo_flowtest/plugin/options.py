@@ -42,6 +42,11 @@ def add_options(parser: pytest.Parser) -> None:
         "--juo-sandbox-with-examples", action="store_true",
         help="load the example workflows as well as --juo-sandbox-workflows")
     group.addoption(
+        "--juo-workflows",
+        help="the target's workflow definitions directory, for transition coverage "
+        "(default on the sandbox: the sandbox's workflows)",
+    )
+    group.addoption(
         "--juo-allow-protected", action="store_true", help="allow a protected environment"
     )
     group.addoption(
@@ -57,11 +62,20 @@ def add_options(parser: pytest.Parser) -> None:
         help="durations file (a previous run's reports/durations.json) that --juo-shard "
         "balances by; without one, slices are balanced by count",
     )
+    group.addoption(
+        "--juo-draft", action="append", metavar="FILE", default=[],
+        help="try this workflow definition as a draft on the target (repeatable): flows that "
+             "start its trigger type run it; it is created or updated, never published")
+    group.addoption(
+        "--juo-admin-url",
+        help="the target's Admin API (default: the base URL's origin + /admin/v1; "
+             "key from JUO_ADMIN_API_KEY or the environment's admin_token_env)")
     group.addoption(RUN_DEFAULTS_FLAG, action="store_true", help=argparse.SUPPRESS)
     parser.addini("juo_sandbox_workflows", "folders of workflow definitions for the sandbox",
                   type="paths")
     parser.addini("juo_sandbox_with_examples", "load the examples as well", type="bool",
                   default=False)
+    parser.addini("juo_workflows", "the target's workflow definitions, for transition coverage")
     parser.addini("juo_reports_dir", "reports directory (default: reports)", default="reports")
     parser.addini("juo_durations", "durations file that --juo-shard balances by")
 
@@ -81,6 +95,11 @@ def layout(config: pytest.Config) -> ReportsLayout:
 
 def target(config: pytest.Config) -> settings.Target:
     """The run's target (CLI > env > pyproject > default); raises ``ConfigError``."""
+    definitions = config.getoption("juo_workflows")
+    if definitions:
+        definitions = str((_invocation_dir(config) / definitions).resolve())
+    elif config.getini("juo_workflows"):
+        definitions = str((Path(config.rootpath) / config.getini("juo_workflows")).resolve())
     given = config.getoption("juo_sandbox_workflows")
     if given:
         folders = [(_invocation_dir(config) / d).resolve() for d in given]
@@ -100,6 +119,7 @@ def target(config: pytest.Config) -> settings.Target:
         max_body=config.getoption("juo_max_body"),
         sandbox_workflows=tuple(str(f) for f in folders),
         sandbox_examples=examples,
+        workflows=definitions or None,
         allow_protected=bool(config.getoption("juo_allow_protected")),
     )
     return settings.resolve(overrides, os.environ, Path(config.rootpath) / "pyproject.toml")
@@ -155,3 +175,8 @@ def apply_run_defaults(config: pytest.Config, reports: ReportsLayout) -> None:
         config.args = [str(flows)]
     if config.option.xmlpath is None and not hasattr(config, "workerinput"):
         config.option.xmlpath = str(reports.junit)
+
+
+def draft_files(config: pytest.Config) -> list[str]:
+    """``--juo-draft`` files, relative to where pytest was invoked."""
+    return [str((_invocation_dir(config) / f).resolve()) for f in config.getoption("juo_draft")]

@@ -11,6 +11,7 @@ these hooks see the same attributes serial or parallel. Nothing of this goes int
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,11 @@ from juo_flowtest.flowfile.files import is_flow_file, is_workflow_file
 from juo_flowtest.plugin.outputs import WORKER_FAULTS, exit_status
 from juo_flowtest.plugin.state import STATE
 from juo_flowtest.report import shards
+from juo_flowtest.run.drafts import DraftBinding
 
 VERDICT_ATTR = "juo_verdict"
 COVERAGE_ATTR = "juo_coverage"
+DRAFTS_ATTR = "juo_drafts"  # the drafts a flow ran (``--juo-draft``)
 
 
 class FlowReporting:
@@ -36,8 +39,10 @@ class FlowReporting:
         self.config = config
         self.tally = Tally()
         self.samples: list[CoverageSample] = []
+        self.seen_samples: set[str] = set()
         self.summary_lines: list[str] = []
         self.durations: dict[str, float] = {}
+        self.drafts: dict[str, tuple[DraftBinding, Tally]] = {}  # label -> (draft, verdicts)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         # xdist replays workers' failed collection reports in the controller.
@@ -63,9 +68,20 @@ class FlowReporting:
             return  # a failed attempt pytest-rerunfailures will retry is not a verdict
         sample = getattr(report, COVERAGE_ATTR, None)
         if sample is not None:
-            self.samples.append(coverage.sample_from_data(sample))
+            # pytest keeps every report to the end: the sample leaves it once read, and only
+            # samples not seen before are kept (most flows of a suite repeat one), so a big
+            # suite's reporting process keeps no coverage per flow.
+            delattr(report, COVERAGE_ATTR)
+            key = json.dumps(sample, sort_keys=True)
+            if key not in self.seen_samples:
+                self.seen_samples.add(key)
+                self.samples.append(coverage.sample_from_data(sample))
         self.tally.count(_verdict(report), xfail=hasattr(report, "wasxfail"),
                          rerun=bool(getattr(report, "rerun", 0)))
+        for data in getattr(report, DRAFTS_ATTR, ()):
+            binding = DraftBinding.from_data(data)
+            _, tally = self.drafts.setdefault(binding.label, (binding, Tally()))
+            tally.count(_verdict(report))
 
     def pytest_report_teststatus(
         self, report: pytest.TestReport
@@ -94,9 +110,13 @@ class FlowReporting:
     def finish(self) -> list[str]:
         """Write coverage and the report's run files; return the terminal summary lines."""
         state = self.config.stash[STATE]
-        cov = coverage.merge(self.samples).named(state.session.workflow_names())
+        drafted = {b.workflow_id: b.name for b, _ in self.drafts.values()}
+        cov = coverage.merge(self.samples).named({**state.session.workflow_names(), **drafted})
         with state.faults.guard(state.layout.coverage_json):
             coverage.write(cov, str(state.layout.coverage_json))
+        page = coverage_render.render_html(cov, state.session.definitions())
+        with state.faults.guard(state.layout.coverage_html):
+            state.layout.coverage_html.write_text(page, encoding="utf-8")
         if state.alluredir:
             from juo_flowtest.report import allure
 
@@ -104,9 +124,18 @@ class FlowReporting:
             shard = self.config.pluginmanager.get_plugin("juo_flowtest_shard")
             if shard is not None:
                 environment["shard"] = str(shard.spec)  # the report says which slice it shows
+            for label in self.drafts:
+                environment[f"draft.{self.drafts[label][0].name}"] = label
             with state.faults.guard(state.alluredir):
-                allure.write_run_files(state.alluredir, environment, cov)
-        return [self.tally.summary(), *coverage_render.render_terminal(cov)]
+                allure.write_run_files(state.alluredir, environment, cov, page)
+        return [self.tally.summary(), *self._draft_lines(),
+                *coverage_render.render_terminal(cov)]
+
+    def _draft_lines(self) -> list[str]:
+        """``Draft under test: <name> v1 (draft <id>, <file>): 9 flows: 9 passed``."""
+        return [f"Draft under test: {label}: {t.flows} flow{'' if t.flows == 1 else 's'}: "
+                f"{t.passed} passed, {t.failed} failed, {t.broken} broken"
+                for label, (_, t) in sorted(self.drafts.items())]
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         # pytest lists only the "failed" category under FAILURES; broken flows get their own.

@@ -61,6 +61,8 @@ class PluginState:
             outcome = self.session.run(flow, case, listener)
         finally:
             listener.close()  # steps a crashed run left open
+        seen = outcome.coverage.known.keys() | outcome.coverage.exercised.keys()
+        allure.label_run((b.label for b in self.session.last_drafts), sorted(seen))
         allure.end_test(outcome, secrets=secrets)
         return outcome
 

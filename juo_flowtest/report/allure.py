@@ -38,9 +38,11 @@ from allure_commons.types import LabelType
 
 from juo_flowtest.base import prettyjson
 from juo_flowtest.base.outcome import (
+    DRAFT_LABEL,
     INVALID_PREFIX,
     INVALID_TAG,
     INVALID_WORKFLOW_PREFIX,
+    WORKFLOW_LABEL,
     Mismatch,
     Verdict,
 )
@@ -135,6 +137,15 @@ def end_test(run: result.FlowResult, *, secrets: Iterable[str] | None = None) ->
     if run.variables:
         _attach(scrub_json(run.variables, secrets), "Saved variables",
                 allure.attachment_type.JSON)
+
+
+def label_run(drafts: Iterable[str], workflows: Iterable[str]) -> None:
+    """Label the running test with each draft it ran (``--juo-draft``) and each workflow version
+    it saw (``<id>@<version>``): the gate reads them back."""
+    for label in drafts:
+        allure.dynamic.label(DRAFT_LABEL, label)
+    for key in workflows:
+        allure.dynamic.label(WORKFLOW_LABEL, key)
 
 
 def settle_status(listener: Any, nodeid: str, message: str,
@@ -404,9 +415,11 @@ def _write_text(path: str, text: str) -> None:
 
 
 def write_run_files(
-    results_dir: str, environment: dict[str, str], coverage: coverage_mod.Coverage | None
+    results_dir: str, environment: dict[str, str], coverage: coverage_mod.Coverage | None,
+    page: str | None = None,
 ) -> None:
-    """Write categories.json, environment.properties and the coverage (global attachment)."""
+    """Write categories.json, environment.properties and the coverage (global attachment:
+    ``page``, the coverage page with its diagrams, else the tables alone)."""
     os.makedirs(results_dir, exist_ok=True)
     categories = resources.files("juo_flowtest.report").joinpath("categories.json").read_text("utf-8")
     _write_text(os.path.join(results_dir, "categories.json"), categories)
@@ -416,14 +429,15 @@ def write_run_files(
     ]
     _write_text(os.path.join(results_dir, "environment.properties"), "\n".join(lines) + "\n")
     if coverage is not None:
-        _write_coverage_globals(results_dir, coverage)
+        _write_coverage_globals(results_dir, coverage, page)
 
 
-def _write_coverage_globals(results_dir: str, cov: coverage_mod.Coverage) -> None:
+def _write_coverage_globals(results_dir: str, cov: coverage_mod.Coverage,
+                            page: str | None) -> None:
     prefix = uuid.uuid4().hex
     html_name = f"{prefix}-attachment.html"
     json_name = f"{prefix}-coverage-attachment.json"
-    _write_text(os.path.join(results_dir, html_name), coverage_render.render_html(cov))
+    _write_text(os.path.join(results_dir, html_name), page or coverage_render.render_html(cov))
     _write_text(os.path.join(results_dir, json_name), _json(coverage_mod.to_json(cov)))
     now = _now_ms()
     globals_data = {

@@ -47,11 +47,24 @@ def describe(exc: OSError, path: str = "") -> str:
     name = errno.errorcode.get(exc.errno or 0)
     words = exc.strerror or str(exc) or type(exc).__name__
     other = os.fspath(exc.filename) if isinstance(exc.filename, (str, os.PathLike)) else ""
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+        blocker = _file_above(path) or (other if other != path and os.path.isfile(other) else "")
+        if blocker:
+            return f"{blocker} is a file, not a folder"
     if other and os.path.abspath(other) != os.path.abspath(path):
-        if exc.errno in (errno.EEXIST, errno.ENOTDIR) and os.path.isfile(other):
-            return f"{other} is a file, not a folder"
         words = f"{other}: {words}"
     return f"{words} ({name})" if name else words
+
+
+def _file_above(path: str) -> str:
+    """The first folder above ``path`` that is in fact a file (``reports`` for
+    ``reports/junit.xml``), or ""."""
+    parent = os.path.dirname(path)
+    while parent and parent != os.path.dirname(parent):
+        if os.path.isfile(parent):
+            return parent
+        parent = os.path.dirname(parent)
+    return ""
 
 
 def remove_partial(path: str | os.PathLike[str]) -> None:

@@ -40,6 +40,11 @@ class ReportsLayout:
         return self.root / "durations.json"
 
     @property
+    def coverage_html(self) -> Path:
+        """Each workflow drawn with what the run covered, and the coverage tables."""
+        return self.root / "coverage.html"
+
+    @property
     def html_report(self) -> Path:
         return self.root / "allure-report"
 

@@ -44,7 +44,7 @@ class StepResult:
     verdict: Verdict
     calls: tuple[CallRecord, ...]
     mismatches: tuple[Mismatch, ...] = ()
-    broken: str | None = None
+    broken: str | None = None  # why it could not be judged (skipped: why it did not run)
     position: Position | None = None
     started_at: float = 0.0
     stopped_at: float = 0.0

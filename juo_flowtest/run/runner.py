@@ -33,6 +33,7 @@ from juo_flowtest.flowfile import model
 from juo_flowtest.flowfile.kinds import kind_of
 from juo_flowtest.flowfile.kinds.kind import RequestHeaders, text
 from juo_flowtest.flowfile.scope import CurrentRun, Scope, VariableError
+from juo_flowtest.paths.index import WorkflowIndex
 from juo_flowtest.run.judgement import expectations, find, judge
 from juo_flowtest.run.result import CallRecord, FlowResult, NullListener, RunListener, StepResult
 from juo_flowtest.run.summary import summary
@@ -52,6 +53,8 @@ def run_flow(
     clock: Clock = time.monotonic,
     sleep: Sleep = time.sleep,
     env: Mapping[str, str] | None = None,
+    workflows: WorkflowIndex | None = None,
+    controls: bool = False,
 ) -> FlowResult:
     """Run ``flow`` (with ``case``'s values) through ``client``; never raises for a bad target.
 
@@ -62,10 +65,12 @@ def run_flow(
         result.verdict, result.message   # Verdict.FAILED, 'step 3 "respond accept" (...) failed:...'
 
     ``clock`` (monotonic seconds) and ``sleep`` drive ``wait`` steps; ``env`` backs
-    ``${env:NAME}`` (default ``os.environ``).
+    ``${env:NAME}`` (default ``os.environ``); ``workflows``, the definitions at hand, give
+    transition and end-step coverage (``paths.WorkflowIndex``); ``controls`` says the target
+    has the sandbox-only controls (a clock to move, variants to pin).
     """
     run = _FlowRun(flow, case, client, listener or NullListener(), clock, sleep,
-                   os.environ if env is None else env)
+                   os.environ if env is None else env, workflows, controls)
     return run.execute()
 
 
@@ -73,12 +78,15 @@ class _FlowRun:
     """The state of one flow execution: variables, the tracked run and coverage, results."""
 
     def __init__(self, flow: model.Flow, case: model.Case | None, client: JuoClient,
-                 listener: RunListener, clock: Clock, sleep: Sleep, env: Mapping[str, str]):
+                 listener: RunListener, clock: Clock, sleep: Sleep, env: Mapping[str, str],
+                 workflows: WorkflowIndex | None = None, controls: bool = False):
         self.flow, self.case, self.client, self.listener = flow, case, client, listener
+        self.controls = controls
         self.clock, self.sleep, self.env = clock, sleep, env
         self.values: dict[str, Any] = {}
         self.saved: dict[str, Any] = {}
-        self.tracker = RunTracker()
+        self.tracker = RunTracker(workflows)
+        self.pins: dict[str, str] = {}  # the variants the flow covers (start: variants)
 
     def scope(self) -> Scope:
         return Scope(self.values, self.tracker.run, self.env)
@@ -98,6 +106,9 @@ class _FlowRun:
             for index, step in enumerate(self.flow.steps):
                 result = self._step(index, step)
                 steps.append(result)
+                if result.verdict is Verdict.SKIPPED:
+                    message = f'skipped at step {index + 1} "{result.title}": {result.broken}'
+                    break
                 if result.verdict is not Verdict.PASSED:
                     message = summary(result, self.flow, len(self.flow.steps) - index - 1)
                     break
@@ -150,11 +161,14 @@ class _FlowRun:
             run.broken(broken)
         if run.broken_reason is not None:
             verdict = Verdict.BROKEN
+        elif run.skip_reason is not None:
+            verdict = Verdict.SKIPPED
         else:
             verdict = Verdict.FAILED if run.mismatches else Verdict.PASSED
         result = StepResult(
             index=index, title=title, verdict=verdict, calls=tuple(run.calls),
-            mismatches=tuple(run.mismatches), broken=run.broken_reason, position=step.position,
+            mismatches=tuple(run.mismatches), broken=run.broken_reason or run.skip_reason,
+            position=step.position,
             started_at=started, stopped_at=time.time())
         self.listener.step_finished(result)
         return result
@@ -185,8 +199,8 @@ class _FlowRun:
 class _StepRun:
     """One step's run: what its kind may do (``flowfile.kinds.kind.StepRun``)."""
 
-    __slots__ = ("_flow", "broken_reason", "calls", "client", "clock", "expect", "headers",
-                 "mismatches", "save_specs", "scope", "sleep")
+    __slots__ = ("_flow", "broken_reason", "calls", "client", "clock", "controls", "expect",
+                 "headers", "mismatches", "save_specs", "scope", "skip_reason", "sleep")
 
     def __init__(self, flow: _FlowRun, step: model.Step, scope: Scope,
                  headers: RequestHeaders) -> None:
@@ -200,6 +214,8 @@ class _StepRun:
         self.calls: list[CallRecord] = []
         self.mismatches: list[Mismatch] = []
         self.broken_reason: str | None = None
+        self.skip_reason: str | None = None
+        self.controls = flow.controls
 
     @property
     def current(self) -> CurrentRun | None:
@@ -207,10 +223,16 @@ class _StepRun:
 
     @property
     def stopped(self) -> bool:
-        return self.broken_reason is not None
+        return self.broken_reason is not None or self.skip_reason is not None
 
     def call(self, kind: str, title: str, response: ApiResponse,
              answered: tuple[CurrentRun, str] | None = None) -> None:
+        other = self._other_variant(response)
+        if other is not None:  # judged against another variant, the flow would fail wrongly
+            self._record(kind, title, response, None)
+            self._flow.tracker.observe(response.body)
+            self.skip(other)
+            return
         record = self._record(kind, title, response, self.expect)
         self.mismatches.extend(record.mismatches)
         if record.broken is not None:
@@ -220,7 +242,8 @@ class _StepRun:
         if response.ok:
             if answered is not None:
                 run, response_type = answered
-                self._flow.tracker.exercise(run.workflow_key, str(run.step_id), response_type)
+                self._flow.tracker.exercise(run.workflow_key, str(run.step_id), response_type,
+                                            run.run_id)
             self._flow.tracker.observe(response.body)
 
     def poll(self, title: str, response: ApiResponse, until: Expect) -> CallRecord:
@@ -241,6 +264,29 @@ class _StepRun:
 
     def broken(self, reason: str) -> None:
         self.broken_reason = reason
+
+    def skip(self, reason: str) -> None:
+        self.skip_reason = reason
+
+    def pin(self, variants: dict[str, str]) -> None:
+        self._flow.pins = dict(variants)
+
+    def _other_variant(self, response: ApiResponse) -> str | None:
+        """Why to skip: the target assigned a variant other than the one the flow covers."""
+        pins = self._flow.pins
+        if not pins or self.controls or not response.ok or not isinstance(response.body, dict):
+            return None
+        result = response.body.get("result")
+        drawn = result.get("variants") if isinstance(result, dict) else None
+        if not isinstance(drawn, dict):
+            return None
+        for step_id, wanted in pins.items():
+            got = drawn.get(step_id)
+            if got is not None and got != wanted:
+                return (f"the target assigned variant '{got}' at step '{step_id}'; this flow "
+                        f"covers variant '{wanted}', and only the sandbox can pin a variant "
+                        "(its coverage counts the variant the run took)")
+        return None
 
     def _record(self, kind: str, title: str, response: ApiResponse,
                 expect: Expect | None) -> CallRecord:

@@ -22,14 +22,20 @@ from typing import Any
 
 from juo_flowtest.coverage.model import CoverageSample
 from juo_flowtest.flowfile.scope import CurrentRun
+from juo_flowtest.paths.index import WorkflowIndex
+from juo_flowtest.run.pathtracker import PathTracker
 
 
 class RunTracker:
-    """The current run and the coverage of one flow execution."""
+    """The current run and the coverage of one flow execution.
 
-    __slots__ = ("_steps_seen", "exercised", "known", "run")
+    ``index``: the workflow definitions at hand, for transition and end-step coverage.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("_steps_seen", "exercised", "known", "paths", "run")
+
+    def __init__(self, index: WorkflowIndex | None = None) -> None:
+        self.paths = PathTracker(index)
         self.run: CurrentRun | None = None
         self.known: dict[str, set[tuple[str, str]]] = {}
         self.exercised: dict[str, set[tuple[str, str]]] = {}
@@ -54,15 +60,27 @@ class RunTracker:
         if isinstance(steps, list) and steps and steps != self._steps_seen.get(key):
             self._steps_seen[key] = steps
             self._learn(self.known.setdefault(key, set()), steps)
+        self.paths.observe(key, body)
 
-    def exercise(self, workflow_key: str, step_id: str, response_type: str) -> None:
+    def exercise(self, workflow_key: str, step_id: str, response_type: str,
+                 run_id: str | None = None) -> None:
         """Count a respond call to ``step_id`` with ``response_type`` as covered."""
         self.exercised.setdefault(workflow_key, set()).add((step_id, response_type))
+        if run_id is not None:
+            self.paths.answered(run_id, response_type)
 
     def coverage(self) -> CoverageSample:
+        p = self.paths
         return CoverageSample(
             known={k: frozenset(v) for k, v in self.known.items()},
             exercised={k: frozenset(v) for k, v in self.exercised.items()},
+            transitions_known={k: frozenset(v) for k, v in p.transitions_known.items()},
+            transitions_exercised={k: frozenset(v) for k, v in p.transitions_exercised.items()},
+            ends_known={k: frozenset(v) for k, v in p.ends_known.items()},
+            ends_exercised={k: frozenset(v) for k, v in p.ends_exercised.items()},
+            never={k: frozenset(v) for k, v in p.never.items()},
+            names=dict(p.names),
+            notes={k: frozenset(v) for k, v in p.notes.items()},
         )
 
     @staticmethod

@@ -19,7 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from juo_flowtest.sandbox import assumptions, payload
+from juo_flowtest.sandbox import assumptions, control, payload
 from juo_flowtest.sandbox.admin import admin_routes
 from juo_flowtest.sandbox.adminopenapi import combined
 from juo_flowtest.sandbox.catalog import Catalog
@@ -112,7 +112,8 @@ def _routes(store: RunStore, config: SandboxConfig, prefix: str) -> list[Route]:
         return store.start(owner, _field(body, "flowType", "string", True),
                            _field(body, "workflowId", "string", False),
                            _field(body, "context", "object", True),
-                           bool(_field(body, "dryRun", "boolean", False)))
+                           bool(_field(body, "dryRun", "boolean", False)),
+                           control.pins(request.headers))
 
     async def respond(request: Request, owner: Owner) -> dict[str, Any]:
         body = await _body(request)
@@ -137,6 +138,8 @@ def _routes(store: RunStore, config: SandboxConfig, prefix: str) -> list[Route]:
         Route(f"{prefix}/workflows/{{run_id}}/cancel", _endpoint(config, cancel),
               methods=["POST"]),
         Route(f"{prefix}/workflows/{{run_id}}", _endpoint(config, read), methods=["GET"]),
+        *(Route(path, _endpoint(config, handler), methods=["POST"])
+          for path, handler in control.routes(store, prefix)),
     ]
 
 

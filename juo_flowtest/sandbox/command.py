@@ -84,8 +84,10 @@ def command(args: argparse.Namespace) -> int:
     prefix = "/" + args.prefix.strip("/") if args.prefix.strip("/") else ""
     print(f"Juo sandbox serving on http://{args.host}:{port}{prefix}  "
           f"(OpenAPI: http://{args.host}:{port}/openapi.json)", flush=True)
+    # proxy_headers off: the sandbox reads neither the client address nor the scheme, so the
+    # per-request X-Forwarded-* middleware would be work for nothing (bench/README-sandbox.md).
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off",
-                                          access_log=False))
+                                          access_log=False, proxy_headers=False))
     server.run(sockets=[sock])
     return 0
 

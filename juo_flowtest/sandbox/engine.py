@@ -49,13 +49,16 @@ class Run:
         "lock",
         "outcome",
         "owner",
+        "pins",
         "presented_at",
         "response_data",
         "response_type",
         "run_id",
+        "skew",
         "started_at",
         "status",
         "step",
+        "taken",
         "variants",
         "version",
         "visited",
@@ -84,6 +87,9 @@ class Run:
         self.end_step: dict[str, Any] | None = None
         self.error: dict[str, Any] | None = None
         self.visited: list[str] = []
+        self.taken: list[dict[str, str]] = []  # result.transitions: what coverage counts
+        self.pins: Mapping[str, str] = {}  # sandbox-only: variants chosen by the flow
+        self.skew = 0.0  # sandbox-only: seconds this run's clock was moved ahead
         self.lock = threading.Lock()
         # For the Admin API's run summaries: when it started, when its state last changed
         # (a finished run never changes again, so that is also when it finished).
@@ -94,13 +100,19 @@ class Run:
 
 
 def start(workflow: Workflow, context: Mapping[str, Any], owner: tuple[str, str], now: float,
-          dry_run: bool = False, run_id: str | None = None) -> Run:
-    """A new run, advanced to its first wait or end; ``runVersion`` is then 1."""
+          dry_run: bool = False, run_id: str | None = None,
+          pins: Mapping[str, str] | None = None) -> Run:
+    """A new run, advanced to its first wait or end; ``runVersion`` is then 1.
+
+    ``pins`` (sandbox-only) choose the variant of experiment steps instead of the hash.
+    """
     if not met(workflow.trigger_conditions, Scope(context)):
         raise RunError("trigger_conditions_not_met",
                        f"the context does not meet the trigger conditions of workflow "
                        f"'{workflow.name or workflow.id}' ({workflow.id})")
     run = Run(run_id or str(uuid.uuid4()), workflow, owner, context, dry_run, now)
+    if pins:
+        run.pins = pins
     _enter(run, workflow.initial, now)
     run.version = assumptions.FIRST_RUN_VERSION
     return run
@@ -115,9 +127,12 @@ def fire_timers(run: Run, now: float) -> None:
             _after_execution(run, step, at)
         elif step.timeout is not None and step.timeout.target is not None:
             run.interaction_id = None
+            _took(run, step, step.timeout)
             _enter(run, step.timeout.target, at)
         else:
             run.interaction_id = None
+            if step.timeout is not None:
+                _took(run, step, step.timeout)
             _finish(run, "cancelled", dict(assumptions.ABANDONED_OUTCOME), step, category=None)
         run.version += assumptions.RUN_VERSION_STEP
         run.changed_at = at
@@ -148,6 +163,8 @@ def respond(run: Run, interaction_id: str, response_type: str,
         _record(run, step, assumptions.OFFER_RESOURCES.get(step.action.type if step.action
                                                            else "", ()), response_type)
     chosen = _pick(step.transitions, "response", run, response_type)
+    if chosen is not None:
+        _took(run, step, chosen)
     if chosen is None or chosen.target is None:
         _finish(run, "completed", None, step, category=None)
     else:
@@ -201,6 +218,8 @@ def _enter(run: Run, step_id: str, at: float) -> None:
             if not _execute(run, step):
                 return
         chosen = _pick(step.transitions, "auto", run, None)
+        if chosen is not None:
+            _took(run, step, chosen)
         if chosen is None or chosen.target is None:
             _finish(run, "completed", None, step, category=None)
             return
@@ -211,6 +230,8 @@ def _enter(run: Run, step_id: str, at: float) -> None:
 def _after_execution(run: Run, step: Step, at: float) -> None:
     if _execute(run, step):
         chosen = _pick(step.transitions, "auto", run, None)
+        if chosen is not None:
+            _took(run, step, chosen)
         if chosen is None or chosen.target is None:
             _finish(run, "completed", None, step, category=None)
         else:
@@ -269,7 +290,17 @@ def _pick(transitions: tuple[Transition, ...], kind: str, run: Run,
     return None
 
 
+def _took(run: Run, step: Step, transition: Transition) -> None:
+    run.taken.append({"stepId": step.id, "transitionId": transition.id})
+
+
 def _choose_variant(run: Run, step: Step) -> None:
+    pinned = run.pins.get(step.id)
+    if pinned is not None:
+        if run.variants is None:
+            run.variants = {}
+        run.variants[step.id] = pinned
+        return
     digest = hashlib.sha256(f"{run.run_id}:{step.id}".encode()).digest()
     bucket = int.from_bytes(digest[:8], "big") % assumptions.EXPERIMENT_BUCKETS
     point = bucket * 100.0 / assumptions.EXPERIMENT_BUCKETS
@@ -306,7 +337,8 @@ def state(run: Run) -> dict[str, Any]:
     out["interactiveSteps"] = wf.interactive_steps
     # Copies, so a caller may encode the state after releasing the run's lock.
     out["result"] = {"variants": dict(run.variants or {}), "effects": list(run.effects or ()),
-                     "visitedSteps": list(run.visited), "dryRun": run.dry_run}
+                     "visitedSteps": list(run.visited), "transitions": list(run.taken),
+                     "dryRun": run.dry_run}
     out["invalidatedResources"] = list(run.invalidated or ())
     if run.error is not None:
         out["error"] = run.error

@@ -119,6 +119,12 @@ def openapi_document(prefix: str) -> dict[str, Any]:
                 "requestBody": {"required": False, "content": {"application/json": {
                     "schema": {"type": "object", "properties": version_field}}}},
                 "responses": _responses(404, 409)}},
+            "/workflows/{runId}/advance": {"post": {
+                "operationId": "advanceWorkflowRunClock", "x-sandbox-only": True,
+                "parameters": [_TENANT, _RUN_ID],
+                "requestBody": _body({"ms": {"type": "number", "minimum": 0,
+                                             "maximum": 366 * 24 * 3600 * 1000}}, ["ms"]),
+                "responses": _responses(404)}},
         },
         "components": {
             "schemas": {"WorkflowRunState": RUN_STATE, "Error": ERROR},

@@ -12,10 +12,11 @@ not an object.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from typing import Any
+
+from juo_flowtest.sandbox.jsoncodec import CODEC
 
 MAX_DEPTH = 100
 #: The largest integer a body may carry where the API takes one (expectedRunVersion...).
@@ -34,7 +35,7 @@ def json_object(raw: bytes) -> dict[str, Any]:
         if where is not None:
             raise PayloadError(f"{where}: nested more than {MAX_DEPTH} levels deep")
     try:
-        data = json.loads(raw, parse_constant=_not_json)
+        data = CODEC.loads(raw, strict=True)  # orjson, or the stdlib where it would differ
     except (ValueError, RecursionError):
         raise PayloadError("body: not valid JSON") from None
     if not isinstance(data, dict):
@@ -57,10 +58,6 @@ def out_of_range(value: Any) -> bool:
         return False
     whole = isinstance(value, int) or value.is_integer() or value in (math.inf, -math.inf)
     return whole and not -MAX_INTEGER <= value <= MAX_INTEGER
-
-
-def _not_json(word: str) -> Any:
-    raise ValueError(f"{word} is not JSON")
 
 
 def _too_deep(raw: bytes) -> str | None:

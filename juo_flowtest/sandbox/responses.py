@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from http import HTTPStatus
 from typing import Any
 
 from starlette.responses import Response
 
 from juo_flowtest.sandbox import assumptions
-
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+from juo_flowtest.sandbox.jsoncodec import CODEC
 
 
 class JSON(Response):
-    """A compact JSON response (the stdlib C encoder, no indentation, no ASCII escaping)."""
+    """A compact JSON response (no indentation, no ASCII escaping: ``jsoncodec``)."""
 
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return _encode(content).encode("utf-8")
+        return CODEC.dumps(content)
 
 
 def error_response(code: str, message: str) -> JSON:

@@ -78,7 +78,7 @@ class Sandbox:
                          store=self.store)
         server = uvicorn.Server(uvicorn.Config(
             app, host=self.host, port=self.port, log_level="warning", lifespan="off",
-            access_log=False, log_config=None))
+            access_log=False, log_config=None, proxy_headers=False))
         thread = threading.Thread(target=server.run, name="juo-sandbox", daemon=True)
         thread.start()
         deadline = time.monotonic() + START_TIMEOUT_S

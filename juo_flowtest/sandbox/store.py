@@ -14,6 +14,7 @@ from typing import Any
 from juo_flowtest.sandbox import engine
 from juo_flowtest.sandbox.catalog import Catalog
 from juo_flowtest.sandbox.clock import Clock
+from juo_flowtest.sandbox.definitions import Workflow
 from juo_flowtest.sandbox.engine import Run, RunError
 from juo_flowtest.sandbox.registry import WorkflowStore
 
@@ -31,14 +32,17 @@ class RunStore:
         self.workflows = WorkflowStore(catalog.workflows, clock)
 
     def start(self, owner: Owner, flow_type: str, workflow_id: str | None,
-              context: Mapping[str, Any], dry_run: bool) -> dict[str, Any]:
+              context: Mapping[str, Any], dry_run: bool,
+              pins: Mapping[str, str] | None = None) -> dict[str, Any]:
         workflow = self.workflows.find(owner[0], flow_type, workflow_id)
         if workflow is None:
             what = f"workflowId '{workflow_id}'" if workflow_id is not None else (
                 f"flowType '{flow_type}'")
             raise RunError("workflow_not_found", f"no published workflow for {what}"
                            if workflow_id is None else f"no workflow with {what}")
-        run = engine.start(workflow, context, owner, self.clock.now(), dry_run)
+        if pins:
+            _check_pins(workflow, pins)
+        run = engine.start(workflow, context, owner, self.clock.now(), dry_run, pins=pins)
         self.runs[run.run_id] = run
         with run.lock:
             return engine.state(run)
@@ -46,14 +50,26 @@ class RunStore:
     def read(self, owner: Owner, run_id: str) -> dict[str, Any]:
         run = self._get(owner, run_id)
         with run.lock:
-            engine.fire_timers(run, self.clock.now())
+            engine.fire_timers(run, self.now(run))
+            return engine.state(run)
+
+    def now(self, run: Run) -> float:
+        """The run's own time: the clock, plus what the sandbox-only advance added."""
+        return self.clock.now() + run.skew
+
+    def advance(self, owner: Owner, run_id: str, ms: float) -> dict[str, Any]:
+        """Sandbox-only: move this run's clock ``ms`` ahead, firing what falls due."""
+        run = self._get(owner, run_id)
+        with run.lock:
+            run.skew += ms / 1000.0
+            engine.fire_timers(run, self.now(run))
             return engine.state(run)
 
     def respond(self, owner: Owner, run_id: str, interaction_id: str, response_type: str,
                 data: Mapping[str, Any] | None, expected: int | None) -> dict[str, Any]:
         run = self._get(owner, run_id)
         with run.lock:
-            now = self.clock.now()
+            now = self.now(run)
             engine.fire_timers(run, now)
             engine.respond(run, interaction_id, response_type, data, expected, now)
             return engine.state(run)
@@ -61,19 +77,18 @@ class RunStore:
     def cancel(self, owner: Owner, run_id: str, expected: int | None) -> dict[str, Any]:
         run = self._get(owner, run_id)
         with run.lock:
-            now = self.clock.now()
+            now = self.now(run)
             engine.fire_timers(run, now)
             engine.cancel(run, expected, now)
             return engine.state(run)
 
     def runs_of(self, tenant: str, workflow_id: str) -> list[Run]:
         """Every run of the tenant's workflow ``workflow_id``, its due timers applied."""
-        now = self.clock.now()
         found = [run for run in list(self.runs.values())
                  if run.owner[0] == tenant and run.workflow.id == workflow_id]
         for run in found:
             with run.lock:
-                engine.fire_timers(run, now)
+                engine.fire_timers(run, self.now(run))
         return found
 
     def _get(self, owner: Owner, run_id: str) -> Run:
@@ -81,3 +96,19 @@ class RunStore:
         if run is None or run.owner != owner:  # another owner's run does not exist for you
             raise RunError("run_not_found", f"no run '{run_id}'")
         return run
+
+
+def _check_pins(workflow: Workflow, pins: Mapping[str, str]) -> None:
+    """Pinned variants must name experiment steps of the workflow and their variants."""
+    for step_id, variant in pins.items():
+        step = workflow.steps.get(step_id)
+        if step is None or not step.variants:
+            experiments = [s.id for s in workflow.steps.values() if s.variants] or ["none"]
+            raise RunError("validation_error",
+                           f"X-Sandbox-Variants: '{step_id}' is not an experiment step of "
+                           f"workflow '{workflow.id}' (experiment steps: "
+                           f"{', '.join(experiments)})")
+        if variant not in {v.id for v in step.variants}:
+            raise RunError("validation_error",
+                           f"X-Sandbox-Variants: step '{step_id}' has no variant '{variant}' "
+                           f"(variants: {', '.join(v.id for v in step.variants)})")

@@ -152,6 +152,12 @@ class JuoClient:
                                      retries=self._get_retries)
         return _response(reply, str(run_id))
 
+    def advance(self, run_id: str, ms: float, headers: Headers | None = None) -> ApiResponse:
+        """POST /workflows/{runId}/advance: the sandbox-only move of that run's clock."""
+        reply = self._transport.send("POST", f"/workflows/{_segment(run_id)}/advance",
+                                     body={"ms": ms}, headers=headers)
+        return _response(reply, str(run_id))
+
     def scrub(self, text: str, extra: tuple[str, ...] = ()) -> str:
         """``text`` with every known secret (and ``extra`` ones) replaced by ``<redacted>``."""
         text = self._transport.hide(text)

@@ -51,6 +51,7 @@ class Overrides:
     timeout: float | None = None
     sandbox_workflows: tuple[str, ...] = ()
     sandbox_examples: bool = False
+    workflows: str | None = None
     allow_protected: bool = False
     max_body: str | None = None
 
@@ -70,10 +71,17 @@ class Target:
     sandbox_workflows: tuple[str, ...] = ()
     sandbox_examples: bool = False
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    #: The target's workflow definitions, for transition coverage (``--juo-workflows``).
+    workflows: str | None = None
 
     @property
     def is_sandbox(self) -> bool:
         return self.name == SANDBOX and self.base_url is None
+
+    @property
+    def has_sandbox_controls(self) -> bool:
+        """The sandbox-only controls (clock, variant pins) exist: embedded or served."""
+        return self.name == SANDBOX
 
     def describe(self) -> dict[str, str]:
         """What reports may show of the target (never the token)."""
@@ -172,6 +180,7 @@ def resolve(
         timeout=float(overrides.timeout or table.get("timeout", DEFAULT_TIMEOUT_S)),
         protected=bool(table.get("protected", False)),
         max_body_bytes=_max_body(overrides, environ, table),
+        workflows=overrides.workflows,
     )
 
 
@@ -190,6 +199,7 @@ def _sandbox_target(overrides: Overrides, environ: Mapping[str, str]) -> Target:
         sandbox_workflows=overrides.sandbox_workflows,
         sandbox_examples=overrides.sandbox_examples,
         max_body_bytes=_max_body(overrides, environ, {}),
+        workflows=overrides.workflows,
     )
 
 

@@ -66,8 +66,13 @@ def test_json_has_the_documented_shape_and_reads_back(tmp_path: Path) -> None:
         "exercised": [["discount_offer", "accept"], ["value_reminder", "next"]],
         "missing": [["discount_offer", "decline"]],
         "percent": 66.7,
+        "transitions": {"known": [], "exercised": [], "missing": [], "percent": 0.0,
+                        "never": []},
+        "endSteps": {"known": [], "exercised": [], "missing": [], "percent": 0.0, "never": []},
     }
-    assert data["total"] == {"known": 3, "exercised": 2, "percent": 66.7}
+    empty = {"known": 0, "exercised": 0, "missing": 0, "percent": 0.0}
+    assert data["total"] == {"known": 3, "exercised": 2, "percent": 66.7,
+                             "transitions": empty, "endSteps": empty}
     assert coverage.from_json(data) == cov
 
 
@@ -86,3 +91,62 @@ def test_terminal_lines_show_percentages_and_missing_pairs() -> None:
     assert lines[0] == "Workflow coverage: 1/3 step responses (33.3%)"
     assert lines[1].split()[:3] == [CANCEL, "1/3", "33.3%"]
     assert lines[1].endswith("missing: discount_offer->accept, discount_offer->decline")
+
+
+TRANSITIONS = frozenset({("value_reminder", "value_reminder_next", ""),
+                         ("price_experiment", "price_20", "discount_20"),
+                         ("price_experiment", "price_15", "discount_15")})
+ENDS = frozenset({("saved", "final"), ("cancelled", "final")})
+NEVER = frozenset({(("price_experiment", "price_15", "discount_20"), "always takes price_20")})
+
+
+def _paths_sample(*taken: tuple[str, ...], ends: tuple[tuple[str, ...], ...] = ()
+                  ) -> CoverageSample:
+    return CoverageSample(
+        transitions_known={CANCEL: TRANSITIONS}, transitions_exercised={CANCEL: frozenset(taken)},
+        ends_known={CANCEL: ENDS}, ends_exercised={CANCEL: frozenset(ends)},
+        never={CANCEL: NEVER}, names={CANCEL: "Cancellation flow"},
+        notes={CANCEL: frozenset({"a note"})})
+
+
+def test_transitions_and_end_steps_merge_count_and_read_back(tmp_path: Path) -> None:
+    cov = coverage.merge([
+        _paths_sample(("value_reminder", "value_reminder_next", "")),
+        _paths_sample(("price_experiment", "price_20", "discount_20"),
+                      ends=(("saved", "final"),)),
+    ])
+    w = cov.workflows[CANCEL]
+    assert w.transitions.missing == {("price_experiment", "price_15", "discount_15")}
+    assert (w.transitions.percent, w.ends.percent) == (66.7, 50.0)
+    assert cov.transitions == (3, 2, 66.7) and cov.ends == (2, 1, 50.0)
+    assert w.label == "Cancellation flow (cancellation@1)"
+    path = tmp_path / "coverage.json"
+    coverage.write(cov, str(path))
+    data = json.loads(path.read_text())
+    entry = data["workflows"][CANCEL]
+    assert entry["name"] == "Cancellation flow" and entry["notes"] == ["a note"]
+    assert entry["transitions"]["missing"] == [["price_experiment", "price_15", "discount_15"]]
+    assert ["value_reminder", "value_reminder_next"] in entry["transitions"]["exercised"]
+    assert entry["transitions"]["never"] == [
+        {"unit": ["price_experiment", "price_15", "discount_20"], "why": "always takes price_20"}]
+    assert entry["endSteps"] == {"known": [["cancelled", "final"], ["saved", "final"]],
+                                 "exercised": [["saved", "final"]],
+                                 "missing": [["cancelled", "final"]], "percent": 50.0,
+                                 "never": []}
+    assert data["total"]["transitions"] == {"known": 3, "exercised": 2, "missing": 1,
+                                            "percent": 66.7}
+    assert data["total"]["endSteps"]["percent"] == 50.0
+    assert coverage.from_json(data) == cov
+    assert coverage.read([path]) == cov
+    sample = _paths_sample(("value_reminder", "value_reminder_next", ""))
+    assert coverage.sample_from_data(json.loads(json.dumps(coverage.sample_to_data(sample)))) \
+        == sample
+
+
+def test_terminal_lines_show_transitions_end_steps_and_notes() -> None:
+    cov = coverage.merge([_paths_sample(("price_experiment", "price_20", "discount_20"))])
+    lines = coverage_render.render_terminal(cov)
+    assert "Transition coverage: 1/3 transitions (33.3%), 0/2 end steps (0.0%)" in lines
+    row = next(line for line in lines if "ends" in line)
+    assert "price_experiment/price_15[discount_15]" in row and "saved (final)" in row
+    assert any("a note" in line for line in lines)

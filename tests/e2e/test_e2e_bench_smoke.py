@@ -112,15 +112,32 @@ def test_smoke_measures_every_run_and_collection(smoke: tuple[str, dict[str, obj
     report, raw = smoke
     for tool in ("floor (httpx loop)", "juo-flowtest", "juo-flowtest + allure"):
         runs = raw[tool]
-        assert isinstance(runs, dict) and set(runs) == {"10", "20"}
+        assert isinstance(runs, dict) and set(runs) == {"m5-n10", "m5-n20", "m10-n10", "m10-n20"}
         for samples in runs.values():
             assert len(samples) == 1
             assert samples[0]["cpu"] > 0 and samples[0]["wall"] > 0
             assert samples[0]["maxrss_mb"] > 10
     # The sandbox served every call: its CPU over a 2N run is counted.
-    large = raw["juo-flowtest"]["20"]  # type: ignore[index]
+    large = raw["juo-flowtest"]["m10-n20"]  # type: ignore[index]
     assert large[0]["server_cpu"] >= 0
     for name in ("juo-flowtest collect", "juo-flowtest lint"):
         wall, cpu, rss = (float(c) for c in _row(report, name))
         assert wall > 0 and cpu > 0 and rss > 10
     assert "| collecting the files < 3 s (wall) |" in report
+    assert "| client CPU per call ≤ 1.2× the floor, 5 responds per flow |" in report
+    assert "| with Allure results ≤ 1.5× the floor, 10 responds per flow |" in report
+
+
+def test_smoke_splits_a_flow_s_cost_and_runs_the_big_suite(
+    smoke: tuple[str, dict[str, object]],
+) -> None:
+    report, _ = smoke
+    per_flow = report.split("### Per flow", 1)[1]
+    for name in ("floor (httpx loop)", "juo-flowtest", "juo-flowtest + allure"):
+        fixed, beyond, respond = _row(per_flow, name)
+        assert math.isfinite(float(fixed.split()[0])) and math.isfinite(float(respond))
+        assert math.isfinite(float(beyond))
+    big = report.split("## Big suites: 200 generated files", 1)[1]
+    assert "| collecting 200 files (`--collect-only`, median of 1) |" in big
+    growth = next(line for line in big.splitlines() if "memory growth per flow run" in line)
+    assert re.search(r"\| -?\d+\.\d\d, -?\d+\.\d\d KB \|", growth), growth

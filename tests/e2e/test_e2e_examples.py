@@ -115,6 +115,12 @@ def test_every_example_workflow_is_fully_covered(suite: SuiteRun) -> None:
     assert isinstance(workflows, dict)
     incomplete = {key: w["missing"] for key, w in workflows.items() if w["percent"] != 100.0}
     assert incomplete == {}
+    for part in ("transitions", "endSteps"):
+        missing = {key: w[part]["missing"] for key, w in workflows.items() if w[part]["missing"]}
+        assert missing == {}, part
+    total = suite.coverage["total"]
+    assert isinstance(total, dict)
+    assert total["transitions"]["percent"] == total["endSteps"]["percent"] == 100.0
 
 
 def test_lint_accepts_the_example_flows() -> None:

@@ -59,7 +59,7 @@ def test_the_setup_script_installs_nothing_when_all_is_there_and_says_what_is_mi
 
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    for tool in ("bash", "id", "node", "npm"):  # no chromium, no apt-get
+    for tool in ("bash", "id", "node", "npm", "dot"):  # no chromium, no apt-get
         (bin_dir / tool).symlink_to(shutil.which(tool) or "/bin/true")
     script = README.parent / ".ci" / "setup"
     env = {**os.environ, "PATH": str(bin_dir)}

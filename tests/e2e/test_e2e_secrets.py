@@ -105,7 +105,7 @@ def test_example_suite_and_failing_flows_leak_no_token(
     (tmp_path / "leaky.flow.yaml").write_text(LEAKY_FLOWS)
     output = _run(tmp_path, sandbox.base_url, "flows", "leaky.flow.yaml")
     results = tmp_path / "reports" / "allure-results"
-    assert len(list(results.glob("*-result.json"))) > 50, output  # the examples really ran
+    assert len(list(results.glob("*-result.json"))) > 40, output  # the examples really ran
     assert " passed" in output and " failed" in output, output
     htmlreport.build_html(str(results), str(tmp_path / "reports" / "allure-report"),
                           str(tmp_path / "reports" / "history"))

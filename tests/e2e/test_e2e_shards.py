@@ -71,7 +71,9 @@ def test_the_gate_over_the_three_shards_passes(project: Path) -> None:
     assert gate.returncode == GateExit.HOLDS, gate.stdout + gate.stderr
     assert "| ✅ | `shards` | shards 1..3 of one suite | 3 of 3 shards, suite " in gate.stdout
     totals = gate.stdout.split("### Totals", 1)[1].splitlines()[4]
-    assert re.fullmatch(r"\| (\d+) \| \1 \| 0 \| .* \| 100% \| [\d.]+% \(\d+/\d+\) \|", totals)
+    assert re.fullmatch(r"\| (\d+) \| \1 \| 0 \| .* \| 100% \| [\d.]+% \(\d+/\d+\)"
+                        r"(; transitions [\d.]+% \(\d+/\d+\); end steps [\d.]+% \(\d+/\d+\))? \|",
+                        totals)
 
 
 def test_the_gate_over_two_of_three_exits_1_naming_the_missing_shard(project: Path) -> None:

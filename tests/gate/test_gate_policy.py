@@ -246,3 +246,32 @@ def test_the_example_suite_policy_loads() -> None:
     assert (policy.max_broken, policy.max_invalid, policy.min_coverage) == (0, 0, 90.0)
     assert policy.min_pass_rate_per_tag == {"smoke": 100.0, "cancellation": 95.0}
     assert policy.quarantine == ()
+
+
+def test_transition_and_end_step_rules_are_read_and_judged(tmp_path: Path) -> None:
+    from juo_flowtest.coverage.model import CoverageSample, merge
+    from juo_flowtest.gate.results import RunResults
+    from juo_flowtest.gate.verdict import evaluate
+
+    policy = load_policy(write(tmp_path, "gate.yaml", """\
+        min_transition_coverage: 100
+        min_transition_coverage_per_workflow: {cancellation: 50}
+        min_end_step_coverage: 50
+        min_end_step_coverage_per_workflow: {"Cancellation flow": 100}
+        """), tmp_path)
+    assert (policy.min_transition_coverage, policy.min_end_step_coverage) == (100.0, 50.0)
+    key = "cancellation@1"
+    cov = merge([CoverageSample(
+        transitions_known={key: frozenset({("a", "t1", ""), ("a", "t2", "")})},
+        transitions_exercised={key: frozenset({("a", "t1", "")})},
+        ends_known={key: frozenset({("done", "final"), ("a", "no_transition")})},
+        ends_exercised={key: frozenset({("done", "final")})},
+        names={key: "Cancellation flow"})])
+    rules = {r.rule: r for r in evaluate(RunResults((), 0), cov, policy).rules}
+    assert not rules["min_transition_coverage"].holds
+    assert rules["min_transition_coverage"].actual == "50% (1/2)"
+    assert rules["min_transition_coverage_per_workflow.cancellation"].holds
+    assert rules["min_end_step_coverage"].holds
+    assert not rules["min_end_step_coverage_per_workflow.Cancellation flow"].holds
+    nothing = {r.rule: r for r in evaluate(RunResults((), 0), None, policy).rules}
+    assert nothing["min_transition_coverage"].actual == "no coverage data"

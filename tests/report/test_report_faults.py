@@ -65,3 +65,13 @@ def test_a_long_attachment_is_cut_with_a_visible_note() -> None:
                         f"{ATTACHMENT_LIMIT:,} shown]\n")
     short = "y" * 10
     assert truncated(short) is short
+
+
+def test_a_file_where_a_folder_should_be_is_named(tmp_path: Path) -> None:
+    (tmp_path / "reports").write_text("not a folder")
+    target = tmp_path / "reports" / "coverage.html"
+    faults = OutputFaults()
+    with faults.guard(target):
+        target.write_text("x")
+    assert faults.lines() == [f"juo-flowtest: could not write {target}: {tmp_path / 'reports'} "
+                              "is a file, not a folder"]

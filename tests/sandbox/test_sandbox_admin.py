@@ -154,7 +154,7 @@ def test_unpublish_stops_new_runs_and_lets_runs_finish(served: Served) -> None:
     served.ok("POST", f"/workflows/{portal_id}/unpublish")
     response = served.customer.post("/workflows/start", json={"flowType": PORTAL, "context": {}})
     served.error(response, 404, "workflow_not_found")
-    served.clock.advance(ms=300)  # the run's timeout still fires on its snapshot
+    served.clock.advance(ms=86_400_000)  # the run's timeout still fires on its snapshot
     assert served.customer.get(f"/workflows/{run['runId']}").json()["status"] == "cancelled"
     assert served.start(workflowId=portal_id)["workflowId"] == portal_id
 

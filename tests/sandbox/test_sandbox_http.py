@@ -167,8 +167,8 @@ def test_failing_execution_fails_the_run(api: Api) -> None:
 
 def test_timeout_without_target_abandons_the_run(api: Api, clock: ManualClock) -> None:
     state = api.started(PORTAL)
-    assert state["pendingInteraction"]["timeoutMs"] == 300
-    clock.advance(ms=300)
+    assert state["pendingInteraction"]["timeoutMs"] == 86_400_000
+    clock.advance(ms=86_400_000)
     done = conforming(api.get(state["runId"]).json())
     assert done["status"] == "cancelled" and done["runVersion"] == 2
     assert done["outcome"]["type"] == "abandoned"
@@ -185,7 +185,7 @@ def test_timeout_with_target_moves_on(api: Api, clock: ManualClock) -> None:
 
 def test_answer_before_timeout_wins(api: Api, clock: ManualClock) -> None:
     state = api.started(PORTAL)
-    clock.advance(ms=299)
+    clock.advance(ms=86_399_999)
     done = api.answer(state, "accept")
     clock.advance(ms=10)
     assert api.get(state["runId"]).json()["outcome"]["type"] == "renewed"

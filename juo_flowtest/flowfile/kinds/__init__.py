@@ -6,11 +6,12 @@ module with a ``Kind`` subclass and ``KIND = ...``, and add it here.
 
 from __future__ import annotations
 
-from juo_flowtest.flowfile.kinds import attach, get, respond, start, wait
+from juo_flowtest.flowfile.kinds import advance, attach, get, respond, start, wait
 from juo_flowtest.flowfile.kinds.kind import Kind
 from juo_flowtest.flowfile.model import Action
 
-KINDS: tuple[Kind, ...] = (respond.KIND, get.KIND, wait.KIND, start.KIND, attach.KIND)
+KINDS: tuple[Kind, ...] = (respond.KIND, get.KIND, wait.KIND, advance.KIND, start.KIND,
+                           attach.KIND)
 
 BY_KEY: dict[str, Kind] = {kind.key: kind for kind in KINDS}
 _BY_ACTION: dict[type[Action], Kind] = {kind.action: kind for kind in KINDS}

@@ -50,6 +50,7 @@ class StepRun(Protocol):
     expect: Expect | None  # the step's expect
     clock: Callable[[], float]
     sleep: Callable[[float], None]
+    controls: bool  # the target has the sandbox-only controls (clock, variant pins)
 
     @property
     def current(self) -> CurrentRun | None:
@@ -77,9 +78,17 @@ class StepRun(Protocol):
 
     def broken(self, reason: str) -> None: ...
 
+    def skip(self, reason: str) -> None:
+        """The flow cannot be run here as written (e.g. a wait too long for a real target)."""
+        ...
+
+    def pin(self, variants: dict[str, str]) -> None:
+        """The variants the flow covers: a run that gets another one skips the rest."""
+        ...
+
     @property
     def stopped(self) -> bool:
-        """True once the step is broken."""
+        """True once the step is broken or skipped."""
         ...
 
 

@@ -23,7 +23,9 @@ from juo_flowtest.flowfile.model import Action, Headers, Value
 from juo_flowtest.flowfile.scope import Scope
 from juo_flowtest.source.fields import Reader, as_mapping
 
-START_KEYS = ("flowType", "context", "workflowId", "dryRun", "headers")
+START_KEYS = ("flowType", "context", "workflowId", "dryRun", "variants", "headers")
+#: The sandbox-only header that pins variants (docs/sandbox.md).
+VARIANTS_HEADER = "X-Sandbox-Variants"
 _TYPES = {"flowType": "a string", "context": "a mapping", "workflowId": "a string",
           "dryRun": "true or false"}
 
@@ -35,6 +37,7 @@ class StartAction(Action):
     KEY: ClassVar[str] = "start"
     body: Value
     headers: Headers = NO_HEADERS
+    variants: Value = None  # {experiment stepId: variantId}: pinned on the sandbox
 
 
 class Start(Kind):
@@ -53,6 +56,11 @@ class Start(Kind):
                            "flowType.", "type": "string"},
             "dryRun": {"description": "Dry run: effects are listed but not applied.",
                        "type": ["boolean", "string"]},
+            "variants": {"description": "The variant this flow covers at each experiment step "
+                         "({stepId: variantId}): pinned on the sandbox; on another target a run "
+                         "assigned another variant skips the flow.",
+                         "type": ["object", "string"],
+                         "additionalProperties": {"type": "string"}},
             "headers": {"$ref": "#/$defs/headers"},
         },
     }
@@ -71,7 +79,12 @@ class Start(Kind):
                     r.wrong(key, expected)
                 body[key] = value
         body.setdefault("context", {})  # the API requires it; an empty context is the default
-        return StartAction(body, build.optional_headers(r))
+        variants = None
+        if r.has("variants"):
+            variants = build.variables.value(node["variants"], r.at("variants"))
+            if not (_pins(variants) or _is_whole_template(variants)):
+                r.wrong("variants", "a mapping of experiment step ids to variant ids")
+        return StartAction(body, build.optional_headers(r), variants)
 
     def render(self, action: StartAction, scope: Scope) -> Any:
         return templating.render(action.body, scope.resolve)
@@ -83,7 +96,17 @@ class Start(Kind):
         return action.headers
 
     def run(self, action: StartAction, rendered: Any, step: StepRun) -> None:
-        step.call("start", self.title(action, rendered), step.client.start(rendered, step.headers))
+        headers = step.headers
+        if action.variants is not None:
+            pins = templating.render(action.variants, step.scope.resolve)
+            if not _pins(pins):
+                step.broken(f"start variants: expected {{stepId: variantId}}, got {text(pins)}")
+                return
+            step.pin(pins)
+            if step.controls:
+                header = ", ".join(f"{k}={v}" for k, v in pins.items())
+                headers = {**(headers or {}), VARIANTS_HEADER: header}
+        step.call("start", self.title(action, rendered), step.client.start(rendered, headers))
 
 
 def _fits(key: str, value: Any) -> bool:
@@ -92,6 +115,11 @@ def _fits(key: str, value: Any) -> bool:
     if key == "dryRun":
         return isinstance(value, bool)
     return isinstance(value, (str, Template)) and str(value).strip() != ""
+
+
+def _pins(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, (str, Template)) for k, v in value.items())
 
 
 def _is_whole_template(value: Any) -> bool:

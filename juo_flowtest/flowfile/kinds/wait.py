@@ -91,6 +91,9 @@ class Wait(Kind):
             record = step.poll(f"poll {polls} of {rendered}", response, action.until)
             if step.stopped or not record.mismatches:
                 break
+            if _finished(response):  # a finished run never changes: waiting is pointless
+                step.fail(finished_mismatch(action, polls, response), *record.mismatches)
+                return
             remaining = deadline - step.clock()
             if remaining <= 0:
                 step.fail(timeout_mismatch(action, polls, response), *record.mismatches)
@@ -114,6 +117,23 @@ def timeout_mismatch(action: WaitAction, polls: int, last: ApiResponse) -> Misma
     return Mismatch("wait", f"a match within {action.timeout_s:g}s", body,
                     f"timed out after {action.timeout_s:g}s and {polls} polls; "
                     f"last state: {state}; what did not match:", action.until.position)
+
+
+_TERMINAL = frozenset({"completed", "failed", "cancelled"})
+
+
+def _finished(response: ApiResponse) -> bool:
+    body = response.body
+    return response.ok and isinstance(body, dict) and body.get("status") in _TERMINAL
+
+
+def finished_mismatch(action: WaitAction, polls: int, last: ApiResponse) -> Mismatch:
+    """The mismatch of a ``wait`` stopped early: the run finished without matching ``until``."""
+    status = last.body.get("status") if isinstance(last.body, dict) else None
+    return Mismatch("wait", "a match within the timeout", last.body,
+                    f"the run finished (status {status}) after {polls} poll"
+                    f"{'s' if polls != 1 else ''} and can no longer match; stopped waiting; "
+                    "what did not match:", action.until.position)
 
 
 def wait_title(until: Expect, scope: Scope) -> str:

@@ -1,0 +1,1 @@
+"""``juo-flowtest generate``: flow files that together reach every path of a workflow."""
