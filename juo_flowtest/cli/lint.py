@@ -39,6 +39,7 @@ from juo_flowtest.paths.findings import findings
 from juo_flowtest.sandbox.definitions import Workflow
 from juo_flowtest.sandbox.loading import load_directories, load_files
 from juo_flowtest.workflows.flowrefs import by_trigger, check_flow_file
+from juo_flowtest.workflows.juoschema import juo_schema_warnings
 
 DEFAULT_DEFINITIONS = Path("flows/workflows")
 
@@ -138,6 +139,11 @@ def command(args: argparse.Namespace) -> int:
             noted += len(notes)
             for note in notes:
                 print(note.render(), end="\n\n")
+    # What Juo's own Admin schema refuses (sandbox extensions): warnings, even with --strict.
+    warnings = [w for workflow in loaded
+                for w in juo_schema_warnings(Path(workflow.source), workflow.definition)]
+    for warning in warnings:
+        print(warning.render(), end="\n\n")
     stale, usage = _against_definitions(args.juo_sandbox_workflows, loaded, valid_flows)
     if usage is not None:
         print(f"juo-flowtest lint: {usage}", file=sys.stderr)
@@ -153,7 +159,8 @@ def command(args: argparse.Namespace) -> int:
     if definitions:
         checked += f", {definitions} workflow definition(s)"
         checked += f", {noted} finding(s)" if noted else ""
-    print(f"{checked}, {invalid} invalid file(s)")
+    warned = f"; {len(warnings)} warning(s) against Juo's schema" if warnings else ""
+    print(f"{checked}, {invalid} invalid file(s){warned}")
     return ExitCode.INVALID if invalid else ExitCode.PASSED
 
 

@@ -32,6 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from juo_flowtest.base.errors import ResultsError
+from juo_flowtest.coverage.traffic import Traffic, merge_traffic, weigh
+from juo_flowtest.coverage.traffic import from_json as traffic_from_json
+from juo_flowtest.coverage.traffic import to_json as traffic_json
 
 Pair = tuple[str, str]
 #: A transition unit (3 strings) or an end unit (2 strings).
@@ -62,6 +65,9 @@ class CoverageSample:
     never: dict[str, frozenset[Never]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     notes: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: Every step the runs were seen at (pending, ended, or listed as visited), per key:
+    #: what traffic-weighted coverage counts as exercised.
+    steps: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _percent(covered: int, known: int) -> float:
@@ -129,6 +135,25 @@ class Coverage:
 
     workflows: dict[str, WorkflowCoverage] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    #: Steps the runs went through, per key (from every sample), for ``traffic``.
+    steps: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: The share of the target's production step executions the suite exercises (none when
+    #: the target has no statistics): ``coverage.traffic``.
+    traffic: Traffic = field(default_factory=Traffic)
+
+    def exercised_steps(self) -> dict[str, set[str]]:
+        """Workflow id -> every step the suite went through, in any version of it."""
+        out: dict[str, set[str]] = {}
+        for key in self.workflows.keys() | self.steps.keys():
+            found = out.setdefault(key.rsplit("@", 1)[0], set())
+            found.update(self.steps.get(key, ()))
+            if key in self.workflows:
+                found.update(step for step, _ in self.workflows[key].covered)
+        return out
+
+    def weighed(self, counts: Mapping[str, Mapping[str, int]]) -> Coverage:
+        """The same coverage with the traffic figure for the target's ``runs/stats`` counts."""
+        return replace(self, traffic=weigh(counts, self.exercised_steps()))
 
     def name_of(self, key: str) -> str | None:
         """The name of the workflow of ``key`` (``"<id>@<version>"``), when known."""
@@ -187,7 +212,7 @@ def _sum(parts: Iterable[UnitCoverage]) -> tuple[int, int, float]:
 def merge(samples: Iterable[CoverageSample]) -> Coverage:
     """Fold samples into one ``Coverage``: the union of known and of exercised units per key."""
     fields = ("known", "exercised", "transitions_known", "transitions_exercised", "ends_known",
-              "ends_exercised", "never", "notes")
+              "ends_exercised", "never", "notes", "steps")
     acc: dict[str, dict[str, set[Any]]] = {f: {} for f in fields}
     names: dict[str, str] = {}
     for sample in samples:
@@ -212,7 +237,7 @@ def merge(samples: Iterable[CoverageSample]) -> Coverage:
             UnitCoverage(get("ends_known", k), get("ends_exercised", k), never(k, 2)),
             names.get(k, ""), get("notes", k))
         for k in keys
-    })
+    }, steps={k: frozenset(v) for k, v in sorted(acc["steps"].items()) if v})
 
 
 def _pairs(pairs: Iterable[Pair]) -> list[list[str]]:
@@ -266,7 +291,12 @@ def to_json(cov: Coverage) -> dict[str, Any]:
         workflows[key] = entry
     total = {"known": cov.known, "exercised": cov.exercised, "percent": cov.percent,
              "transitions": _total_json(cov.transitions), "endSteps": _total_json(cov.ends)}
-    return {"workflows": workflows, "total": total}
+    out: dict[str, Any] = {"workflows": workflows, "total": total}
+    if cov.steps:
+        out["visitedSteps"] = {k: sorted(v) for k, v in cov.steps.items()}
+    if cov.traffic.workflows:
+        out["traffic"] = traffic_json(cov.traffic, cov.names)
+    return out
 
 
 def _pair_set(items: Iterable[Any]) -> frozenset[Pair]:
@@ -297,7 +327,18 @@ def _sample_of(key: str, w: dict[str, Any]) -> CoverageSample:
 
 def from_json(data: dict[str, Any]) -> Coverage:
     """Read back what ``to_json`` produced (derived fields are recomputed, not trusted)."""
-    return merge(_sample_of(key, w) for key, w in sorted(data.get("workflows", {}).items()))
+    workflows = data.get("workflows", {})
+    merged = merge([*(_sample_of(key, w) for key, w in sorted(workflows.items())),
+                    _visited_of(data.get("visitedSteps"))])
+    return replace(merged, traffic=traffic_from_json(data.get("traffic")))
+
+
+def _visited_of(data: Any) -> CoverageSample:
+    """The ``visitedSteps`` of a coverage file as a sample (steps only)."""
+    if not isinstance(data, Mapping):
+        return CoverageSample()
+    return CoverageSample(steps={str(k): frozenset(str(s) for s in v)
+                                 for k, v in data.items() if isinstance(v, list)})
 
 
 def write(cov: Coverage, path: str) -> None:
@@ -319,6 +360,7 @@ def sample_to_data(s: CoverageSample) -> dict[str, Any]:
     data: dict[str, Any] = {
         "known": {k: _pairs(v) for k, v in sorted(s.known.items())},
         "exercised": {k: _pairs(v) for k, v in sorted(s.exercised.items())},
+        "steps": {k: sorted(v) for k, v in sorted(s.steps.items())},
     }
     for name in _UNIT_FIELDS:
         data[name] = {k: [list(i) for i in sorted(v)] for k, v in getattr(s, name).items()}
@@ -340,6 +382,7 @@ def sample_from_data(data: dict[str, Any]) -> CoverageSample:
                for k, v in data.get("never", {}).items()},
         names=dict(data.get("names", {})),
         notes={k: frozenset(v) for k, v in data.get("notes", {}).items()},
+        steps={k: frozenset(map(str, v)) for k, v in data.get("steps", {}).items()},
         **units,
     )
 
@@ -347,6 +390,7 @@ def sample_from_data(data: dict[str, Any]) -> CoverageSample:
 def read(paths: Iterable[Path]) -> Coverage:
     """Read and merge ``coverage.json`` files; ``ResultsError`` names a file that is not one."""
     samples = []
+    traffics: list[Traffic] = []
     for path in paths:
         data = _read_json(path)
         workflows = data.get("workflows") if isinstance(data, dict) else None
@@ -358,7 +402,9 @@ def read(paths: Iterable[Path]) -> Coverage:
             for part in ("transitions", "endSteps"):
                 _checked_units(path, w.get(part), part)
             samples.append(_sample_of(key, w))
-    return merge(samples)
+        samples.append(_visited_of(data.get("visitedSteps")))
+        traffics.append(traffic_from_json(data.get("traffic")))
+    return replace(merge(samples), traffic=merge_traffic(traffics))
 
 
 def _read_json(path: Path) -> Any:

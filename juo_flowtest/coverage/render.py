@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
-from juo_flowtest.coverage import diagram
+from juo_flowtest.coverage import diagram, traffic
 from juo_flowtest.coverage.model import Coverage
 from juo_flowtest.sandbox.definitions import Workflow
 
@@ -14,7 +14,8 @@ from juo_flowtest.sandbox.definitions import Workflow
 def render_terminal(cov: Coverage) -> list[str]:
     """Lines for pytest's terminal summary, e.g. ``cancellation@1  7/8  87.5%  missing: ...``."""
     if not cov.workflows:
-        return ["Workflow coverage: no workflow was seen (no run state listed interactiveSteps)"]
+        return ["Workflow coverage: no workflow was seen (no run state listed interactiveSteps)",
+                *traffic.summary(cov.traffic, cov.names)]
     lines = [f"Workflow coverage: {cov.exercised}/{cov.known} step responses ({cov.percent}%)"]
     width = max(len(cov.label(key)) for key in cov.workflows)
     for key, w in cov.workflows.items():
@@ -37,6 +38,7 @@ def render_terminal(cov: Coverage) -> list[str]:
             if missing:
                 line += "  missing: " + ", ".join(missing)
             lines.append(line)
+    lines += traffic.summary(cov.traffic, cov.names)
     for key, w in cov.workflows.items():
         lines.extend(f"  note ({cov.label(key)}): {note}" for note in sorted(w.notes))
     return lines
@@ -104,5 +106,22 @@ def render_html(cov: Coverage, workflows: Mapping[str, Workflow] | None = None) 
             mark = "<td class=ok>yes</td>" if done else "<td class=no>never</td>"
             parts.append(f"<tr><td>{html.escape(step)}</td><td>{html.escape(response)}</td>{mark}</tr>")
         parts.append("</table>")
+    parts += _traffic_html(cov)
     parts.append("</body></html>")
     return "".join(parts)
+
+
+def _traffic_html(cov: Coverage) -> list[str]:
+    """The traffic-weighted figure: each workflow's share, and the busiest steps missed."""
+    t = cov.traffic
+    if t.percent is None:
+        return []
+    parts = [(f"<h2>Production traffic: {t.percent}% of step executions exercised "
+             f"({t.exercised:,} of {t.executions:,})</h2><table><tr><th>workflow</th>"
+             "<th>exercised</th><th>busiest steps missed</th></tr>")]
+    for wid, w in t.workflows.items():
+        name = html.escape(f"{cov.names[wid]} ({wid})" if wid in cov.names else wid)
+        missed = html.escape(", ".join(f"{s} ({n:,})" for s, n in w.missed()))
+        parts.append(f"<tr><td>{name}</td><td>{w.percent}%</td><td>{missed}</td></tr>")
+    parts.append("</table>")
+    return parts

@@ -53,6 +53,8 @@ class Policy:
     min_transition_coverage_per_workflow: dict[str, float] = field(default_factory=dict)
     min_end_step_coverage: float | None = None
     min_end_step_coverage_per_workflow: dict[str, float] = field(default_factory=dict)
+    #: Share of the target's production step executions the suite exercises (coverage.json).
+    min_traffic_coverage: float | None = None
     quarantine: tuple[str, ...] = ()
     flaky_counts_as: str = "passed"
     #: A workflows lock file (or its folder): every flow must have run the locked versions.
@@ -354,6 +356,7 @@ _RULES: dict[str, Callable[[_Source, Node, str], Any]] = {
     "min_transition_coverage_per_workflow": _rates,
     "min_end_step_coverage": _percent,
     "min_end_step_coverage_per_workflow": _rates,
+    "min_traffic_coverage": _percent,
     "quarantine": _strings,
     "flaky_counts_as": _flaky_choice,
     "locked_workflows": _path,

@@ -188,6 +188,18 @@ def _coverage_rules(coverage: Coverage | None, policy: Policy) -> Iterable[RuleR
                            policy.min_transition_coverage_per_workflow, _transitions)
     yield from _kind_rules(coverage, "min_end_step_coverage", policy.min_end_step_coverage,
                            policy.min_end_step_coverage_per_workflow, _ends)
+    if policy.min_traffic_coverage is not None:
+        yield _traffic_rule(coverage, policy.min_traffic_coverage)
+
+
+def _traffic_rule(coverage: Coverage | None, minimum: float) -> RuleResult:
+    expected = f">= {percent(minimum)} of production step executions"
+    weighed = coverage.traffic.percent if coverage is not None else None
+    if coverage is None or weighed is None:
+        return RuleResult("min_traffic_coverage", expected,
+                          "no production statistics (the target has none)", False)
+    actual = f"{percent(weighed)} ({coverage.traffic.exercised}/{coverage.traffic.executions})"
+    return RuleResult("min_traffic_coverage", expected, actual, weighed >= minimum)
 
 
 #: (known, covered, percent) of one kind of coverage, for a workflow.

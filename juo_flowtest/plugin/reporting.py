@@ -24,6 +24,7 @@ from juo_flowtest.coverage.model import CoverageSample
 from juo_flowtest.flowfile.files import is_flow_file, is_workflow_file
 from juo_flowtest.plugin.outputs import WORKER_FAULTS, exit_status
 from juo_flowtest.plugin.state import STATE
+from juo_flowtest.plugin.traffic import read_production
 from juo_flowtest.report import shards
 from juo_flowtest.run.drafts import DraftBinding
 
@@ -43,6 +44,8 @@ class FlowReporting:
         self.summary_lines: list[str] = []
         self.durations: dict[str, float] = {}
         self.drafts: dict[str, tuple[DraftBinding, Tally]] = {}  # label -> (draft, verdicts)
+        # Production traffic, read before any flow runs (traffic-weighted coverage).
+        self.production = read_production(config, config.stash[STATE].session.target)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         # xdist replays workers' failed collection reports in the controller.
@@ -111,7 +114,10 @@ class FlowReporting:
         """Write coverage and the report's run files; return the terminal summary lines."""
         state = self.config.stash[STATE]
         drafted = {b.workflow_id: b.name for b, _ in self.drafts.values()}
-        cov = coverage.merge(self.samples).named({**state.session.workflow_names(), **drafted})
+        names = {**self.production.names, **state.session.workflow_names(), **drafted}
+        cov = coverage.merge(self.samples).named(names)
+        if self.production.counts:
+            cov = cov.weighed(self.production.counts)
         with state.faults.guard(state.layout.coverage_json):
             coverage.write(cov, str(state.layout.coverage_json))
         page = coverage_render.render_html(cov, state.session.definitions())
@@ -128,8 +134,9 @@ class FlowReporting:
                 environment[f"draft.{self.drafts[label][0].name}"] = label
             with state.faults.guard(state.alluredir):
                 allure.write_run_files(state.alluredir, environment, cov, page)
+        note = [self.production.note] if self.production.note else []
         return [self.tally.summary(), *self._draft_lines(),
-                *coverage_render.render_terminal(cov)]
+                *coverage_render.render_terminal(cov), *note]
 
     def _draft_lines(self) -> list[str]:
         """``Draft under test: <name> v1 (draft <id>, <file>): 9 flows: 9 passed``."""

@@ -401,6 +401,9 @@ def environment_entries(
     if cov is not None:
         # Short keys: the report's metadata panel cuts keys at ~15 characters.
         entries["coverage"] = f"{cov.percent}% ({cov.exercised}/{cov.known} step responses)"
+        if cov.traffic.percent is not None:
+            entries["traffic"] = (f"{cov.traffic.percent}% of production step executions "
+                                  f"({cov.traffic.exercised}/{cov.traffic.executions})")
         for key, w in cov.workflows.items():
             # The name first (the panel cuts long keys), the exact key in the value.
             name = cov.name_of(key)

@@ -58,6 +58,17 @@ ABANDONED_OUTCOME: Final = {"type": "abandoned", "message": "No response before 
 #: Assumption (B3): outcome of a run ended by the sandbox-only ``POST .../cancel``.
 CANCELLED_OUTCOME: Final = {"type": "cancelled", "message": "Cancelled through the sandbox."}
 
+#: Documented (Juo's cancellation-flow guide, Part B 13): "the default outcome is cancellation
+#: unless an offer is accepted". A run of this trigger type that completes with no accepted
+#: offer ends with this outcome (unless its final step's config sets one) and this effect.
+CANCELLATION_TRIGGER: Final = "subscription_cancellation_requested"
+DEFAULT_CANCELLATION_OUTCOME: Final = {"type": "cancelled"}
+DEFAULT_CANCELLATION_EFFECT: Final = "cancel_subscription"
+
+#: Documented (Part B 14): interactions need a customer present, so only workflows whose
+#: trigger category is this one may have interaction steps.
+INTERACTIVE_CATEGORY: Final = "customer_initiated"
+
 #: Assumption (B12): interaction action types (snake_case machine strings).
 INTERACTION_TYPES: Final = frozenset({
     "poll", "offer_discount", "offer_skip", "offer_renew", "offer_free_product",

@@ -318,11 +318,38 @@ def _choose_variant(run: Run, step: Step) -> None:
 def _finish(run: Run, status: str, outcome: Mapping[str, Any] | None, step: Step,
             category: Any) -> None:
     run.status = status
+    if status == "completed" and outcome is None and _cancels_by_default(run):
+        outcome = dict(assumptions.DEFAULT_CANCELLATION_OUTCOME)
+    if status == "completed" and _cancels_by_default(run) and (
+            outcome or {}).get("type") == assumptions.DEFAULT_CANCELLATION_OUTCOME["type"]:
+        _cancel_subscription(run, step)
     run.outcome = outcome
     end: dict[str, Any] = {"id": step.id, "label": step.name}
     if category is not None:
         end["category"] = category
     run.end_step = end
+
+
+def _cancels_by_default(run: Run) -> bool:
+    """Part B 13: a cancellation run that completes with no accepted offer cancels."""
+    return (run.workflow.trigger_type == assumptions.CANCELLATION_TRIGGER
+            and not any("response" in effect for effect in run.effects or ()))
+
+
+def _cancel_subscription(run: Run, step: Step) -> None:
+    """The documented default's effect, once (an explicit cancel_subscription step counts)."""
+    kind = assumptions.DEFAULT_CANCELLATION_EFFECT
+    if any(effect["type"] == kind for effect in run.effects or ()):
+        return
+    if run.effects is None:
+        run.effects = []
+    run.effects.append({"stepId": step.id, "type": kind, "config": {},
+                        "applied": not run.dry_run})
+    if not run.dry_run:
+        if run.invalidated is None:
+            run.invalidated = []
+        run.invalidated.extend(r for r in assumptions.EXECUTION_RESOURCES[kind]
+                               if r not in run.invalidated)
 
 
 def state(run: Run) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from juo_flowtest.base.diagnostics import Diagnostic
+from juo_flowtest.base.diagnostics import Diagnostic, closest
 from juo_flowtest.base.errors import WorkflowDefinitionError
 from juo_flowtest.base.position import Position
 from juo_flowtest.sandbox import assumptions
@@ -149,6 +149,7 @@ def _workflow(src: SourceFile, data: Any) -> Workflow | None:
     if "steps" in root and not raw_steps:
         src.problem(r.at(root, "steps"), "workflow: 'steps' is empty", "add at least one step")
     steps = _steps(r, raw_steps)
+    _interactions_need_a_customer(r, root, raw_steps, steps)
     initial = check_graph(src, raw_steps, steps) if steps else None
     if src.found or initial is None:
         return None
@@ -165,6 +166,27 @@ def _plain(node: PosDict) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(json.dumps(node))
     data.pop("$schema", None)
     return data
+
+
+def _interactions_need_a_customer(r: Reader, root: PosDict, raw_steps: list[Any],
+                                  steps: dict[str, Step]) -> None:
+    """Part B 14: an interaction step only under a ``customer_initiated`` trigger."""
+    trigger = root.get("trigger")
+    category = trigger.get("category") if isinstance(trigger, dict) else None
+    if not isinstance(category, str) or category not in CATEGORIES:
+        return  # missing or unknown: reported already
+    if category == assumptions.INTERACTIVE_CATEGORY:
+        return
+    for node in raw_steps:
+        step = steps.get(str(node.get("id"))) if isinstance(node, PosDict) else None
+        if step is None or step.action is None or step.action.kind != "interaction":
+            continue
+        action = node.get("action")
+        r.src.problem(r.at(action, "type") if isinstance(action, PosDict) else r.at(node),
+                      f"step '{step.id}': interaction '{step.action.type}' in a '{category}' "
+                      "workflow: interactions need a customer present",
+                      "Juo allows interaction steps only under customer_initiated triggers; "
+                      "use an execution here, or make the trigger customer_initiated")
 
 
 def _trigger(r: Reader, root: PosDict, trigger_type: str) -> Conditions | None:
@@ -214,6 +236,12 @@ def _step(r: Reader, node: PosDict, index: int) -> Step | None:
         if (t := _transition(r, raw, yamlsource.child_position(raw_transitions, i),
                              f"step '{sid}'")) is not None
     )
+    timeouts = [i for i, raw in enumerate(raw_transitions)
+                if isinstance(raw, PosDict) and raw.get("type") == "timeout"]
+    if len(timeouts) > 1:
+        r.src.problem(yamlsource.child_position(raw_transitions, timeouts[1]),
+                      f"step '{sid}': a second timeout transition",
+                      "a step has at most one timeout transition")
     if sid is None:
         return None
     return make_step(sid, name, action, transitions, is_initial, is_final, variants)
@@ -256,17 +284,19 @@ def _variants(r: Reader, step: PosDict, where: str) -> tuple[Variant, ...]:
         return ()
     raw = r.get(exp, "variants", list, f"{where} experimentConfig", default=[])
     variants = []
+    whole = True
     for i, item in enumerate(raw):
         node = r.mapping(item, f"{where} variants[{i}]", yamlsource.child_position(raw, i))
         if node is None:
             continue
         vid = r.get(node, "id", str, f"{where} variants[{i}]", default="")
-        traffic = r.get(node, "trafficPercentage", (int, float), f"{where} variants[{i}]",
-                        default=0)
-        variants.append(Variant(vid, str(node.get("name", vid)), float(traffic)))
+        traffic = r.get(node, "trafficPercentage", int, f"{where} variants[{i}]", default=None)
+        whole = whole and traffic is not None
+        variants.append(Variant(vid, str(node.get("name", vid)), float(traffic or 0)))
+    # A share that is not a whole number is reported already: its sum would only add noise.
     if len(variants) < 2:
         r.src.problem(r.at(exp, "variants"), f"{where}: an experiment needs two or more variants")
-    elif abs(sum(v.traffic for v in variants) - 100) > 1e-6:
+    elif whole and abs(sum(v.traffic for v in variants) - 100) > 1e-6:
         r.src.problem(r.at(exp, "variants"),
                       f"{where}: trafficPercentage values add up to "
                       f"{sum(v.traffic for v in variants):g}, not 100")
@@ -288,15 +318,45 @@ def _transition(r: Reader, raw: Any, at: Position | None, where: str) -> Transit
                    required=ttype != "timeout")
     response_type = (r.get(node, "responseType", str, f"{where} transition '{tid}'")
                      if ttype == "response" else None)
-    timeout = (r.get(node, "timeout", (int, float), f"{where} transition '{tid}'")
+    timeout = (r.get(node, "timeout", int, f"{where} transition '{tid}'")
                if ttype == "timeout" else None)
+    if timeout is not None and timeout <= 0:
+        r.src.problem(r.at(node, "timeout"), f"{where} transition '{tid}': 'timeout' must be "
+                      f"a positive number of milliseconds, got {timeout}",
+                      "e.g. timeout: 600000 (10 minutes)")
+        timeout = None
     raw_cond = r.get(node, "conditions", dict, f"{where} transition", required=False)
     cond = _conditions(r, raw_cond, f"{where} transition '{tid}'") if raw_cond else None
     return Transition(tid, ttype, target, response_type, cond,
                       int(timeout) if timeout is not None else None)
 
 
+#: The keys of each level of a condition (Juo's schema); anything else is an error.
+_CONDITION_KEYS = {
+    "conditions": ("rootLogic", "groups"),
+    "group": ("id", "logic", "items"),
+    "item": ("id", "left", "operator", "right"),
+    "operand": ("resolver", "params"),
+}
+
+
+def _known_keys(r: Reader, node: PosDict, level: str, where: str) -> None:
+    """Keys a condition level does not have are errors, not ignored (a nested group too)."""
+    known = _CONDITION_KEYS[level]
+    for key in node:
+        if key in known:
+            continue
+        nested = level in ("group", "item") and key in ("groups", "items", "rootLogic", "logic")
+        hint = ("conditions nest one level: rootLogic over groups, each group's logic over its "
+                "items; write a nested condition as another group" if nested else
+                (f"did you mean '{close}'?" if (close := closest(str(key), known)) else
+                 "known keys: " + ", ".join(known)))
+        what = "a nested condition" if nested else f"unknown key '{key}'"
+        r.src.problem(r.at(node, str(key)), f"{where}: {what} in a condition {level}", hint)
+
+
 def _conditions(r: Reader, node: PosDict, where: str) -> Conditions | None:
+    _known_keys(r, node, "conditions", where)
     root_logic = r.get(node, "rootLogic", str, where, default="and")
     if root_logic not in ("and", "or"):
         r.src.problem(r.at(node, "rootLogic"), f"{where}: rootLogic must be 'and' or 'or'")
@@ -306,6 +366,7 @@ def _conditions(r: Reader, node: PosDict, where: str) -> Conditions | None:
         g = r.mapping(raw, f"{where} groups[{gi}]", yamlsource.child_position(raw_groups, gi))
         if g is None:
             continue
+        _known_keys(r, g, "group", where)
         logic = r.get(g, "logic", str, f"{where} group", default="and")
         if logic not in ("and", "or"):
             r.src.problem(r.at(g, "logic"), f"{where}: logic must be 'and' or 'or'")
@@ -321,6 +382,7 @@ def _item(r: Reader, raw: Any, at: Position | None, where: str) -> ConditionItem
     node = r.mapping(raw, f"{where} condition", at)
     if node is None:
         return None
+    _known_keys(r, node, "item", where)
     operator = r.get(node, "operator", str, f"{where} condition")
     if operator is not None and operator not in OPERATORS:
         r.src.problem(r.at(node, "operator"), f"{where}: unknown operator '{operator}'",
@@ -337,6 +399,7 @@ def _operand(r: Reader, item: PosDict, side: str, where: str, required: bool) ->
     node = r.get(item, side, dict, f"{where} condition", required=required)
     if node is None:
         return None
+    _known_keys(r, node, "operand", f"{where} {side}")
     resolver = r.get(node, "resolver", str, f"{where} {side}")
     params = r.get(node, "params", dict, f"{where} {side}", required=False, default={})
     if resolver is None:

@@ -163,16 +163,28 @@ def problems(name: str, body: Any) -> list[str]:
             for error in sorted(_validator(name).iter_errors(body), key=lambda e: e.path)]
 
 
-def definition_problems(definition: dict[str, Any]) -> list[str]:
-    """What in a local definition Juo's Admin schema does not accept (empty when all is well)."""
-    found = problems("definition", definition)
+def definition_issues(definition: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
+    """What in a local definition Juo's Admin schema does not accept, each at its path in the
+    document (``("steps", 3, "transitions", 1)``); empty when all is well."""
+    extensions: dict[tuple[str | int, ...], str] = {}
     for i, step in enumerate(definition.get("steps") or []):
         for j, t in enumerate(step.get("transitions") or [] if isinstance(step, dict) else []):
             if isinstance(t, dict) and t.get("type") == "timeout" and "targetStepId" not in t:
-                found.append(f"steps/{i}/transitions/{j}: a timeout transition without "
-                             "targetStepId is the sandbox's abandonment extension; Juo requires "
-                             "targetStepId")
-    return list(dict.fromkeys(found))
+                extensions[("steps", i, "transitions", j)] = (
+                    "a timeout transition without targetStepId is the sandbox's abandonment "
+                    "extension; Juo requires targetStepId")
+    found: dict[tuple[str | int, ...], str] = {}
+    for error in sorted(_validator("definition").iter_errors(definition), key=lambda e: e.path):
+        path = tuple(error.absolute_path)
+        if path not in extensions:  # its own words, not the schema's oneOf
+            found.setdefault(path, error.message)
+    found.update(extensions)
+    return sorted(found.items(), key=lambda item: [str(p) for p in item[0]])
+
+
+def definition_problems(definition: dict[str, Any]) -> list[str]:
+    """``definition_issues`` as ``path: message`` lines."""
+    return [_where(path) + message for path, message in definition_issues(definition)]
 
 
 def _where(path: Any) -> str:

@@ -150,3 +150,38 @@ def test_terminal_lines_show_transitions_end_steps_and_notes() -> None:
     row = next(line for line in lines if "ends" in line)
     assert "price_experiment/price_15[discount_15]" in row and "saved (final)" in row
     assert any("a note" in line for line in lines)
+
+
+def test_every_part_round_trips_together_and_shards_merge_traffic(tmp_path: Path) -> None:
+    """Pairs, transitions, end steps, names, notes, the steps visited and the traffic figure:
+    one file reads back equal, and two shards' files read as the union of both."""
+    def shard(taken: tuple[str, str, str], step: str) -> CoverageSample:
+        s = _paths_sample(taken)
+        return CoverageSample(
+            known={CANCEL: KNOWN}, exercised={CANCEL: frozenset({("value_reminder", "next")})},
+            transitions_known=s.transitions_known, transitions_exercised=s.transitions_exercised,
+            ends_known=s.ends_known, ends_exercised=s.ends_exercised, never=s.never,
+            names=s.names, notes=s.notes,
+            steps={CANCEL: frozenset({step}), "other@2": frozenset({"poll"})})
+
+    counts = {"cancellation": {"value_reminder": 6, "discount_offer": 3, "saved": 1}}
+    # "retired" has no production count: it weighs nothing but still reads back
+    one = shard(("value_reminder", "value_reminder_next", ""), "retired")
+    two = shard(("price_experiment", "price_20", "discount_20"), "discount_offer")
+    for sample in (one, two):
+        assert coverage.sample_from_data(json.loads(json.dumps(coverage.sample_to_data(sample)))) \
+            == sample
+    paths = []
+    for i, sample in enumerate((one, two)):
+        cov = coverage.merge([sample]).weighed(counts)
+        assert coverage.from_json(json.loads(json.dumps(coverage.to_json(cov)))) == cov
+        paths.append(tmp_path / f"{i}.json")
+        coverage.write(cov, str(paths[-1]))
+        assert coverage.read([paths[-1]]) == cov
+    both = coverage.read(paths)
+    assert both.steps == {CANCEL: {"retired", "discount_offer"}, "other@2": {"poll"}}
+    assert (both.traffic.exercised, both.traffic.executions, both.traffic.percent) == (9, 10, 90.0)
+    assert both == coverage.merge([one, two]).weighed(counts)
+    w = both.workflows[CANCEL]
+    assert len(w.transitions.covered) == 2 and w.notes == {"a note"}
+    assert both.label(CANCEL) == "Cancellation flow (cancellation@1)"

@@ -73,5 +73,6 @@ def test_a_file_where_a_folder_should_be_is_named(tmp_path: Path) -> None:
     faults = OutputFaults()
     with faults.guard(target):
         target.write_text("x")
-    assert faults.lines() == [f"juo-flowtest: could not write {target}: {tmp_path / 'reports'} "
-                              "is a file, not a folder"]
+    reports = tmp_path / "reports"
+    assert faults.lines() == [
+        f"juo-flowtest: could not write {target}: {reports} is a file, not a folder"]
