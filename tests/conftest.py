@@ -37,7 +37,7 @@ E2E_MODULES = frozenset({
     "tests/gate/test_gate_results.py", "tests/sandbox/test_sandbox_bench_smoke.py",
     "tests/coverage/test_coverage_diagram.py",
     "tests/reliability/test_reliability_outputs.py", "tests/reliability/test_reliability_canary.py",
-    "tests/reliability/test_reliability_collection.py",
+    "tests/reliability/test_reliability_collection.py", "tests/reliability/test_reliability_files.py",
 })
 
 

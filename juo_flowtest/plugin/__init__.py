@@ -21,7 +21,7 @@ from juo_flowtest.base.errors import ConfigError
 from juo_flowtest.coverage import model as coverage
 from juo_flowtest.flowfile.files import is_flow_file
 from juo_flowtest.plugin import drafts, options, outputs
-from juo_flowtest.plugin.items import FlowFileCollector, FlowItem
+from juo_flowtest.plugin.items import FlowFileCollector, FlowItem, unreadable_entries
 from juo_flowtest.plugin.logs import hide_secrets_in_logs
 from juo_flowtest.plugin.reporting import (
     COVERAGE_ATTR,
@@ -131,6 +131,15 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     if is_flow_file(file_path.name):
         return FlowFileCollector.from_parent(parent, path=file_path)
     return None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Any:
+    """A folder's entries named like flow files that are no regular file are reported."""
+    report = yield
+    if isinstance(collector, pytest.Directory) and report.passed and report.result is not None:
+        report.result.extend(unreadable_entries(collector))
+    return report
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
