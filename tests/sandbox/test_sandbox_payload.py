@@ -68,3 +68,20 @@ def test_out_of_range_is_about_whole_numbers_only() -> None:
     assert out_of_range(10**400) and out_of_range(float("inf")) and out_of_range(1e300)
     assert not out_of_range(2**63 - 1) and not out_of_range(1.5) and not out_of_range(True)
     assert not out_of_range("1" * 400)
+
+
+@pytest.mark.parametrize(("raw", "says"), [
+    (b'{"flowType": "x", "context": {"a": [1, -1e400]}}', "body/context/a/1: out of range"),
+    (b'{"flowType": "x", "context": {"b": 1' + b"0" * 400 + b'.5}}', "body/context/b: out of range"),
+])
+def test_an_infinite_number_anywhere_is_a_validation_error(api: Api, raw: bytes,
+                                                            says: str) -> None:
+    _validation(_post(api, "/workflows/start", raw), says)
+
+
+@pytest.mark.parametrize("raw", [b"[" * 100_000 + b"]" * 100_000, b'{"ms": NaN}',
+                                 b'{"ms": 1e400}', b"{"])
+def test_advance_refuses_hostile_bodies_with_a_400(api: Api, raw: bytes) -> None:
+    state = api.started()
+    _validation(_post(api, f"/workflows/{state['runId']}/advance", raw), "body/ms")
+    assert api.get(state["runId"]).json() == state

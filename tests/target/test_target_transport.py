@@ -226,3 +226,12 @@ def test_the_real_client_has_the_deadline_backend_and_no_redirects() -> None:
     with make_http_client(3.0) as http:
         assert http.follow_redirects is False
         assert http.timeout.read == 3.0
+
+
+def test_a_token_spelled_out_in_unicode_escapes_is_hidden() -> None:
+    spelled = "".join(f"\\u{ord(c):04x}" for c in TOKEN)
+    raw = f'{{"note": "{spelled}", "list": ["{spelled}!"]}}'.encode()
+    t = transport(httpx.MockTransport(lambda r: httpx.Response(200, content=raw)))
+    reply = t.send("GET", "/x")
+    assert reply.body == {"note": REDACTED, "list": [f"{REDACTED}!"]}
+    assert TOKEN not in json.dumps(reply.exchange.response_body, ensure_ascii=False)
