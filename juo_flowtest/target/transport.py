@@ -29,7 +29,8 @@ Example::
     reply = transport.send("GET", "https://api.example/v1/things/1", retries=2)
     reply.status, reply.body, reply.failure
 
-The customer client (``target.client``) and the Admin API client are built on it.
+The customer client (``target.client``) is built on it; the Admin API client (``target.admin``)
+has its own bounded httpx calls.
 """
 
 from __future__ import annotations
