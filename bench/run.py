@@ -525,6 +525,19 @@ def write_report(s: Settings, info: dict[str, str], figures: Figures,
     return "\n".join(lines)
 
 
+#: bench/report_bench.py writes its figures between these markers; a rewrite keeps them.
+REPORT_SECTION = ("<!-- report-bench:start -->", "<!-- report-bench:end -->")
+
+
+def kept_sections(path: Path) -> str:
+    """The other benchmarks' section of ``path`` (bench/report_bench.py's), to keep it."""
+    old = path.read_text() if path.exists() else ""
+    start, end = REPORT_SECTION
+    if start not in old or end not in old:
+        return ""
+    return "\n" + start + old.split(start, 1)[1].split(end, 1)[0] + end + "\n"
+
+
 # --- main ------------------------------------------------------------------------------------
 
 
@@ -594,7 +607,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = write_report(s, info, figures, collect, sandbox_text, big,
                           time.perf_counter() - started)
     s.output.parent.mkdir(parents=True, exist_ok=True)
-    s.output.write_text(report)
+    s.output.write_text(report + kept_sections(s.output))
     raw = {t.name: {f"m{m}-n{n}": [asdict(x) for x in v] for (m, n), v in t.samples.items()}
            for t in tools}
     raw["collection"] = {k: [asdict(x) for x in v] for k, v in collect.items()}

@@ -26,7 +26,8 @@ commands:
   generate --workflows DIR --out DIR      write flow files covering every path of workflows
   schema                                  print the JSON Schema of the flow format
   sandbox [--workflows DIR] [--port N]    serve the embedded Juo sandbox
-  report [--results DIR] [--output DIR]   build the single-file HTML report
+  report [--results DIR] [--output DIR] [--policy FILE]
+                                          build the single-file HTML report
   gate [--policy FILE] [--results DIR]... [--coverage FILE]... [--output FILE]
                                           judge a finished run by a release policy
   workflows pull [--out DIR]              write the target's workflow definitions into files
@@ -38,7 +39,7 @@ commands:
 #: Commands implemented beside the layer they drive: name -> module.
 DELEGATED = {
     "sandbox": "juo_flowtest.sandbox.command",
-    "report": "juo_flowtest.report.html",
+    "report": "juo_flowtest.cli.report",
     "gate": "juo_flowtest.gate.command",
     "lint": "juo_flowtest.cli.lint",
     "generate": "juo_flowtest.cli.generate",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -75,7 +76,9 @@ Runs flow files (default: the flows/ folder) with pytest and the juo-flowtest pl
 writes every output into the reports folder (--juo-reports-dir, default reports/): Allure
 results, junit.xml, coverage.json, and with --html the single-file HTML report.
 
-  --html                  build reports/allure-report/index.html afterwards (needs Node.js)
+  --html                  build reports/allure-report/index.html afterwards (needs Node.js);
+                          with a release policy in pyproject.toml, its Quality Gates tab
+                          shows the gate's verdict
   -k EXPR, -m TAGS        select flows by name or by tag (pytest's own selection)
   -n auto                 run in parallel (pytest-xdist)
   --reruns N              rerun failing flows; a pass on a rerun is counted flaky
@@ -98,12 +101,16 @@ def run(argv: Sequence[str]) -> int:
     state = watcher.state()
     if html and state is not None and code not in (ExitCode.USAGE, ExitCode.NO_FLOWS):
         from juo_flowtest.base.errors import JuoFlowtestError
+        from juo_flowtest.gate.qualitygate import report_gate
         from juo_flowtest.report.html import build_html
 
         layout = state.layout
+        results = state.alluredir or str(layout.allure_results)
+        # The Quality Gates tab shows the verdict of the policy in ./pyproject.toml, if any.
+        gate = report_gate([Path(results)], [layout.coverage_json], None, Path())
         try:
-            index = build_html(state.alluredir or str(layout.allure_results),
-                               str(layout.html_report), str(layout.history))
+            index = build_html(results, str(layout.html_report), str(layout.history),
+                               quality_gate=gate)
         except JuoFlowtestError as exc:
             print(f"juo-flowtest: the HTML report was not built: {exc}", file=sys.stderr)
             return int(ExitCode.BROKEN if code == ExitCode.PASSED else code)

@@ -111,6 +111,18 @@ def load_policy(path: Path | None, cwd: Path) -> Policy:
     return _from_yaml(path)
 
 
+def configured_policy(path: Path | None, cwd: Path) -> Policy | None:
+    """The policy a user configured: ``path``, else pyproject's gate table; None without one.
+
+    >>> configured_policy(None, Path("/nowhere")) is None
+    True
+    """
+    if path is not None:
+        return load_policy(path, cwd)
+    pyproject = cwd / "pyproject.toml"
+    return _from_toml(pyproject, required=False) if pyproject.is_file() else None
+
+
 def _read(path: Path) -> _Source:
     try:
         return _Source(str(path), path.read_text(encoding="utf-8"))

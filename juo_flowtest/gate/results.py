@@ -50,6 +50,7 @@ class Attempt:
     stop: int
     session: str  # host + thread label: the pytest process that ran it
     file: str
+    uuid: str = ""  # the result's own uuid (Allure 3 names the test result after it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +189,7 @@ def _attempt(data: Mapping[str, Any]) -> Attempt:
         stop=_int(data.get("stop")),
         session=session,
         file=str(data["__file__"]),
+        uuid=str(data.get("uuid") or ""),
     )
 
 

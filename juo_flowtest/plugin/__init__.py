@@ -112,6 +112,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     message instead of a Python exception's (this wrapper's end runs after allure-pytest's)."""
     report = yield
     if isinstance(item, FlowItem) and call.when == "call":
+        run = item.result
         if item.verdict is not None:
             setattr(report, VERDICT_ATTR, item.verdict.value)
         if item.result is not None:
@@ -126,5 +127,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             from juo_flowtest.report import allure
 
             allure.settle_status(item.config.pluginmanager.get_plugin("allure_listener"),
-                                 item.nodeid, str(call.excinfo.value), state.session.secrets)
+                                 item.nodeid, str(call.excinfo.value), run,
+                                 state.session.secrets)
     return report

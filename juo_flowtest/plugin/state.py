@@ -26,6 +26,8 @@ class PluginState:
     alluredir: str | None
     is_worker: bool
     tags: set[str] = field(default_factory=set)
+    #: What the flows of this process share in the report (``allure.RunCommons``), once made.
+    report_commons: Any = None
     #: The sandbox's workflow definitions are invalid: no flow runs, the error is reported once.
     workflow_error: WorkflowDefinitionError | None = None
 
@@ -58,7 +60,10 @@ class PluginState:
             listener.close()  # steps a crashed run left open
         seen = outcome.coverage.known.keys() | outcome.coverage.exercised.keys()
         allure.label_run((b.label for b in self.session.last_drafts), sorted(seen))
-        allure.end_test(outcome, secrets=secrets)
+        if self.report_commons is None:
+            self.report_commons = allure.RunCommons(self.alluredir,
+                                                    self.session.workflow_names())
+        allure.end_test(outcome, listener, secrets=secrets, commons=self.report_commons)
         return outcome
 
 

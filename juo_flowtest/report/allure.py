@@ -1,36 +1,39 @@
 """Allure reporting: labels at collection, live steps from the runner, run-level files.
 
 The one module importing allure. It only listens: the plugin calls ``collection_marks`` at
-collection, ``begin_test`` / ``AllureListener`` / ``end_test`` inside the running test, and the
-run-level writers (``clean_results_dir``, ``write_run_files``, ``write_invalid_file``) once in
-the controller. allure-pytest sets the test's own status from the exception the plugin raises;
-this module makes the steps' statuses, times, attachments and the run files right.
+collection, ``begin_test`` / ``AllureListener`` / ``end_test`` inside the running test,
+``settle_status`` when pytest reports the test, and the run-level writers
+(``clean_results_dir``, ``write_run_files``, ``write_invalid_file``) once in the controller.
+allure-pytest sets the test's own status from the exception the plugin raises; this module
+makes the steps' statuses, times, attachments, the failure's message and the run files right.
 
 Everything written is scrubbed again (``scrub``) although the client already redacts: a token
 must never reach a report file even if a header or a body echoes it.
 
-Each call costs one attachment file, "Request and response", written by ``prettyjson`` through
-``redaction.scrub_json``: with Allure on, those per-call attachments were most of the run's CPU.
+Nothing is written per call while a flow runs: the listener only opens and closes steps, and
+``end_test`` writes the flow's calls as one "Requests and responses" log (``exchanges``), plus,
+for a flow that did not pass, each call's exchange on its step. Per-call attachment files were
+most of the run's CPU with Allure on, and most of the single-file report's size.
 
-Why this is over 300 lines: the mismatch table and the synthetic result files exist only to
+Why this is over 300 lines: the failure's details and the synthetic result files exist only to
 feed Allure, and splitting them out would spread the allure knowledge around.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
 import time
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 import allure as _allure_module
 from allure_commons import plugin_manager
-from allure_commons.model2 import StatusDetails
+from allure_commons.model2 import ATTACHMENT_PATTERN, Attachment, StatusDetails
 from allure_commons.reporter import AllureReporter
 from allure_commons.types import LabelType
 
@@ -48,6 +51,7 @@ from juo_flowtest.base.redaction import known_secrets, scrub, scrub_json, scrub_
 from juo_flowtest.coverage import model as coverage_mod
 from juo_flowtest.coverage import render as coverage_render
 from juo_flowtest.flowfile import model
+from juo_flowtest.report import exchanges
 from juo_flowtest.run import result
 from juo_flowtest.target.client import Exchange
 
@@ -116,17 +120,29 @@ def begin_test(flow: model.Flow, case: model.Case | None) -> None:
                 allure.dynamic.parameter(name, scrub(value))
 
 
-def end_test(run: result.FlowResult, *, secrets: Iterable[str] | None = None) -> None:
-    """Attach the failure summary and the saved variables to a flow that did not pass."""
+def end_test(run: result.FlowResult, listener: AllureListener | None = None, *,
+             secrets: Iterable[str] | None = None, commons: RunCommons | None = None) -> None:
+    """The flow's attachments: every call in one log; for a flow that did not pass, each
+    call's exchange on its step and the saved variables. ``commons``: what the run's flows
+    share (one per pytest process), written once as global attachments."""
+    secrets = known_secrets(secrets)
+    calls = listener.calls if listener is not None else []
+    if calls:
+        log = exchanges.CallLog(secrets, commons)
+        for call in calls:
+            log.add(call.name, call.record.exchange)
+        allure.attach(log.text(), name=CALLS_ATTACHMENT,
+                      attachment_type=allure.attachment_type.TEXT)
+        if commons is not None:
+            commons.write_new(secrets)
     if run.verdict is Verdict.PASSED:
         return
-    secrets = known_secrets(secrets)
-    allure.attach(
-        scrub_text(run.message, secrets),
-        name="Failure summary",
-        attachment_type=allure.attachment_type.TEXT,
-    )
-    # The mismatch table sits on the failing step (step_finished); not repeated here.
+    for call in calls:
+        if call.record.exchange is not None and call.item is not None:
+            verdict, why = _call_verdict(call.record)
+            error = None if verdict is Verdict.PASSED else (_ERROR_NAMES[verdict], why)
+            text = exchanges.http_attachment(call.record.exchange, secrets, error)
+            _attach_to(call.item, text, EXCHANGE_ATTACHMENT, exchanges.HTTP_TYPE, "json")
     if run.variables:
         allure.attach(
             scrub_json(run.variables, secrets),
@@ -145,18 +161,59 @@ def label_run(drafts: Iterable[str], workflows: Iterable[str]) -> None:
 
 
 def settle_status(listener: Any, nodeid: str, message: str,
+                  run: result.FlowResult | None = None,
                   secrets: Iterable[str] | None = None) -> None:
-    """Give a failed or broken test the flow's own message, not a Python exception's.
+    """Give a failed or broken test the flow's own message, not a Python exception's, and
+    put it, with its details, on the step that failed.
 
     allure-pytest writes ``exconly()`` (``...FlowFailed: ...``) and pytest's long repr as the
-    trace, which repeat the message; the flow's message already says what failed and where.
+    trace, which repeat the message. Allure 3 shows a test's error at the top of its page and
+    again in its body: on the step whose error is the same text, else as an extra entry at the
+    end. So the step that failed carries the test's message (its enclosing steps none), and
+    both carry the details (``failure_details``: each mismatch and where its expectation is
+    written, then the call) that Allure 3 opens there.
     ``listener`` is allure-pytest's (``config.pluginmanager.get_plugin("allure_listener")``).
     """
     uuid = listener._cache.get(nodeid) if listener is not None else None
     test = listener.allure_logger.get_test(uuid) if uuid else None
     if test is None or test.status not in ("failed", "broken"):
         return
-    test.statusDetails = StatusDetails(message=scrub_text(message, known_secrets(secrets)))
+    secrets = known_secrets(secrets)
+    details = failure_details(run, secrets) if run is not None else None
+    test.statusDetails = StatusDetails(message=scrub_text(message, secrets), trace=details)
+    path = _failing_path(test.steps)
+    for step in path[:-1]:
+        step.statusDetails = None
+    if path:
+        path[-1].statusDetails = test.statusDetails
+
+
+def _failing_path(steps: list[Any]) -> list[Any]:
+    """The last failed or broken step, then its last failed or broken sub-step, and so on."""
+    for step in reversed(steps):
+        if step.status in ("failed", "broken"):
+            return [step, *_failing_path(step.steps)]
+    return []
+
+
+def failure_details(run: result.FlowResult, secrets: tuple[str, ...]) -> str | None:
+    """What failed, where each expectation is written, then the call that showed it."""
+    step = run.steps[-1] if run.steps else None
+    if step is None or step.verdict is Verdict.PASSED:
+        return None
+    lines = []
+    for m in _step_mismatches(step):
+        where = f"   ({m.position})" if m.position else ""
+        lines.append(scrub_text(f"{_mismatch_line(m)}{where}", secrets))
+        if m.diff:
+            lines.extend("    " + scrub_text(line, secrets) for line in m.diff.splitlines())
+    calls = [call for s in run.steps for call in s.calls]
+    if calls and calls[-1] in step.calls:
+        if lines:
+            lines.append("")
+        lines.append(exchanges.call_alone(len(calls), calls[-1].title, calls[-1].exchange,
+                                          secrets))
+    return "\n".join(lines) or None
 
 
 # ----- live steps --------------------------------------------------------------------------
@@ -183,21 +240,21 @@ class _StepBroken(Exception):
     """Passed to allure's stop_step so the step status is ``broken``."""
 
 
-def _open_step(reporter: Any, title: str, params: dict[str, str], started_at: float = 0.0) -> str:
+def _open_step(reporter: Any, title: str, started_at: float = 0.0) -> tuple[str, Any]:
+    """Start a step; return its id and allure's step object (None without a reporter)."""
     step_id = uuid.uuid4().hex
-    plugin_manager.hook.start_step(uuid=step_id, title=title, params=params)
+    plugin_manager.hook.start_step(uuid=step_id, title=title, params={})
     step = reporter.get_item(step_id) if reporter else None
     if step is not None and _ms(started_at):
         step.start = _ms(started_at)
-    return step_id
+    return step_id, step
 
 
 def _close_step(
-    reporter: Any, step_id: str, title: str, verdict: Verdict, message: str,
+    step_id: str, step: Any, title: str, verdict: Verdict, message: str,
     times: tuple[float, float],
 ) -> None:
     """Stop a step with its verdict; fix the real start/stop and a clean status message."""
-    step = reporter.get_item(step_id) if reporter else None
     error: Exception | None = None
     if verdict is Verdict.FAILED:
         error = _StepFailed(message)
@@ -217,6 +274,16 @@ def _close_step(
         step.stop = _ms(times[1])
 
 
+def _attach_to(step: Any, body: str, name: str, mime: str, extension: str) -> None:
+    """Attach ``body`` to a step already closed (allure's own attach only reaches open ones)."""
+    file_name = ATTACHMENT_PATTERN.format(prefix=uuid.uuid4().hex, ext=extension)
+    step.attachments.append(Attachment(name=name, source=file_name, type=mime))
+    plugin_manager.hook.report_attached_data(body=body, file_name=file_name)
+
+
+_ERROR_NAMES = {Verdict.FAILED: "Expectation mismatch", Verdict.BROKEN: "Broken"}
+
+
 def _call_verdict(record: result.CallRecord) -> tuple[Verdict, str]:
     if record.broken:
         return Verdict.BROKEN, record.broken
@@ -232,8 +299,65 @@ def _call_outcome(exchange: Exchange | None) -> str:
     return f"{answer} in {exchange.elapsed_ms:.1f} ms"
 
 
+def _merged_title(step_title: str, call_title: str) -> str:
+    """A step and its one call in one title: ``respond next to ... (step ...)``, or
+    ``Customer continues: respond next to ... (step ...)`` for a step with its own name."""
+    if call_title.startswith(step_title):
+        return call_title
+    return f"{step_title}: {call_title}"
+
+
+@dataclass(slots=True)
+class ReportedCall:
+    """A call as the report shows it: the runner's record, what it did (``name``), its step's
+    title (the name and how it ended) and its Allure step."""
+
+    record: result.CallRecord
+    name: str
+    title: str
+    item: Any  # allure's step object, None without a reporter
+
+
+class RunCommons(exchanges.Commons):
+    """``exchanges.Commons`` that writes each shared part, once, as a global attachment.
+
+    The files are named by their content: xdist workers that meet the same part write the
+    same two files, so the report lists it once.
+    """
+
+    def __init__(self, results_dir: str, names: Mapping[str, str] | None = None) -> None:
+        super().__init__(names)
+        self._dir = results_dir
+
+    def write_new(self, secrets: tuple[str, ...]) -> None:
+        for key, steps in self.new:
+            text = scrub_json(steps, secrets)
+            name = self.common_name(key)
+            prefix = uuid.uuid5(uuid.NAMESPACE_URL, f"juo-flowtest:{name}:{text}").hex
+            source = f"{prefix}-attachment.json"
+            _write_atomic(os.path.join(self._dir, source), text)
+            entry = {"name": name, "source": source, "type": "application/json",
+                     "timestamp": _now_ms()}
+            _write_atomic(os.path.join(self._dir, f"{prefix}-globals.json"),
+                          _json({"attachments": [entry]}))
+        self.new.clear()
+
+
+@dataclass(slots=True)
+class _OpenStep:
+    step_id: str
+    item: Any
+    call: ReportedCall | None = None  # the step's own call, shown as the step itself
+
+
 class AllureListener:
-    """A ``result.RunListener`` turning the run into nested Allure steps as it happens.
+    """A ``result.RunListener`` turning the run into Allure steps as it happens.
+
+    One Allure step per flow step. A step that makes one call (start, attach, respond, get)
+    *is* that call: its title says what was sent and what came back (``respond next to
+    show_content (step value_reminder) — 200 in 2.1 ms``). A ``wait`` step holds one
+    sub-step per poll. No attachment is written while the flow runs: ``end_test`` writes them
+    from ``calls`` (cheap per call; see ``report.exchanges`` for what and why).
 
     ``secrets``: values to scrub wherever they appear (the target's token); the values of
     ``redaction.TOKEN_VARIABLES`` are always added. Mismatches and titles come from the flow file and
@@ -243,87 +367,57 @@ class AllureListener:
 
     def __init__(self, *, secrets: Iterable[str] | None = None) -> None:
         self._secrets = known_secrets(secrets)
-        self._open: list[str] = []
+        self._open: list[_OpenStep] = []
+        #: Every call of the flow, in order.
+        self.calls: list[ReportedCall] = []
         # Looked up once: scanning pytest's plugins costs ~5 µs, four times per call.
         self._reporter = _reporter()
 
     def step_started(self, index: int, title: str) -> None:
-        self._open.append(_open_step(self._reporter, scrub_text(title, self._secrets), {}))
+        self._open.append(_OpenStep(*_open_step(self._reporter, scrub_text(title, self._secrets))))
 
     def call_finished(self, record: result.CallRecord) -> None:
-        title = f"{scrub_text(record.title, self._secrets)} — {_call_outcome(record.exchange)}"
-        params = {"kind": record.kind}
-        if record.exchange is not None:
-            params["HTTP status"] = str(record.exchange.status)
-            params["time"] = f"{record.exchange.elapsed_ms:.1f} ms"
-        step_id = _open_step(self._reporter, title, params, record.started_at)
-        if record.exchange is not None:
-            self._attach_exchange(record.exchange)
+        top = self._open[-1] if self._open else None
+        if top is not None and top.call is None and record.kind != "poll":
+            top.call = ReportedCall(record, "", "", top.item)  # named when the step finishes
+            self.calls.append(top.call)
+            return
+        name = scrub_text(record.title, self._secrets)
+        title = f"{name} — {_call_outcome(record.exchange)}"
+        step_id, item = _open_step(self._reporter, title, record.started_at)
         verdict, message = _call_verdict(record)
-        times = (record.started_at, record.stopped_at)
-        _close_step(self._reporter, step_id, title, verdict,
-                    scrub_text(message, self._secrets), times)
+        _close_step(step_id, item, title, verdict, scrub_text(message, self._secrets),
+                    (record.started_at, record.stopped_at))
+        self.calls.append(ReportedCall(record, name, title, item))
 
     def step_finished(self, result: result.StepResult) -> None:
         title = scrub_text(result.title, self._secrets)
-        step_id = self._open.pop() if self._open else _open_step(self._reporter, title, {})
+        top = self._open.pop() if self._open else _OpenStep(*_open_step(self._reporter, title))
+        if top.call is not None:
+            top.call.name = _merged_title(title, scrub_text(top.call.record.title, self._secrets))
+            title = top.call.title = (f"{top.call.name} — "
+                                      f"{_call_outcome(top.call.record.exchange)}")
         mismatches = _step_mismatches(result)
-        if mismatches:
-            allure.attach(
-                mismatch_table(result.title, mismatches, self._secrets),
-                name="Mismatches",
-                attachment_type=allure.attachment_type.HTML,
-            )
         message = result.broken or "\n".join(_mismatch_line(m) for m in mismatches)
         times = (result.started_at, result.stopped_at)
-        _close_step(self._reporter, step_id, title, result.verdict,
+        _close_step(top.step_id, top.item, title, result.verdict,
                     scrub_text(message, self._secrets), times)
 
     def close(self) -> None:
         """Stop any step left open (the run died between step_started and step_finished)."""
         while self._open:
-            step_id = self._open.pop()
-            _close_step(self._reporter, step_id, "step did not finish", Verdict.BROKEN,
+            top = self._open.pop()
+            _close_step(top.step_id, top.item, "step did not finish", Verdict.BROKEN,
                         "the run stopped inside this step", (0.0, 0.0))
 
-    def _attach_exchange(self, exchange: Exchange) -> None:
-        allure.attach(
-            exchange_json(exchange, self._secrets),
-            name=EXCHANGE_ATTACHMENT,
-            attachment_type=allure.attachment_type.JSON,
-        )
 
-
-#: The one attachment of each call: ``{"request": {...}, "response": {...}}``.
+#: Every call of a flow, in order: one text attachment per flow (``exchanges.CallLog``).
+CALLS_ATTACHMENT = "Requests and responses"
+#: One call in Allure 3's HTTP view, on each call's step of a flow that did not pass.
 EXCHANGE_ATTACHMENT = "Request and response"
 
 
-def exchange_json(exchange: Exchange, secrets: tuple[str, ...]) -> str:
-    """``_json(scrub({"request": ..., "response": ...}))``, each part scrubbed on its own.
-
-    Parts apart: the request headers always name a sensitive header (its value already
-    ``<redacted>``), which would send the whole exchange, bodies too, down the slow walk.
-    """
-    request = {
-        "method": exchange.method,
-        "url": exchange.url,
-        "headers": exchange.request_headers,
-        "body": exchange.request_body,
-    }
-    response = {
-        "status": exchange.status,
-        "elapsedMs": round(exchange.elapsed_ms, 1),
-        "headers": exchange.response_headers,
-        "body": exchange.response_body,
-    }
-    return prettyjson.members(
-        (name, prettyjson.members(
-            ((key, scrub_json(value, secrets, level=2)) for key, value in part.items()), 1))
-        for name, part in (("request", request), ("response", response))
-    )
-
-
-# ----- mismatch table ----------------------------------------------------------------------
+# ----- mismatches ----------------------------------------------------------------------------
 
 
 def _step_mismatches(step: result.StepResult) -> tuple[Mismatch, ...]:
@@ -340,39 +434,6 @@ def _mismatch_line(m: Mismatch) -> str:
     if m.message:  # the runner's message already names expected and actual
         return f"{m.path}: {m.message}"
     return f"{m.path}: expected {_short(m.expected)}, got {_short(m.actual)}"
-
-
-_TABLE_STYLE = (
-    "body{font:14px sans-serif;margin:8px}table{border-collapse:collapse;width:100%}"
-    "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}"
-    "th{background:#f3f3f3}td.v{font-family:monospace;white-space:pre-wrap}"
-    "td.e{color:#1a7f37}td.a{color:#cf222e}pre{margin:4px 0;font-size:12px}"
-)
-
-
-def mismatch_table(title: str, mismatches: Iterable[Mismatch], secrets: Iterable[str] = ()) -> str:
-    """An HTML page with one row per mismatch: path, expected, actual, why, where."""
-    secrets = tuple(secrets)
-    rows = []
-    for m in mismatches:
-        cells = [
-            html.escape(scrub_text(m.path, secrets)),
-            html.escape(scrub_json(m.expected, secrets)),
-            html.escape(scrub_json(m.actual, secrets)),
-            html.escape(scrub_text(m.message, secrets)),
-            html.escape(str(m.position) if m.position else ""),
-        ]
-        diff = f"<pre>{html.escape(scrub_text(m.diff, secrets))}</pre>" if m.diff else ""
-        rows.append(
-            f"<tr><td class=v>{cells[0]}</td><td class='v e'>{cells[1]}</td>"
-            f"<td class='v a'>{cells[2]}</td><td>{cells[3]}{diff}</td><td>{cells[4]}</td></tr>"
-        )
-    return (
-        f"<!doctype html><html><head><meta charset=utf-8><style>{_TABLE_STYLE}</style></head>"
-        f"<body><h3>{html.escape(scrub_text(title, secrets))}</h3><table><tr><th>path</th>"
-        f"<th>expected</th><th>actual</th><th>why</th><th>flow file</th></tr>{''.join(rows)}"
-        "</table></body></html>"
-    )
 
 
 # ----- run-level files ---------------------------------------------------------------------
@@ -454,6 +515,13 @@ def _write_coverage_globals(results_dir: str, cov: coverage_mod.Coverage,
         ]
     }
     _write_text(os.path.join(results_dir, f"{prefix}-globals.json"), _json(globals_data))
+
+
+def _write_atomic(path: str, text: str) -> None:
+    """Write ``path`` whole or not at all (another process may write the same file)."""
+    temporary = f"{path}.{os.getpid()}.tmp"
+    _write_text(temporary, text)
+    os.replace(temporary, path)
 
 
 def _now_ms() -> int:

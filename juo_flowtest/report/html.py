@@ -7,12 +7,13 @@ installed on first use into a cache (``$XDG_CACHE_HOME/juo-flowtest/allure-3.18.
 ``~/.cache``), never into the project. The Allure config is written to a temporary directory,
 so the user's working directory is left alone.
 
-``juo-flowtest report [--results DIR] [--output DIR] [--history DIR]`` is ``command``.
+The report is built by ``allure_build.mjs`` (beside this module), which does what
+``allure generate`` does and, when a release policy is configured, hands Allure the gate's
+verdict for its Quality Gates tab. ``juo-flowtest report`` is ``cli.report``.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -25,13 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from juo_flowtest.base.errors import JuoFlowtestError
-from juo_flowtest.base.exitcodes import ExitCode
 
 ALLURE_VERSION = "3.18.0"
 REPORT_NAME = "Juo workflow flows"
-DEFAULT_RESULTS = "reports/allure-results"
-DEFAULT_OUTPUT = "reports/allure-report"
-DEFAULT_HISTORY = "reports/history"
+HIDDEN_LABELS = ("host", "thread", "framework", "language", "package")
 NODE_MISSING = (
     "the HTML report needs Node.js and npm (Allure 3 is an npm package). Install them with "
     "'apt-get install nodejs npm' (Debian/Ubuntu) or from https://nodejs.org, then run again."
@@ -96,6 +94,9 @@ def allure_config(report_dir: Path, history_file: Path) -> dict[str, Any]:
         "output": str(report_dir),
         "historyPath": str(history_file),
         "categories": rules,
+        # Labels allure-pytest adds that say nothing about a flow. host and thread stay in the
+        # results (the timeline and the gate read them), only the test pages leave them out.
+        "hideLabels": list(HIDDEN_LABELS),
         "plugins": {
             "awesome": {
                 "options": {
@@ -108,8 +109,21 @@ def allure_config(report_dir: Path, history_file: Path) -> dict[str, Any]:
     }
 
 
-def build_html(results_dir: str, report_dir: str, history_dir: str) -> str:
+def _allure_core(allure: Path) -> str:
+    """The file URL of @allurereport/core in the install ``allure`` (its .bin entry) belongs to."""
+    core = allure.parent.parent / "@allurereport" / "core" / "dist" / "index.js"
+    if not core.is_file():
+        raise HtmlReportError(f"the Allure install in {allure.parent.parent.parent} is incomplete "
+                              f"(no {core}): delete that folder and run again to reinstall it")
+    return core.as_uri()
+
+
+def build_html(results_dir: str, report_dir: str, history_dir: str,
+               quality_gate: list[dict[str, Any]] | None = None) -> str:
     """Build ``<report_dir>/index.html`` from ``results_dir``; return its path.
+
+    ``quality_gate``: the release gate's rules as Allure 3 quality gate results
+    (``gate.qualitygate``), shown on the report's Quality Gates tab; None leaves it empty.
 
     Example: ``build_html("reports/allure-results", "reports/allure-report", "reports/history")``
     """
@@ -123,40 +137,26 @@ def build_html(results_dir: str, report_dir: str, history_dir: str) -> str:
     history = Path(history_dir).resolve()
     history.mkdir(parents=True, exist_ok=True)
     allure = ensure_allure()
+    node = shutil.which("node")
+    if node is None:
+        raise HtmlReportError(NODE_MISSING)
+    builder = resources.files("juo_flowtest.report").joinpath("allure_build.mjs")
     index = output / "index.html"
     started = time.time()
-    with tempfile.TemporaryDirectory(prefix="juo-allure-") as work:
+    with tempfile.TemporaryDirectory(prefix="juo-allure-") as work, \
+            resources.as_file(builder) as script:
         config = Path(work) / "allurerc.json"
         config.write_text(json.dumps(allure_config(output, history / "allure-history.jsonl")))
-        cmd = [str(allure), "generate", str(results), "--config", str(config),
-               "--output", str(output)]
+        cmd = [node, str(script), _allure_core(allure), str(config), str(results)]
+        if quality_gate is not None:
+            gate = Path(work) / "quality-gate.json"
+            gate.write_text(json.dumps(quality_gate))
+            cmd.append(str(gate))
         done = _run(cmd, Path(work), timeout=600)
-    # generate exits 0 even when tests failed, and sometimes when it wrote nothing: check.
+    # Allure writes nothing for some broken inputs without failing: check the file.
     if done.returncode != 0 or not index.exists() or index.stat().st_mtime < started - 1:
         tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
         raise HtmlReportError(
             f"Allure did not write {index} (exit {done.returncode}):\n  " + "\n  ".join(tail)
         )
     return str(index)
-
-
-def configure_parser(parser: argparse.ArgumentParser) -> None:
-    """Options of ``juo-flowtest report``."""
-    parser.description = "Build the single-file Allure 3 HTML report from allure-results."
-    parser.add_argument("--results", default=DEFAULT_RESULTS,
-                        help=f"Allure results directory (default: {DEFAULT_RESULTS})")
-    parser.add_argument("--output", default=DEFAULT_OUTPUT,
-                        help=f"report directory; index.html goes here (default: {DEFAULT_OUTPUT})")
-    parser.add_argument("--history", default=DEFAULT_HISTORY,
-                        help=f"history directory kept across runs (default: {DEFAULT_HISTORY})")
-
-
-def command(args: argparse.Namespace) -> int:
-    """``juo-flowtest report``: 0 and the path on success, 4 with a clear message otherwise."""
-    try:
-        index = build_html(args.results, args.output, args.history)
-    except HtmlReportError as exc:
-        print(f"juo-flowtest report: {exc}", file=sys.stderr)
-        return int(ExitCode.USAGE)
-    print(f"HTML report: {index}")
-    return int(ExitCode.PASSED)

@@ -141,3 +141,22 @@ def test_smoke_splits_a_flow_s_cost_and_runs_the_big_suite(
     assert "| collecting 200 files (`--collect-only`, median of 1) |" in big
     growth = next(line for line in big.splitlines() if "memory growth per flow run" in line)
     assert re.search(r"\| -?\d+\.\d\d, -?\d+\.\d\d KB \|", growth), growth
+
+
+def test_the_report_bench_measures_size_build_and_that_chromium_opens_it(
+        tmp_path: Path) -> None:
+    """``bench/report_bench.py --quick``: 5 flows, the results, the HTML, its build, Chromium."""
+    output = tmp_path / "RESULTS.md"
+    output.write_text("# Benchmark results\n\nkept\n")
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "report_bench.py"), "--quick", "--out", str(tmp_path / "out"),
+         "--output", str(output)],
+        capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    text = output.read_text()
+    assert text.startswith("# Benchmark results\n\nkept\n\n<!-- report-bench:start -->")
+    cells = _row(text, "5")
+    calls, results_mb, html_mb, build_s, rss = (cells[0], cells[2], cells[4], cells[5], cells[6])
+    assert calls == "55" and re.fullmatch(r"\d+\.\d \(\d+\)", results_mb)
+    assert 3 < float(html_mb) < 10 and float(build_s) > 0 and 50 < float(rss) < 2000
+    assert cells[7].startswith("yes, ") and text.count("report-bench:start") == 1

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from juo_flowtest.base.exitcodes import GateExit
+from juo_flowtest.cli import report as report_command
 from juo_flowtest.coverage.model import read as read_coverage
 from juo_flowtest.gate import command as gate_command
 from juo_flowtest.gate import verdict as gate
@@ -326,4 +327,9 @@ def test_the_ci_examples_call_gate_and_report_with_options_that_exist(example: s
     for argv in gates:
         assert Path(parser.parse_args(argv).policy) == Path("flows/gate-policy.yaml")
     assert any(line.startswith("juo-flowtest run flows --juo-env staging") for line in lines)
-    assert "juo-flowtest report" in lines and "JUO_STAGING_TOKEN" in text
+    reports = [line.split()[2:] for line in lines if line.startswith("juo-flowtest report")]
+    parser = argparse.ArgumentParser()
+    report_command.configure_parser(parser)
+    for argv in reports:  # the Quality Gates tab shows the same policy's verdict
+        assert Path(parser.parse_args(argv).policy) == Path("flows/gate-policy.yaml")
+    assert reports and "JUO_STAGING_TOKEN" in text

@@ -20,8 +20,8 @@ from juo_flowtest.base import redaction
 from juo_flowtest.coverage import model as coverage
 from juo_flowtest.coverage.model import CoverageSample
 from juo_flowtest.report import allure as report
+from juo_flowtest.report import exchanges
 from juo_flowtest.sandbox import FaultConfig, Sandbox
-from juo_flowtest.target.client import Exchange
 
 # Unrelated pytest plugins in the venv (schemathesis, hypothesis) cost seconds per subprocess.
 QUIET_PLUGINS = ("-p", "no:schemathesis", "-p", "no:hypothesispytest")
@@ -145,7 +145,7 @@ def _drive(verdict, case=None):
     report.begin_test(FLOW, case)
     listener = report.AllureListener(secrets=[TOKEN])
     outcome = run(listener, Verdict(verdict))
-    report.end_test(outcome, secrets=[TOKEN])
+    report.end_test(outcome, listener, secrets=[TOKEN])
     if outcome.verdict is Verdict.FAILED:
         raise AssertionError(outcome.message)
     if outcome.verdict is Verdict.BROKEN:
@@ -191,12 +191,16 @@ def attachment(results: Path, item: dict[str, Any], name: str) -> str:
     return (results / str(sources[0])).read_text()
 
 
-def exchange(results: Path, call: dict[str, Any]) -> dict[str, Any]:
-    """The call's one "Request and response" attachment, parsed; the only attachment it has."""
-    assert [a["name"] for a in call.get("attachments", [])] == [report.EXCHANGE_ATTACHMENT]
-    data: dict[str, Any] = json.loads(attachment(results, call, report.EXCHANGE_ATTACHMENT))
-    assert list(data) == ["request", "response"]
+def http_exchange(results: Path, step: dict[str, Any]) -> dict[str, Any]:
+    """The step's one "Request and response" attachment (Allure 3's HTTP view), parsed."""
+    (only,) = step.get("attachments", [])
+    assert (only["name"], only["type"]) == (report.EXCHANGE_ATTACHMENT, exchanges.HTTP_TYPE)
+    data: dict[str, Any] = json.loads((results / only["source"]).read_text())
     return data
+
+
+def headers(pairs: list[dict[str, str]]) -> dict[str, str]:
+    return {p["name"]: p["value"] for p in pairs}
 
 
 @pytest.fixture(scope="module")
@@ -244,49 +248,59 @@ def test_a_case_has_its_title_and_parameters(harness_run: Any) -> None:
     assert labels(data, "case") == ["frequency"]
 
 
-def test_calls_are_steps_nested_under_flow_steps_with_real_times(harness_run: Any) -> None:
+START_TITLE = "start subscription_cancellation_requested — 200 in 3.1 ms"
+RESPOND_TITLE = ("Customer picks too expensive: respond too_expensive to show_content "
+                 "(step value_reminder)")
+
+
+def test_each_step_is_its_call_with_real_times_and_no_attachment_while_passing(
+        harness_run: Any) -> None:
     results, found = harness_run
     passed = found["test_passed"]
-    assert [s["name"] for s in passed["steps"]] == ["start", "Customer picks too expensive"]
-    start_call = passed["steps"][0]["steps"][0]
-    assert start_call["name"] == "start subscription_cancellation_requested — 200 in 3.1 ms"
-    assert {p["name"]: p["value"] for p in start_call["parameters"]} == {
-        "kind": "start", "HTTP status": "200", "time": "3.1 ms"}
-    assert (start_call["start"], start_call["stop"]) == (1_700_000_000_000, 1_700_000_000_500)
+    assert [s["name"] for s in passed["steps"]] == [START_TITLE, f"{RESPOND_TITLE} — 200 in 3.1 ms"]
+    start = passed["steps"][0]
+    assert (start["start"], start["stop"]) == (1_700_000_000_000, 1_700_000_000_500)
     assert passed["steps"][1]["start"] == 1_700_000_001_000
-    data = exchange(results, start_call)
-    assert list(data["request"]) == ["method", "url", "headers", "body"]
-    assert data["request"]["body"]["flowType"] == "subscription_cancellation_requested"
-    assert data["response"] == {"status": 200, "elapsedMs": 3.1,
-                                "headers": {"content-type": "application/json",
-                                            "set-cookie": redaction.REDACTED},
-                                "body": {"status": "waiting_interaction"}}
+    for step in passed["steps"]:
+        assert not step.get("steps") and not step.get("parameters") and not step.get("attachments")
+    assert [a["name"] for a in passed["attachments"]] == [report.CALLS_ATTACHMENT]
+    log = attachment(results, passed, report.CALLS_ATTACHMENT)
+    start_name = START_TITLE.split(" — ")[0]
+    assert f"── 1 {start_name}\nPOST http://127.0.0.1:1/workflows/start?access_token=" in log
+    assert f"── 2 {RESPOND_TITLE}\nPOST (same URL as before)\n" in log
+    assert log.count("← 200 in 3.1 ms") == 2
+    assert log.count('"status": "waiting_interaction"') == 2  # status is never left out
 
 
-def test_a_failed_step_is_failed_and_carries_its_mismatch_table(harness_run: Any) -> None:
+def test_a_failed_flow_has_each_exchange_on_its_step_and_the_saved_variables(
+        harness_run: Any) -> None:
     results, found = harness_run
     failed = found["test_failed"]
-    step = failed["steps"][1]
-    assert step["status"] == "failed"
-    assert step["steps"][0]["status"] == "failed"
-    assert step["statusDetails"]["message"].startswith("pending.actionConfig.percentage: "
-                                                       "expected 20, got 15")
-    table = attachment(results, step, "Mismatches")
-    assert re.search(r"<td class=v>pending.actionConfig.percentage</td>"
-                     r"<td class='v e'>20</td><td class='v a'>15</td>", table)
-    assert "flows/cancel.flow.yaml:14:9" in table
-    assert failed["steps"][0]["status"] == "passed"
-    summary = attachment(results, failed, "Failure summary")
-    assert "expected 20, got 15" in summary
+    start, step = failed["steps"]
+    assert (start["status"], step["status"]) == ("passed", "failed")
+    assert step["statusDetails"]["message"] == (
+        "pending.actionConfig.percentage: expected 20, got 15")
+    data = http_exchange(results, step)
+    assert data["request"]["method"] == "POST" and data["response"]["status"] == "200"
+    assert data["error"] == {"name": "Expectation mismatch",
+                             "message": "pending.actionConfig.percentage: expected 20, got 15"}
+    assert "error" not in http_exchange(results, start)
+    assert [a["name"] for a in failed["attachments"]] == [report.CALLS_ATTACHMENT,
+                                                         "Saved variables"]
+    variables = json.loads(attachment(results, failed, "Saved variables"))
+    assert variables == {"first_version": 1, "token": redaction.REDACTED}
 
 
 def test_a_broken_call_makes_a_broken_step(harness_run: Any) -> None:
-    _, found = harness_run
-    broken = found["test_broken"]
-    step = broken["steps"][1]
+    results, found = harness_run
+    step = found["test_broken"]["steps"][1]
     assert step["status"] == "broken"
     assert step["statusDetails"]["message"] == "BROKEN: target unreachable: connection refused"
-    assert step["steps"][0]["name"].endswith(" — no response in 3.1 ms")
+    assert step["name"].endswith(" — no response in 3.1 ms")
+    data = http_exchange(results, step)
+    assert "response" not in data
+    assert data["error"] == {"name": "Broken",
+                             "message": "BROKEN: target unreachable: connection refused"}
 
 
 def test_a_step_left_open_is_closed_broken(harness_run: Any) -> None:
@@ -299,12 +313,11 @@ def test_no_secret_reaches_any_result_file(harness_run: Any) -> None:
     results, found = harness_run
     for path in results.iterdir():
         assert TOKEN not in path.read_text(), path.name
-    start_call = found["test_passed"]["steps"][0]["steps"][0]
-    request = exchange(results, start_call)["request"]
-    assert request["body"]["apiKey"] == redaction.REDACTED
-    assert request["headers"]["X-Delegated-Token"] == redaction.REDACTED
-    assert request["headers"]["Authorization"] == redaction.REDACTED
-    assert request["headers"]["X-Tenant-ID"] == "sandbox.myshopify.com"
+    request = http_exchange(results, found["test_failed"]["steps"][0])["request"]
+    assert json.loads(request["body"]["value"])["apiKey"] == redaction.REDACTED
+    sent = headers(request["headers"])
+    assert sent["X-Delegated-Token"] == sent["Authorization"] == redaction.REDACTED
+    assert sent["X-Tenant-ID"] == "sandbox.myshopify.com"
     assert request["url"].endswith("?access_token=" + redaction.REDACTED)
 
 
@@ -314,35 +327,6 @@ def test_scrub_text_hides_bearer_values_jwts_and_known_secrets() -> None:
         f"sent Bearer {redaction.REDACTED}, jwt {redaction.REDACTED} and {redaction.REDACTED}")
     assert redaction.scrub({"note": "Basic dXNlcjpwYXNz", "clientSecret": "x", "n": None}) == {
         "note": f"Basic {redaction.REDACTED}", "clientSecret": redaction.REDACTED, "n": None}
-
-
-def _exchange(body: Any) -> Exchange:
-    return Exchange(
-        method="POST", url="http://127.0.0.1:1/x?access_token=" + TOKEN,
-        request_headers={"x-delegated-token": redaction.REDACTED, "X-Echo": TOKEN,
-                         "accept": "application/json"},
-        request_body={"note": "Bearer abc", "n": 1}, status=200,
-        response_headers={"content-type": "application/json"}, response_body=body,
-        elapsed_ms=2.345)
-
-
-@pytest.mark.parametrize("body", [
-    {"status": "waiting_interaction", "pendingInteraction": {"stepId": "offer"}},
-    {"echo": TOKEN, "nested": [{"clientSecret": "x", "jwt": "eyJa.eyJb.c"}]},
-    None,
-    "plain text, not JSON",
-])
-def test_the_exchange_is_the_scrubbed_request_and_response_as_indented_json(body: Any) -> None:
-    call = _exchange(body)
-    text = report.exchange_json(call, (TOKEN,))
-    whole = {
-        "request": {"method": "POST", "url": call.url, "headers": call.request_headers,
-                    "body": call.request_body},
-        "response": {"status": 200, "elapsedMs": 2.3, "headers": call.response_headers,
-                     "body": body},
-    }
-    assert text == json.dumps(redaction.scrub(whole, [TOKEN]), indent=2, ensure_ascii=False)
-    assert TOKEN not in text and "Bearer abc" not in text
 
 
 CATEGORY_MESSAGES = {
@@ -527,33 +511,61 @@ def test_parametrized_cases_have_their_values_and_distinct_histories(flow_run: A
     assert volume["status"] == unused["status"] == "passed"
 
 
-def test_calls_are_nested_under_their_flow_step_with_exchange_attachments(flow_run: Any) -> None:
+def test_each_step_is_its_call_and_the_flow_logs_every_call(flow_run: Any) -> None:
     _, results, found = flow_run
-    steps = found["Reminder leads to the reason poll"]["steps"]
-    assert len(steps) == 2 and steps[1]["name"] == "Customer continues"
-    (call,) = steps[1]["steps"]
-    assert re.fullmatch(r"respond next to show_content \(step value_reminder\)"
-                        r" — 200 in \d+\.\d ms", call["name"]), call["name"]
-    assert call["start"] <= call["stop"] and steps[1]["start"] <= call["start"]
-    data = exchange(results, call)
-    request, response = data["request"], data["response"]
-    assert request["method"] == "POST" and request["body"]["responseType"] == "next"
-    assert request["headers"].get("x-delegated-token", redaction.REDACTED) == redaction.REDACTED
-    assert response["status"] == 200
-    assert response["body"]["pendingInteraction"]["stepId"] == "reason_poll"
-    # Indented, as a QA engineer reads it: Allure 3 shows JSON attachments as written.
-    text = attachment(results, call, report.EXCHANGE_ATTACHMENT)
-    assert text == json.dumps(data, indent=2, ensure_ascii=False)
+    data = found["Reminder leads to the reason poll"]
+    steps = data["steps"]
+    assert len(steps) == 2 and re.fullmatch(
+        r"Customer continues: respond next to show_content \(step value_reminder\)"
+        r" — 200 in \d+\.\d ms", steps[1]["name"]), steps[1]["name"]
+    assert not steps[1].get("steps") and not steps[1].get("attachments")
+    assert steps[0]["start"] <= steps[0]["stop"] <= steps[1]["start"] <= steps[1]["stop"]
+    log = attachment(results, data, report.CALLS_ATTACHMENT)
+    first, second = log.split("\n── ")[1:]
+    assert first.startswith("1 start subscription_cancellation_requested\nPOST http")
+    assert "x-delegated-token: <redacted>" in first and "\n← 200 in " in first
+    # A workflow's interactiveSteps are written once per run, as a global attachment.
+    (name,) = re.findall(r'"interactiveSteps": "… 8 steps: global attachment '
+                         r'(interactiveSteps of Cancellation flow \([0-9a-f-]{36}@1\))"', first)
+    common = [json.loads(p.read_text()) for p in results.glob("*-globals.json")]
+    (entry,) = [a for g in common for a in g["attachments"] if a["name"] == name]
+    steps = json.loads((results / entry["source"]).read_text())
+    assert [s["stepId"] for s in steps][:2] == ["value_reminder", "reason_poll"]
+    assert second.startswith("2 Customer continues: respond next to show_content")
+    assert '"responseType":"next"' in second and '"stepId":"reason_poll"' in second
+    # What the start call already showed is named, not repeated.
+    assert "… unchanged: workflowId, workflowVersion, runId" in second
+    assert '"actionConfig":"… as in interactiveSteps"' in second
+    assert "user-agent" not in second and "POST http" in second
 
 
-def test_a_mismatch_fails_its_step_with_a_table_and_is_categorised(flow_run: Any) -> None:
+def test_a_failed_flow_shows_what_failed_where_and_the_call_on_its_step(flow_run: Any) -> None:
     _, results, found = flow_run
     data = found["Reminder wrongly expected to offer a discount"]
     assert data["status"] == "failed"
-    step = data["steps"][1]
-    assert step["status"] == "failed" and data["steps"][0]["status"] == "passed"
-    table = attachment(results, step, "Mismatches")
-    assert "pending.stepId" in table and "discount_offer" in table and "reason_poll" in table
+    start, step = data["steps"]
+    assert (start["status"], step["status"]) == ("passed", "failed")
+    details = data["statusDetails"]
+    assert details["message"].startswith('step 2 "Customer continues" (')
+    assert 'pending.stepId: expected "discount_offer", got "reason_poll"' in details["message"]
+    # The step that failed carries the test's error, so Allure 3 shows it there (not as an
+    # extra entry at the end), with the details: where each expectation is written, the call.
+    assert step["statusDetails"] == details
+    trace = details["trace"]
+    assert re.search(r'pending.stepId: expected "discount_offer", got "reason_poll"   '
+                     r"\(\S*cancel.flow.yaml:\d+:\d+\)", trace), trace
+    assert "── 2 respond next to show_content (step value_reminder)\nPOST " in trace
+    assert http_exchange(results, step)["response"]["status"] == "200"
+    assert http_exchange(results, start)["request"]["method"] == "POST"
+    assert [a["name"] for a in data["attachments"]] == [report.CALLS_ATTACHMENT]
+
+
+def test_a_failed_flow_names_no_python_exception(flow_run: Any) -> None:
+    _, _, found = flow_run
+    data = found["Reminder wrongly expected to offer a discount"]
+    text = json.dumps(data)
+    for word in ("FlowFailed", "AssertionError", "Traceback", "juo_flowtest.", "_StepFailed"):
+        assert word not in text
 
 
 def test_an_invalid_file_is_a_broken_result_and_run_files_are_written(flow_run: Any) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from juo_flowtest.cli import report as reportcli
 from juo_flowtest.report import html as htmlreport
 
 QUIET_PLUGINS = ("-p", "no:schemathesis", "-p", "no:hypothesispytest")
@@ -47,6 +48,9 @@ steps:
     expect:
       pending: {{stepId: discount_offer, actionType: offer_discount}}
 """
+
+
+POLICY = "max_failed: 0\nmax_broken: 0\nmin_coverage: 1\n"
 
 
 def chromium(*args: str, user_dir: Path) -> str:
@@ -86,7 +90,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     report_dir, history = root / "reports" / "allure-report", root / "reports" / "history"
     htmlreport.build_html(str(results), str(report_dir), str(history))
     first = (history / "allure-history.jsonl").read_text().count("\n")
-    index = Path(htmlreport.build_html(str(results), str(report_dir), str(history)))
+    (root / "policy.yaml").write_text(POLICY)
+    parser = argparse.ArgumentParser()
+    reportcli.configure_parser(parser)
+    args = parser.parse_args(["--results", str(results), "--output", str(report_dir),
+                              "--history", str(history), "--policy", str(root / "policy.yaml")])
+    assert reportcli.command(args) == 0
+    index = report_dir / "index.html"
     assert (history / "allure-history.jsonl").read_text().count("\n") == first + 1
     return index, results
 
@@ -129,15 +139,44 @@ def test_flow_names_render_in_chromium(built: Any, tmp_path: Path) -> None:
         assert text in page, f"{text!r} is not on the rendered page of the passed flow"
 
 
-def test_step_and_call_names_render_on_the_failed_flow_page(built: Any, tmp_path: Path) -> None:
+def app(dom: str) -> str:
+    """The rendered page, without the report's data embedded before it."""
+    return dom[dom.index('id="app"'):]
+
+
+def test_the_failed_flow_page_shows_what_failed_where_and_the_call_once(
+        built: Any, tmp_path: Path) -> None:
     index, _ = built
     test_id = _test_id(index, "Reminder wrongly expected to offer a discount")
-    texts = ("Customer continues and expects a discount",
-             "respond next to show_content (step value_reminder)",
-             "Expectation mismatch", "pending.stepId")
-    dom = rendered(f"{index.as_uri()}#{test_id}", texts, tmp_path)
+    entry = 'step 2 "Customer continues and expects a discount" ('
+    title = ("Customer continues and expects a discount: respond next to show_content "
+             "(step value_reminder)")
+    texts = (title, entry, "Expectation mismatch", "Request and response<",
+             "Requests and responses<")
+    page = app(rendered(f"{index.as_uri()}#{test_id}", texts, tmp_path))
     for text in texts:
-        assert text in dom, f"{text!r} is not on the rendered failed-flow page"
+        assert text in page, f"{text!r} is not on the rendered failed-flow page"
+    # The error at the top, then once more on the step that failed, opened there with where
+    # each expectation is written and the call: not as an extra entry after the steps.
+    assert page.count(entry) == 2
+    step, log = page.index("Request and response<"), page.index("Requests and responses<")
+    assert step < page.rindex(entry) < log
+    details = page[page.rindex(entry):log]
+    assert "pending.stepId: expected" in details and "cancel.flow.yaml:" in details
+    assert "POST http://127.0.0.1:" in details
+    for noise in ("FlowFailed", "Traceback", "MainThread", ">framework<", ">cpython3<"):
+        assert noise not in page
+
+
+def test_the_quality_gates_tab_shows_the_release_gate_verdict(built: Any, tmp_path: Path) -> None:
+    index, _ = built
+    texts = ("DO NOT RELEASE: 1 of 3 rules of", "max_failed", "max_broken", "min_coverage")
+    page = app(rendered(f"{index.as_uri()}#/qualityGate", texts, tmp_path))
+    for text in texts:
+        assert text in page, f"{text!r} is not on the rendered Quality Gates tab"
+    assert page.count('data-testid="quality-gate-result"') == 4  # the verdict and 3 rules
+    assert page.count('data-testid="quality-gate-result-failed-icon"') == 2
+    assert "expected at most 0 failed, actual 1" in page
 
 
 def test_allurerc_is_single_file_grouped_by_feature_and_story(tmp_path: Path) -> None:
@@ -176,8 +215,8 @@ def test_the_command_explains_missing_results(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     parser = argparse.ArgumentParser()
-    htmlreport.configure_parser(parser)
+    reportcli.configure_parser(parser)
     args = parser.parse_args(["--results", str(tmp_path / "none"), "--output", str(tmp_path)])
-    assert htmlreport.command(args) == 4
+    assert reportcli.command(args) == 4
     err = capsys.readouterr().err
     assert "no Allure results in" in err and "Traceback" not in err
