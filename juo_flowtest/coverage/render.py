@@ -67,17 +67,20 @@ _HTML_STYLE = (
 def render_html(cov: Coverage, workflows: Mapping[str, Workflow] | None = None) -> str:
     """A self-contained HTML page: the totals, each workflow drawn (when its definition is in
     ``workflows``, by key), then the tables of pairs, transitions and end steps."""
+    tk, te, tp = cov.transitions
+    ek, ee, ep = cov.ends
+    # The headline is transitions and end steps; step responses cannot see branches.
     parts = [
         ("<!doctype html><html><head><meta charset=utf-8><title>Workflow coverage</title>"
          f"<style>{_HTML_STYLE}</style></head><body>"),
-        f"<h2>Workflow coverage: {cov.percent}% ({cov.exercised}/{cov.known} step responses)</h2>",
+        (f"<h2>Workflow coverage: transitions {tp}% ({te}/{tk}), end steps {ep}% ({ee}/{ek})"
+         "</h2>") if tk or ek else "",
+        f"<p>Step responses: {cov.percent}% ({cov.exercised}/{cov.known})</p>",
     ]
     if workflows is not None:
         parts.append(diagram.LEGEND)
         parts += [diagram.section(workflows.get(key), w, cov.label(key))
                   for key, w in cov.workflows.items()]
-    tk, te, tp = cov.transitions
-    ek, ee, ep = cov.ends
     parts.append(f"<h2>Transitions: {tp}% ({te}/{tk}); end steps: {ep}% ({ee}/{ek})</h2>")
     for key, w in cov.workflows.items():
         parts.append(f"<h3>{html.escape(cov.label(key))}: transitions {w.transitions.percent}%, "
@@ -88,7 +91,7 @@ def render_html(cov: Coverage, workflows: Mapping[str, Workflow] | None = None) 
         rows += [(end_label(u), u in w.ends.exercised) for u in
                  sorted(w.ends.known | w.ends.exercised)]
         for label, done in rows:
-            mark = "<td class=ok>yes</td>" if done else "<td class=no>never</td>"
+            mark = "<td class=ok>yes</td>" if done else "<td class=no>missing</td>"
             parts.append(f"<tr><td>{html.escape(label)}</td>{mark}</tr>")
         for unit, why in sorted(w.transitions.never | w.ends.never):
             label = unit_label(unit) if len(unit) == 3 else end_label(unit)
@@ -103,7 +106,7 @@ def render_html(cov: Coverage, workflows: Mapping[str, Workflow] | None = None) 
         )
         for step, response in sorted(w.known | w.exercised):
             done = (step, response) in w.exercised
-            mark = "<td class=ok>yes</td>" if done else "<td class=no>never</td>"
+            mark = "<td class=ok>yes</td>" if done else "<td class=no>missing</td>"
             parts.append(f"<tr><td>{html.escape(step)}</td><td>{html.escape(response)}</td>{mark}</tr>")
         parts.append("</table>")
     parts += _traffic_html(cov)

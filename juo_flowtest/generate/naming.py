@@ -7,26 +7,26 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 
 from juo_flowtest.paths.search import Move, State
 from juo_flowtest.paths.simulate import Trace
 from juo_flowtest.paths.solver import Literal
-from juo_flowtest.paths.words import _OPERATORS, _value, describe_conditions, duration
-from juo_flowtest.sandbox.definitions import Step, Workflow
+from juo_flowtest.paths.words import describe_conditions, duration, phrase
+from juo_flowtest.sandbox.conditions import Scope, holds
+from juo_flowtest.sandbox.definitions import ConditionItem, Step, Workflow
 
 __all__ = ["describe_conditions", "describe_literal", "duration", "flow_name", "segments",
            "tag", "unique"]
 
 def describe_literal(lit: Literal) -> str:
-    """``subscription.cycle_count ≥ 6``, ``not (customer.tags contains "vip")``."""
+    """``subscription.cycle_count ≥ 6``, ``customer.tags does not contain vip``."""
     var = lit.var
     name = {"context": lambda: str(var[1]), "variant": lambda: f"variant of {var[1]}",
             "data": lambda: f"responseData.{var[2]}"}[str(var[0])]()
-    op = _OPERATORS.get(lit.operator, lit.operator.replace("_", " "))
-    text = (f"{_value(lit.value)} {op} {name}" if lit.swapped
-            else f"{name} {op} {_value(lit.value)}" if lit.operator not in
-            ("is_empty", "is_not_empty") else f"{name} {op}")
-    return text if lit.want else f"not ({text})"
+    return phrase(name, lit.operator, lit.value, lit.want, lit.swapped)
 
 
 def _label(step: Step, response: str) -> str:
@@ -36,15 +36,26 @@ def _label(step: Step, response: str) -> str:
 def segments(workflow: Workflow, path: State, trace: Trace) -> list[str]:
     """The decisions of a path, in words: what a reader needs to tell it from the others."""
     out: list[str] = []
+    answers = iter([a for a in trace.acts if a.kind == "respond"])
+    final = trace.acts[-1].state.get("result", {}) if trace.acts else {}
+    scope = Scope(trace.context, variants={**(final.get("variants") or {}), **trace.pins})
     for move in path.moves:
+        if move.kind == "respond":
+            act = next(answers, None)
+            scope = replace(scope, response_type=move.response,
+                            response_data=act.data if act is not None else None)
         step = workflow.steps[move.step]
-        text = _segment(workflow, step, move)
+        text = _segment(step, move, partial(_holds, scope=scope))
         if text:
             out.append(text)
     return out
 
 
-def _segment(workflow: Workflow, step: Step, move: Move) -> str:
+def _holds(item: ConditionItem, scope: Scope) -> bool:
+    return holds(item, scope)
+
+
+def _segment(step: Step, move: Move, true: Callable[[ConditionItem], bool]) -> str:
     if move.kind == "respond":
         branches = [t for t in step.transitions if t.type == "response"]
         conditional = any(t.conditions is not None for t in branches)
@@ -54,7 +65,7 @@ def _segment(workflow: Workflow, step: Step, move: Move) -> str:
         if not move.transition:
             return text + " (no transition)"
         t = next(t for t in branches if t.id == move.transition)
-        return text + (f" if {describe_conditions(t.conditions)}" if t.conditions else "")
+        return text + (f" if {describe_conditions(t.conditions, true)}" if t.conditions else "")
     if move.kind == "auto":
         autos = [t for t in step.transitions if t.type == "auto"]
         if move.variant:
@@ -63,12 +74,14 @@ def _segment(workflow: Workflow, step: Step, move: Move) -> str:
         if len(autos) < 2:
             return ""
         t = next(t for t in autos if t.id == move.transition)
-        return f"{step.name}: {describe_conditions(t.conditions) if t.conditions else 'otherwise'}"
+        return (f"{step.name}: "
+                f"{describe_conditions(t.conditions, true) if t.conditions else 'otherwise'}")
     if move.kind == "timeout":
         ms = step.timeout.timeout_ms if step.timeout is not None else 0
         return f"no answer within {duration(ms or 0)}"
     return {"final": step.name, "no_transition": f"stops at {step.name}",
-            "failed": f"{step.name} fails", "abandoned": f"abandoned at {step.name}"}[move.how]
+            "failed": f"the run fails at {step.name}",
+            "abandoned": f"abandoned at {step.name}"}[move.how]
 
 
 def flow_name(workflow: Workflow, path: State, trace: Trace) -> str:

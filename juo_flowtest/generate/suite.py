@@ -36,8 +36,13 @@ class WorkflowSuite:
     units: list[Unit | End] = field(default_factory=list)
 
 
-def expect_of(state: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any]:
-    """What a tester checks of a run state (``before``: the state the call started from)."""
+def expect_of(state: dict[str, Any], before: dict[str, Any] | None,
+              pins: dict[str, str] | None = None) -> dict[str, Any]:
+    """What a tester checks of a run state (``before``: the state the call started from).
+
+    Only the variants the flow pins (``pins``) are expected: any other was drawn by chance
+    when the path was played, and the sandbox may draw another for the flow.
+    """
     status = state["status"]
     out: dict[str, Any] = {"status": status}
     if status == "waiting_interaction":
@@ -63,8 +68,8 @@ def expect_of(state: dict[str, Any], before: dict[str, Any] | None) -> dict[str,
         else:
             out["result"] = {"effects": []}
     variants = state["result"].get("variants") or {}
-    new = {k: v for k, v in variants.items()
-           if before is None or k not in (before["result"].get("variants") or {})}
+    new = {k: v for k, v in variants.items() if k in (pins or {})
+           and (before is None or k not in (before["result"].get("variants") or {}))}
     if new:
         out.setdefault("result", {})["variants"] = new
     return out
@@ -80,7 +85,8 @@ def _start(workflow: Workflow, trace: Trace, pinned: bool) -> dict[str, Any]:
     return body
 
 
-def _act_lines(workflow: Workflow, act: Act, before: dict[str, Any]) -> list[str]:
+def _act_lines(workflow: Workflow, act: Act, before: dict[str, Any],
+               pins: dict[str, str]) -> list[str]:
     lines: list[str] = []
     if act.kind == "respond":
         step = workflow.steps[before["pendingInteraction"]["stepId"]]
@@ -97,7 +103,7 @@ def _act_lines(workflow: Workflow, act: Act, before: dict[str, Any]) -> list[str
         lines.append(f"  - name: {inline(f'{what} within {naming.duration(act.ms)}')}")
         lines.append(f"    advance: {naming.duration(act.ms)}")
     lines.append("    expect:")
-    lines += mapping(expect_of(act.state, before), "      ")
+    lines += mapping(expect_of(act.state, before, pins), "      ")
     return lines
 
 
@@ -120,11 +126,11 @@ def flow_text(workflow: Workflow, name: str, path: State, trace: Trace) -> list[
              f"tags: {inline([GENERATED_TAG, naming.tag(workflow.name)])}",
              "severity: normal", f"feature: {inline(workflow.name)}", f"story: {inline(story)}",
              "start:", *mapping(_start(workflow, trace, True), "  "),
-             "expect:", *mapping(expect_of(trace.acts[0].state, None), "  ")]
+             "expect:", *mapping(expect_of(trace.acts[0].state, None, trace.pins), "  ")]
     if len(trace.acts) > 1:
         lines.append("steps:")
         for before, act in zip(trace.acts, trace.acts[1:]):
-            lines += _act_lines(workflow, act, before.state)
+            lines += _act_lines(workflow, act, before.state, trace.pins)
     return lines
 
 

@@ -177,10 +177,11 @@ def _same_routes(workflow: Workflow, never: dict[Unit | End, str],
 
 
 def _read_elsewhere(step: Step, read: set[str], workflow: Workflow) -> bool:
-    """Whether another step's conditions read this experiment's variant."""
+    """Whether conditions other than the step's own routing read this experiment's variant
+    (another step's, or the step's own response transitions when it asks something)."""
     return any(step.id == s for s in read) and any(
         t.conditions is not None and any(
             op is not None and op.resolver == "variant" and op.params.get("stepId") == step.id
             for g in t.conditions.groups for i in g.items for op in (i.left, i.right))
-        for other in workflow.steps.values() if other.id != step.id
-        for t in other.transitions)
+        for other in workflow.steps.values()
+        for t in other.transitions if other.id != step.id or t.type != "auto")

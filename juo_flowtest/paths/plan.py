@@ -18,7 +18,7 @@ from typing import Any
 
 from juo_flowtest.paths.search import Search, State, domains
 from juo_flowtest.paths.simulate import Trace, inputs, play
-from juo_flowtest.paths.solver import Known, Literal, alternatives, solve
+from juo_flowtest.paths.solver import Known, Literal, Var, alternatives, solve
 from juo_flowtest.paths.units import End, Unit, structure
 from juo_flowtest.sandbox import engine
 from juo_flowtest.sandbox.definitions import Workflow
@@ -127,8 +127,9 @@ def refusals(workflow: Workflow) -> list[Refusal]:
     """One start context per way the trigger's conditions can fail (each checked: 422)."""
     out: list[Refusal] = []
     seen: list[dict[str, Any]] = []
+    holds = _start_literals(workflow)
     for lits in alternatives(workflow.trigger_conditions, False, Known()):
-        solution = solve(lits, {})
+        solution = _isolated(lits, holds)
         if solution is None:
             continue
         context = inputs(solution)[0]
@@ -143,6 +144,19 @@ def refusals(workflow: Workflow) -> list[Refusal]:
         seen.append(context)
         out.append(Refusal(lits, context))
     return out
+
+
+def _isolated(lits: tuple[Literal, ...], holds: list[tuple[Literal, ...]]
+              ) -> dict[Var, Any] | None:
+    """Values breaking ``lits`` and, where they can, meeting every other condition of the
+    trigger (from its first way to hold that fits), so the 422 is for this reason alone."""
+    mine = {lit.var for lit in lits}
+    for way in holds:
+        rest = tuple(lit for lit in way if lit.var not in mine)
+        solution = solve((*lits, *rest), {})
+        if solution is not None:
+            return solution
+    return solve(lits, {})
 
 
 def _prune(paths: list[tuple[State, Trace]]) -> list[tuple[State, Trace]]:

@@ -44,7 +44,11 @@ class Trace:
 
 
 def nest(values: dict[str, Any]) -> dict[str, Any]:
-    """``{"a.b": 1, "a.c": 2}`` -> ``{"a": {"b": 1, "c": 2}}``; missing values are left out."""
+    """``{"a.b": 1, "a.c": 2}`` -> ``{"a": {"b": 1, "c": 2}}``; missing values are left out.
+
+    >>> nest({"items.0.sku": "x", "items.1.sku": "y", "n": 1})
+    {'items': [{'sku': 'x'}, {'sku': 'y'}], 'n': 1}
+    """
     out: dict[str, Any] = {}
     for path, value in sorted(values.items()):
         if value is MISSING or not path:
@@ -57,7 +61,20 @@ def nest(values: dict[str, Any]) -> dict[str, Any]:
                 child = node[part] = {}
             node = child
         node[parts[-1]] = copy.deepcopy(value)
-    return out
+    return {k: _lists(v) for k, v in out.items()}  # the top stays a mapping
+
+
+def _lists(node: Any) -> Any:
+    """Mappings keyed ``0``, ``1``... (paths such as ``items.0.sku``) become the lists those
+    paths index; ``-1`` alone becomes a one-item list. Anything else stays a mapping."""
+    if not isinstance(node, dict):
+        return node
+    node = {k: _lists(v) for k, v in node.items()}
+    if node and set(node) == {str(i) for i in range(len(node))}:
+        return [node[str(i)] for i in range(len(node))]
+    if list(node) == ["-1"]:
+        return [node["-1"]]
+    return node
 
 
 def inputs(solution: dict[Var, Any]) -> tuple[dict[str, Any], dict[str, str],

@@ -15,7 +15,8 @@ def test_generate_writes_one_file_per_workflow_and_reports(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "generated"
     assert main(["generate", "--workflows", str(GOLDEN), "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["or-trigger.flow.yaml",
+    assert sorted(p.name for p in out.iterdir()) == ["offer-test.flow.yaml",
+                                                      "or-trigger.flow.yaml",
                                                       "portal-draft.flow.yaml",
                                                       "retention-offers.flow.yaml"]
     printed = capsys.readouterr().out
@@ -33,7 +34,7 @@ def test_generate_selects_workflows_and_refuses_unknown_ones(
     assert [p.name for p in out.iterdir()] == ["portal-draft.flow.yaml"]
     assert main(["generate", "--workflows", str(GOLDEN), "--workflow", "nope",
                  "--out", str(out)]) == 4
-    assert "no workflow 'nope' (known: orw@1, portal_draft@2, retention@1)" in capsys.readouterr().err
+    assert "no workflow 'nope' (known: offer_test@1, orw@1, portal_draft@2, retention@1)" in capsys.readouterr().err
     assert main(["generate", "--workflows", str(tmp_path / "none"), "--out", str(out)]) == 4
     assert main(["generate", "--out", str(out)]) == 4
 

@@ -58,6 +58,11 @@ def test_the_page_draws_exercised_missing_and_impossible_transitions_apart() -> 
     assert 'stroke="#8c959f"' in never and "stroke-dasharray" in never
     assert "transitions <b>5/27</b>" in page and "end steps <b>1/2</b>" in page
     assert "<script" not in page and "src=" not in page  # nothing to fetch: opens offline
+    # The headline is transitions and end steps; a unit not taken reads "missing", not the
+    # "never" coverage.json keeps for what cannot happen.
+    assert page.index("Workflow coverage: transitions 18.5% (5/27), end steps 50.0% (1/2)") \
+        < page.index("Step responses:")
+    assert "<td>discount_20_offer/discount_20_decline</td><td class=no>missing</td>" in page
 
 
 def test_a_real_browser_shows_the_missing_transition_as_missing(tmp_path: Path) -> None:

@@ -13,8 +13,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from juo_flowtest.base.outcome import Verdict
 from juo_flowtest.coverage import model
@@ -97,3 +99,38 @@ def test_flows_read_like_a_testers() -> None:
     either = _suites(HERE)["Or trigger"]  # a branch only the trigger's second way opens
     assert "flow: 'Route: loyalty < 2 → Low'\n" in either
     assert "context: {loyalty: 1, vip: true}" in either
+
+
+
+def _documents(text: str) -> list[dict[str, Any]]:
+    # The generated text is plain YAML: read it as a tester's tool would.
+    return [d for d in yaml.safe_load_all(text) if d]
+
+
+def test_a_flow_expects_only_the_variants_it_pins() -> None:
+    # 'Offer test' experiments on an interaction step: declining or timing out happens
+    # whatever the run is drawn, so those flows pin nothing and must not expect a variant.
+    docs = _documents(_suites(HERE)["Offer test"])
+    assert len([d for d in docs if "variants" not in d["start"]]) >= 3
+    for doc in docs:
+        pinned = set(doc["start"].get("variants", {}))
+        for expect in [doc["expect"]] + [s["expect"] for s in doc.get("steps", [])]:
+            seen = set((expect.get("result") or {}).get("variants") or {})
+            assert seen <= pinned, (doc["flow"], seen, pinned)
+
+
+def test_each_refusal_breaks_one_way_and_meets_the_rest() -> None:
+    refused = {d["flow"]: d["start"]["context"]
+               for d in _documents(_suites(HERE)["Offer test"]) if "http" in d["expect"]}
+    assert refused == {
+        "Start refused: subscription.status is not one of (\"active\", \"paused\")":
+            {"customer": {"flag": "not_fraud"}, "subscription": {"status": "not_active"}},
+        "Start refused: customer.flag = fraud":
+            {"customer": {"flag": "fraud"}, "subscription": {"status": "active"}},
+    }
+
+
+def test_names_tell_the_branch_taken_in_plain_words() -> None:
+    names = [d["flow"] for d in _documents(_suites(HERE)["Offer test"])]
+    assert "Offer a swap: Accept → the run fails at Upgrade fails" in names
+    assert "Offer a swap: Accept if offer = grid → Swapped" in names

@@ -56,3 +56,21 @@ def test_lint_warns_by_default_and_fails_with_strict(capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert out.count(": error: ") == 7 and "1 invalid file(s)" in out
     assert out.count(": warning: ") == juo
+
+
+def test_an_experiment_read_by_its_own_responses_is_not_said_to_change_nothing(
+        tmp_path: Path) -> None:
+    # The step asks something, so it has no automatic routing: its response transitions
+    # reading the variant are what the experiment changes.
+    source = (ODD.parent / "generate" / "offer-test.workflow.yaml").read_text()
+    (tmp_path / "offer.workflow.yaml").write_text(source)
+    assert [d.message for w in load_directory(tmp_path) for d in findings(w)] == []
+    alike = source.replace("operator: equals\n                  right: {resolver: value, "
+                           "params: {value: grid}}", "operator: is_not_empty")
+    assert alike != source
+    (tmp_path / "offer.workflow.yaml").write_text(alike.replace(
+        "left: {resolver: variant, params: {stepId: offer}}",
+        "left: {resolver: context, params: {path: grid}}"))
+    assert [d.message for w in load_directory(tmp_path) for d in findings(w)] == [
+        ("step 'offer': every variant routes the same way (no transition): the experiment "
+         "changes nothing")]

@@ -382,8 +382,8 @@ def test_run_files_name_the_target_and_show_coverage_without_secrets(tmp_path: P
     attachments = json.loads(globals_file.read_text())["attachments"]
     assert [a["name"] for a in attachments] == ["Workflow coverage", "coverage.json"]
     page = (tmp_path / attachments[0]["source"]).read_text()
-    assert "Workflow coverage: 50.0% (1/2 step responses)" in page
-    assert "<td>offer</td><td>decline</td><td class=no>never</td>" in page
+    assert "Step responses: 50.0% (1/2)" in page
+    assert "<td>offer</td><td>decline</td><td class=no>missing</td>" in page
 
 
 def test_an_invalid_file_is_a_broken_result_in_its_category(tmp_path: Path) -> None:
