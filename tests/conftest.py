@@ -36,6 +36,8 @@ E2E_MODULES = frozenset({
     "tests/report/test_report_allure.py", "tests/gate/test_gate_verdict.py",
     "tests/gate/test_gate_results.py", "tests/sandbox/test_sandbox_bench_smoke.py",
     "tests/coverage/test_coverage_diagram.py",
+    "tests/reliability/test_reliability_outputs.py", "tests/reliability/test_reliability_canary.py",
+    "tests/reliability/test_reliability_collection.py", "tests/reliability/test_reliability_files.py",
 })
 
 

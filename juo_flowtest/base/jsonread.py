@@ -23,11 +23,21 @@ _DIGITS = bytes.maketrans(b"123456789", b"000000000")
 _LONG_NUMBER = b"0" * 19  # 19 digits: past them, orjson reads an integer as a float
 
 
-def read(raw: bytes) -> tuple[Any, bool]:
-    """The JSON value of ``raw`` and whether ``json`` had to read it; raises ``ValueError``."""
+def read(raw: bytes, *, strict: bool = False) -> tuple[Any, bool]:
+    """The JSON value of ``raw`` and whether ``json`` had to read it; raises ``ValueError``.
+
+    ``strict``: ``NaN`` and ``Infinity`` (which ``json`` accepts and JSON has not) are refused
+    too, as orjson refuses them. Very deep nesting raises ``RecursionError`` from ``json``.
+    """
     if _LONG_NUMBER not in raw.translate(_DIGITS):
         try:
             return orjson.loads(raw), False
         except orjson.JSONDecodeError:
             pass
+    if strict:
+        return json.loads(raw, parse_constant=_refuse), True
     return json.loads(raw), True
+
+
+def _refuse(word: str) -> Any:
+    raise ValueError(f"{word} is not JSON")

@@ -26,8 +26,22 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from juo_flowtest.base import prettyjson
+from juo_flowtest.base.secrets import REDACTED, SecretValues, as_values, secret_values
 
-REDACTED = "<redacted>"
+__all__ = [
+    "REDACTED",
+    "TOKEN_VARIABLES",
+    "SecretValues",
+    "hide",
+    "hide_in",
+    "is_sensitive",
+    "known_secrets",
+    "may_need_scrub",
+    "redact_headers",
+    "scrub",
+    "scrub_json",
+    "scrub_text",
+]
 #: Token variables always treated as secrets, even when no caller names them.
 TOKEN_VARIABLES = ("JUO_DELEGATED_TOKEN", "JUO_ACCESS_TOKEN", "JUO_ADMIN_API_KEY")
 #: Names (of headers, JSON keys) whose values are secrets.
@@ -51,10 +65,9 @@ def is_sensitive(name: str) -> bool:
     return SECRET_NAME.search(name) is not None
 
 
-def known_secrets(secrets: Iterable[str] | None = None) -> tuple[str, ...]:
+def known_secrets(secrets: Iterable[str] | None = None) -> SecretValues:
     """``secrets`` plus the values of ``TOKEN_VARIABLES``, without empties or repeats."""
-    found = [*(secrets or ()), *(os.environ.get(name) for name in TOKEN_VARIABLES)]
-    return tuple(s for s in dict.fromkeys(found) if s)
+    return secret_values([*(secrets or ()), *(os.environ.get(name) for name in TOKEN_VARIABLES)])
 
 
 def hide(text: str, secrets: Iterable[str]) -> str:
@@ -97,7 +110,7 @@ def scrub(value: Any, secrets: Iterable[str] = ()) -> Any:
     Keys are scrubbed too, and a value that is not JSON (bytes, an object) becomes its
     scrubbed ``str``: a writer would otherwise print it as it is.
     """
-    secrets = tuple(secrets)
+    secrets = as_values(secrets)
     if isinstance(value, str):
         return scrub_text(value, secrets)
     if isinstance(value, Mapping):
@@ -128,7 +141,7 @@ def may_need_scrub(text: str, secrets: tuple[str, ...]) -> bool:
 
 def scrub_json(value: Any, secrets: Iterable[str] = (), level: int = 0) -> str:
     """``prettyjson.dumps(scrub(value, secrets), level)``, walking ``value`` only if needed."""
-    secrets = tuple(secrets)
+    secrets = as_values(secrets)
     text = prettyjson.dumps(value, level)
     if not may_need_scrub(text, secrets):
         return text

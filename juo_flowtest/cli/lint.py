@@ -38,10 +38,12 @@ from juo_flowtest.flowfile.files import (
 from juo_flowtest.paths.findings import findings
 from juo_flowtest.sandbox.definitions import Workflow
 from juo_flowtest.sandbox.loading import load_directories, load_files
+from juo_flowtest.source.userfile import not_regular
 from juo_flowtest.workflows.flowrefs import by_trigger, check_flow_file
 from juo_flowtest.workflows.juoschema import juo_schema_warnings
 
 DEFAULT_DEFINITIONS = Path("flows/workflows")
+FOLDER = "a folder"
 
 
 @dataclass
@@ -51,6 +53,8 @@ class Found:
     flows: list[Path] = field(default_factory=list)
     workflows: dict[Path, list[Path]] = field(default_factory=dict)
     others: list[Path] = field(default_factory=list)
+    #: Entries named like flow or workflow files that are no regular file, and why.
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
 
 
 def find(paths: Sequence[str]) -> Found:
@@ -58,7 +62,7 @@ def find(paths: Sequence[str]) -> Found:
     found = Found()
     for raw in paths:
         path = Path(raw)
-        for file in [path] if not path.is_dir() else _walk(path):
+        for file in [path] if not path.is_dir() else _walk(path, found.skipped):
             if is_flow_file(file.name):
                 found.flows.append(file)
             elif is_workflow_file(file.name):
@@ -68,8 +72,12 @@ def find(paths: Sequence[str]) -> Found:
     return found
 
 
-def _walk(folder: Path) -> list[Path]:
-    """Flow and workflow files under ``folder``, sorted, following symlinked folders once."""
+def _walk(folder: Path, skipped: list[tuple[Path, str]]) -> list[Path]:
+    """Flow and workflow files under ``folder``, sorted, following symlinked folders once.
+
+    Entries named like one that are no regular file (a broken link, a FIFO, a device, a
+    folder) go to ``skipped`` with the reason: a user must hear that they were not checked.
+    """
     suffixes = (*FLOW_SUFFIXES, *WORKFLOW_SUFFIXES)
     out: list[Path] = []
     seen: set[str] = set()
@@ -79,8 +87,16 @@ def _walk(folder: Path) -> list[Path]:
             dirs.clear()
             continue
         seen.add(real)
-        out.extend(Path(root, f) for f in files if f.endswith(suffixes))
-    return sorted(p for p in out if p.is_file())
+        for name in files:
+            if name.endswith(suffixes):
+                why = not_regular(Path(root, name))
+                if why is None:
+                    out.append(Path(root, name))
+                else:
+                    skipped.append((Path(root, name), why))
+        skipped.extend((Path(root, d), FOLDER) for d in dirs if d.endswith(suffixes))
+    skipped.sort()
+    return sorted(out)
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -108,6 +124,14 @@ def command(args: argparse.Namespace) -> int:
         return ExitCode.USAGE
     found = find(paths)
     invalid = flows = 0
+    for entry, why in found.skipped:
+        if why == FOLDER:  # its files are still checked: only a warning
+            print(f"{entry}: warning: a folder named like a flow file or a workflow definition; "
+                  "the files in it are checked as any folder's\n")
+        else:
+            print(f"{entry}: error: named like a flow file or a workflow definition, but "
+                  f"{why}: not checked\n")
+            invalid += 1
     for other in found.others:
         print(f"{other}: error: not a flow file or a workflow definition (expected "
               "*.flow.yaml, *.flow.yml, *.workflow.yaml, *.workflow.yml or *.workflow.json)\n")
@@ -151,7 +175,7 @@ def command(args: argparse.Namespace) -> int:
     for path, problems in stale:
         invalid += 1
         print("\n".join(d.render() for d in problems), end="\n\n")
-    if not found.flows and not definitions and not found.others:
+    if not found.flows and not definitions and not found.others and not found.skipped:
         print(f"juo-flowtest lint: no flow files or workflow definitions under "
               f"{', '.join(paths)}", file=sys.stderr)
         return ExitCode.NO_FLOWS

@@ -21,6 +21,9 @@ from juo_flowtest.source.problems import Problems
 _DURATION = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d)")
 _UNIT = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+#: Printable ASCII and tabs: what an HTTP header value may hold (a placeholder's value is
+#: checked when it is sent).
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
 NO_HEADERS = Headers()
 
 
@@ -53,7 +56,8 @@ class Builders:
         values: list[tuple[str, Any]] = []
         for name, value in node.items():
             if not _HEADER_NAME.fullmatch(name):
-                self.problems.add(node.key_position(name), f"'{name}' is not a valid header name")
+                self.problems.add(node.key_position(name), f"'{name}' is not a valid header name",
+                                  "a header name is ASCII letters, digits and !#$%&'*+.^_`|~-")
             if isinstance(value, (dict, list)):
                 self.problems.add(node.value_position(name), f"header '{name}': expected a string "
                                   f"(or null to remove it), got {kind(value)}")
@@ -62,8 +66,19 @@ class Builders:
                 value = "true" if value else "false"
             elif isinstance(value, (int, float)):
                 value = str(value)
+            elif isinstance(value, str) and not _HEADER_VALUE.fullmatch(value):
+                self._bad_header_value(name, value, node.value_position(name))
+                continue
             values.append((name, self.variables.value(value, node.value_position(name))))
         return Headers(tuple(values))
+
+    def _bad_header_value(self, name: str, value: str, at: Position) -> None:
+        bad = next(c for c in value if not _HEADER_VALUE.fullmatch(c))
+        what = (f"the character {bad!r}, which is not ASCII" if ord(bad) > 0x7E
+                else f"a control character ({bad!r})")
+        self.problems.add(at, f"header '{name}' holds {what}: HTTP header values carry "
+                          "printable ASCII only",
+                          "send the text in the body, or percent-encode it")
 
     def optional_headers(self, r: Reader) -> Headers:
         """The ``headers`` key of the mapping ``r`` reads, if written."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from typing import Any, cast
 
 from juo_flowtest.base.diagnostics import Diagnostic, did_you_mean
@@ -36,7 +35,7 @@ from juo_flowtest.flowfile.variables import (
     Variables,
     run_builtin_too_early,
 )
-from juo_flowtest.source import yamlsource
+from juo_flowtest.source import userfile, yamlsource
 from juo_flowtest.source.fields import IDENTIFIER, Reader, as_mapping
 from juo_flowtest.source.problems import Problems
 from juo_flowtest.source.yamlsource import PosDict, PosList
@@ -60,14 +59,14 @@ def report_name(flow: Flow, case: Case | None) -> str:
 def load_file(path: str | os.PathLike[str]) -> FlowFile:
     """Read and validate one flow file; raises ``FlowFileError`` (never a traceback)."""
     name = os.fspath(path)
-    try:
-        text = Path(name).read_text(encoding="utf-8")
+    try:  # a regular file within the size limit: a FIFO or /dev/zero never hangs the run
+        text = userfile.read_text(name, limit=userfile.MAX_FLOW_FILE_BYTES)
     except UnicodeDecodeError as exc:
         raise FlowFileError([Diagnostic(Position(name, 1, 1), f"not UTF-8 text: {exc.reason}",
                                         hint="save the flow file as UTF-8")]) from None
-    except OSError as exc:
-        raise FlowFileError([Diagnostic(Position(name, 1, 1),
-                                        f"cannot read the file: {exc.strerror or exc}")]) from None
+    except userfile.UnreadableFile as exc:
+        raise FlowFileError([Diagnostic(Position(name, 1, 1), str(exc),
+                                        hint=exc.hint)]) from None
     return load_text(text, name)
 
 
@@ -217,13 +216,15 @@ class _FlowBuilder:
             self.problems.add(r.at("parametrize"), "parametrize needs at least one case")
         self.variables.step = IN_CASE
         out: list[Case] = []
+        ids: set[str] = set()  # a set: 20,000 cases must not compare each with every other
         for index, raw in enumerate(items):
-            case = self.case(raw, items.item_position(index), out)
+            case = self.case(raw, items.item_position(index), ids)
             if case is not None:
                 out.append(case)
+                ids.add(case.id)
         return tuple(out)
 
-    def case(self, raw: Any, at: Position | None, earlier: list[Case]) -> Case | None:
+    def case(self, raw: Any, at: Position | None, earlier: set[str]) -> Case | None:
         node = as_mapping(self.problems, raw, at, "a parametrize case")
         if node is None:
             return None
@@ -235,7 +236,7 @@ class _FlowBuilder:
                               "use letters, digits, '_', '.' and '-': it becomes part of the "
                               "test name, flow name[id]")
             case_id = None
-        if case_id is not None and any(e.id == case_id for e in earlier):
+        if case_id is not None and case_id in earlier:
             self.problems.add(c.at("id"), f"duplicate case id '{case_id}'",
                               "each parametrize case needs its own id")
             case_id = None

@@ -10,7 +10,7 @@ shortest prefix that covers it; ``finish`` extends a prefix to the nearest end.
 from __future__ import annotations
 
 import itertools
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -22,6 +22,8 @@ from juo_flowtest.sandbox.definitions import Step, Transition, Workflow
 MAX_STATES = 4000
 #: Alternatives of one move kept (each a different way to satisfy its conditions).
 MAX_WAYS = 2
+#: At most this many states enter each step in one search (each with its own conditions).
+MAX_PER_STEP = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +97,22 @@ class Search:
 
     def finish(self, state: State) -> State | None:
         """The shortest way from ``state`` to an end (``state`` itself when it has ended)."""
-        return next((s for s in self._bfs(state) if s.at is None), None)
+        # One way into each step is nearly always enough and far cheaper; when a condition
+        # further on needs another, the full search finds it.
+        for per_step in (1, MAX_PER_STEP):
+            found = next((s for s in self._bfs(state, per_step=per_step) if s.at is None),
+                         None)
+            if found is not None:
+                return found
+        return None
 
-    def _bfs(self, origin: State, record: Callable[[State], None] | None = None
-             ) -> Iterator[State]:
+    def _bfs(self, origin: State, record: Callable[[State], None] | None = None,
+             per_step: int = MAX_PER_STEP) -> Iterator[State]:
         queue, seen = deque([origin]), {origin.key()}
         count = 0
+        # Independent choices in a row (routers one after another) multiply the literal
+        # sets a step is entered with: a few per step are enough to find every way on.
+        entered = Counter([origin.at])
         while queue and count < MAX_STATES:
             state = queue.popleft()
             count += 1
@@ -110,8 +122,11 @@ class Search:
             for nxt in self.successors(state):
                 if record is not None:
                     record(nxt)
-                if nxt.key() not in seen or nxt.at is None:
+                if nxt.at is None:
+                    queue.append(nxt)
+                elif nxt.key() not in seen and entered[nxt.at] < per_step:
                     seen.add(nxt.key())
+                    entered[nxt.at] += 1
                     queue.append(nxt)
 
     def successors(self, state: State) -> Iterator[State]:

@@ -54,6 +54,16 @@ class Literal:
 
 
 @dataclass(frozen=True, slots=True)
+class Ref:
+    """Another unknown as the value compared with (``order.total > customer.limit``)."""
+
+    var: Var
+
+    def __str__(self) -> str:
+        return str(self.var[-1])
+
+
+@dataclass(frozen=True, slots=True)
 class Known:
     """What is known where a condition is evaluated: the response being handled (or the last
     one) and the index of its respond, for ``response`` operands."""
@@ -86,6 +96,8 @@ def _operand(op: Operand | None, known: Known) -> tuple[str, Any]:
 def literal(item: ConditionItem, want: bool, known: Known) -> Literal | bool:
     """The item as a literal; a bool when it reads nothing unknown (its value vs ``want``)."""
     left, right = _operand(item.left, known), _operand(item.right, known)
+    if left[0] == "var" and right[0] == "var":
+        return Literal(left[1], item.operator, Ref(right[1]), want)
     if left[0] == "var":
         return Literal(left[1], item.operator, right[1], want)
     if right[0] == "var":
@@ -135,18 +147,59 @@ def solve(literals: Sequence[Literal], domains: Mapping[Var, Sequence[Any]]
           ) -> dict[Var, Any] | None:
     """A value per unknown satisfying every literal on it, or None when none is found.
 
-    ``domains`` restricts an unknown to given values (a variant to the step's variants).
+    ``domains`` restricts an unknown to given values (a variant to the step's variants). An
+    unknown compared with another one (``Ref``) is solved after it, with its value.
     """
     by_var: dict[Var, list[Literal]] = {}
     for lit in literals:
         by_var.setdefault(lit.var, []).append(lit)
-    out: dict[Var, Any] = {}
-    for var, lits in by_var.items():
-        pool = list(domains[var]) if var in domains else candidates(lits)
-        found = next((c for c in pool if all(lit.holds(c) for lit in lits)), _NONE)
-        if found is _NONE:
-            return None
-        out[var] = found
+    for lit in literals:
+        if isinstance(lit.value, Ref):
+            by_var.setdefault(lit.value.var, [])
+    return _assign(list(by_var), by_var, domains, {})
+
+
+def _assign(todo: list[Var], by_var: dict[Var, list[Literal]],
+            domains: Mapping[Var, Sequence[Any]], out: dict[Var, Any]) -> dict[Var, Any] | None:
+    if not todo:
+        return out
+    ready = next((v for v in todo if all(
+        lit.value.var in out for lit in by_var[v] if isinstance(lit.value, Ref))), None)
+    if ready is None:  # unknowns compared with each other in a circle: not attempted
+        return None
+    rest = [v for v in todo if v != ready]
+    lits = [_bound(lit, out) for lit in by_var[ready]]
+    compared = [lit for v in rest for lit in by_var[v]
+                if isinstance(lit.value, Ref) and lit.value.var == ready]
+    pool = list(domains[ready]) if ready in domains else _seeds(compared) + candidates(lits)
+    for value in pool:
+        if all(lit.holds(value) for lit in lits):
+            found = _assign(rest, by_var, domains, {**out, ready: value})
+            if found is not None or not compared:
+                return found  # the others do not depend on this value: no other will do
+    return None
+
+
+def _bound(lit: Literal, values: Mapping[Var, Any]) -> Literal:
+    if not isinstance(lit.value, Ref):
+        return lit
+    return Literal(lit.var, lit.operator, values[lit.value.var], lit.want, lit.swapped)
+
+
+def _seeds(compared: Sequence[Literal]) -> list[Any]:
+    """Values for an unknown others are compared with: one of the kind each operator reads."""
+    out: list[Any] = []
+    for lit in compared:
+        if lit.operator in ("is_before", "is_after", "is_on", "is_on_or_before",
+                            "is_on_or_after"):
+            out.append("2026-01-01")
+        elif lit.operator in ("is_one_of", "is_not_one_of"):
+            out.append(["x"])
+        elif lit.operator in ("contains_where", "does_not_contain_where"):
+            out.append({"id": "x"})
+        elif lit.operator in ("greater_than", "greater_than_or_equal", "less_than",
+                              "less_than_or_equal"):
+            out.append(10)
     return out
 
 

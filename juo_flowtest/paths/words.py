@@ -42,7 +42,8 @@ def duration(ms: float) -> str:
 
 
 def _value(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False,
+                                                           default=str)
 
 
 def _where(spec: Any) -> str:

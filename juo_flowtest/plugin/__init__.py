@@ -20,8 +20,9 @@ import pytest
 from juo_flowtest.base.errors import ConfigError
 from juo_flowtest.coverage import model as coverage
 from juo_flowtest.flowfile.files import is_flow_file
-from juo_flowtest.plugin import drafts, options
-from juo_flowtest.plugin.items import FlowFileCollector, FlowItem
+from juo_flowtest.plugin import drafts, options, outputs
+from juo_flowtest.plugin.items import FlowFileCollector, FlowItem, unreadable_entries
+from juo_flowtest.plugin.logs import hide_secrets_in_logs
 from juo_flowtest.plugin.reporting import (
     COVERAGE_ATTR,
     DRAFTS_ATTR,
@@ -49,7 +50,9 @@ def pytest_configure(config: pytest.Config) -> None:
     options.apply_run_defaults(config, layout)
     state = PluginState(FlowSession(target), layout, options.alluredir(config, layout),
                         is_worker=hasattr(config, "workerinput"))
+    state.alluredir = outputs.usable_alluredir(config, state.alluredir, state.faults)
     config.stash[STATE] = state
+    state.term.install()
     state.workflow_error = state.session.check_workflows()
     if state.workflow_error is None:
         drafts.configure(config, state)
@@ -65,14 +68,38 @@ def pytest_configure(config: pytest.Config) -> None:
     if state.alluredir and not config.option.collectonly:
         from juo_flowtest.report import allure
 
-        allure.clean_results_dir(state.alluredir)  # once per run, before any worker
-        remove_shard_records(state.alluredir)
+        with state.faults.guard(state.alluredir):
+            allure.clean_results_dir(state.alluredir)  # once per run, before any worker
+            remove_shard_records(state.alluredir)
     config.pluginmanager.register(FlowReporting(config), "juo_flowtest_reporting")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    state = session.config.stash.get(STATE, None)
+    if state is None:
+        return
+    # After every plugin's configure: pytest's logging handlers, JUnit and Allure writers exist.
+    hide_secrets_in_logs(session.config, state.session.secret_set)
+    outputs.guard_junit(session.config, state.faults)
+    if state.alluredir:
+        from juo_flowtest.report import allure
+
+        allure.guard_results_writer(state.faults)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    state = session.config.stash.get(STATE, None)
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if state is not None and workeroutput is not None:  # before xdist sends it
+        workeroutput[outputs.WORKER_FAULTS] = state.faults.to_data()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(STATE, None)
     if state is not None:
+        state.term.uninstall()
         state.session.close()
 
 
@@ -104,6 +131,15 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     if is_flow_file(file_path.name):
         return FlowFileCollector.from_parent(parent, path=file_path)
     return None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Any:
+    """A folder's entries named like flow files that are no regular file are reported."""
+    report = yield
+    if isinstance(collector, pytest.Directory) and report.passed and report.result is not None:
+        report.result.extend(unreadable_entries(collector))
+    return report
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

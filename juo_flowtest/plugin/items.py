@@ -8,6 +8,7 @@ the other files still run.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 from juo_flowtest.base.errors import JuoFlowtestError
 from juo_flowtest.base.outcome import INVALID_PREFIX, Verdict
 from juo_flowtest.flowfile import loader
+from juo_flowtest.flowfile.files import is_flow_file
 from juo_flowtest.flowfile.model import Case, Flow
 from juo_flowtest.plugin.state import STATE
 from juo_flowtest.run.drafts import DraftBinding
@@ -46,6 +48,25 @@ class FlowFileCollector(pytest.File):
                 items.append(FlowItem.from_parent(
                     self, name=loader.report_name(flow, case), flow=flow, case=case))
         return items
+
+
+def unreadable_entries(folder: pytest.Directory) -> list[pytest.Collector]:
+    """Entries of ``folder`` named like flow files that pytest passes over because they are no
+    regular file (a broken link, a FIFO, a device): each becomes a collector whose collection
+    error says so, as ``juo-flowtest lint`` does, instead of being skipped in silence."""
+    out: list[pytest.Collector] = []
+    try:
+        entries = sorted(os.scandir(folder.path), key=lambda e: e.name)
+    except OSError:
+        return out  # pytest has already said why it could not list the folder
+    for entry in entries:
+        if not is_flow_file(entry.name) or entry.is_dir() or entry.is_file():
+            continue
+        path = Path(entry.path)
+        if folder.ihook.pytest_ignore_collect(collection_path=path, config=folder.config):
+            continue
+        out.append(FlowFileCollector.from_parent(folder, path=path))
+    return out
 
 
 class FlowItem(pytest.Item):

@@ -30,7 +30,10 @@ def add_options(parser: pytest.Parser) -> None:
     group.addoption("--juo-env", help="target environment name (default: sandbox; env JUO_ENV)")
     group.addoption("--juo-base-url", help="override the target's base URL for this run")
     group.addoption("--juo-tenant", help="override the target's tenant (X-Tenant-ID)")
-    group.addoption("--juo-timeout", type=float, help="connect/read timeout in seconds")
+    group.addoption("--juo-timeout", type=float,
+                    help="deadline of each call in seconds, its whole answer included")
+    group.addoption("--juo-max-body", metavar="SIZE",
+                    help="largest response body taken, e.g. 10MB (default; env JUO_MAX_BODY)")
     group.addoption(
         "--juo-sandbox-workflows", action="append", metavar="DIR",
         help="a folder of workflow definitions for the sandbox, instead of the examples "
@@ -113,6 +116,7 @@ def target(config: pytest.Config) -> settings.Target:
         base_url=config.getoption("juo_base_url"),
         tenant=config.getoption("juo_tenant"),
         timeout=config.getoption("juo_timeout"),
+        max_body=config.getoption("juo_max_body"),
         sandbox_workflows=tuple(str(f) for f in folders),
         sandbox_examples=examples,
         workflows=definitions or None,

@@ -22,6 +22,7 @@ from juo_flowtest.coverage import model as coverage
 from juo_flowtest.coverage import render as coverage_render
 from juo_flowtest.coverage.model import CoverageSample
 from juo_flowtest.flowfile.files import is_flow_file, is_workflow_file
+from juo_flowtest.plugin.outputs import WORKER_FAULTS, exit_status
 from juo_flowtest.plugin.state import STATE
 from juo_flowtest.plugin.traffic import read_production
 from juo_flowtest.report import shards
@@ -51,11 +52,13 @@ class FlowReporting:
         name = report.nodeid.rsplit("/", 1)[-1]
         if report.failed and (is_flow_file(name) or is_workflow_file(name)):
             self.tally.invalid += 1
-            alluredir = self.config.stash[STATE].alluredir
-            if alluredir:
+            state = self.config.stash[STATE]
+            if state.alluredir:
                 from juo_flowtest.report import allure
 
-                allure.write_invalid_file(alluredir, report.nodeid, str(report.longrepr))
+                with state.faults.guard(state.alluredir):
+                    allure.write_invalid_file(state.alluredir, report.nodeid,
+                                              str(report.longrepr))
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         # Every test's set-up + call + teardown, as pytest-split counts them (--shard).
@@ -90,12 +93,22 @@ class FlowReporting:
             return "broken", "B", ("BROKEN", {"red": True})
         return None
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """An xdist worker is done: take the output faults it met."""
+        faults = getattr(node, "workeroutput", {}).get(WORKER_FAULTS)
+        if faults:
+            self.config.stash[STATE].faults.merge(faults)
+
     @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self) -> None:
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        state = self.config.stash[STATE]
         if self.durations:
-            shards.write_durations(self.config.stash[STATE].layout.durations, self.durations)
+            with state.faults.guard(state.layout.durations):
+                shards.write_durations(state.layout.durations, self.durations)
         if self.tally.flows or self.tally.invalid:
             self.summary_lines = self.finish()
+        session.exitstatus = exit_status(session.exitstatus, state.faults, self.tally.invalid)
 
     def finish(self) -> list[str]:
         """Write coverage and the report's run files; return the terminal summary lines."""
@@ -107,9 +120,11 @@ class FlowReporting:
             cov = cov.weighed(self.production.counts,
                               {b.workflow_id: b.stands_for for b, _ in self.drafts.values()
                                if b.stands_for})
-        coverage.write(cov, str(state.layout.coverage_json))
+        with state.faults.guard(state.layout.coverage_json):
+            coverage.write(cov, str(state.layout.coverage_json))
         page = coverage_render.render_html(cov, state.session.definitions())
-        state.layout.coverage_html.write_text(page, encoding="utf-8")
+        with state.faults.guard(state.layout.coverage_html):
+            state.layout.coverage_html.write_text(page, encoding="utf-8")
         if state.alluredir:
             from juo_flowtest.report import allure
 
@@ -119,7 +134,8 @@ class FlowReporting:
                 environment["shard"] = str(shard.spec)  # the report says which slice it shows
             for label in self.drafts:
                 environment[f"draft.{self.drafts[label][0].name}"] = label
-            allure.write_run_files(state.alluredir, environment, cov, page)
+            with state.faults.guard(state.alluredir):
+                allure.write_run_files(state.alluredir, environment, cov, page)
         note = [self.production.note] if self.production.note else []
         return [self.tally.summary(), *self._draft_lines(),
                 *coverage_render.render_terminal(cov), *note]
@@ -135,10 +151,13 @@ class FlowReporting:
         for rep in terminalreporter.stats.get("broken", []):
             terminalreporter.write_sep("_", f"BROKEN {rep.head_line or rep.nodeid}", red=True)
             terminalreporter.write_line(rep.longreprtext)
-        if self.summary_lines:
+        faults = self.config.stash[STATE].faults.lines()
+        if self.summary_lines or faults:
             terminalreporter.section("juo-flowtest")
             for line in self.summary_lines:
                 terminalreporter.write_line(line)
+            for line in faults:
+                terminalreporter.write_line(line, red=True, bold=True)
 
 
 def _verdict(report: pytest.TestReport) -> Verdict:

@@ -1,7 +1,7 @@
 """What the plugin keeps for one pytest process, in ``config.stash[STATE]`` (never a global).
 
 The process's ``FlowSession`` (target, sandbox, client), where reports go, whether Allure is
-on, and the flow tags registered as markers. ``run`` wires the Allure listener around the
+on, the flow tags registered as markers, and the outputs that could not be written. ``run`` wires the Allure listener around the
 runner when Allure is on; the runner itself knows nothing of Allure or pytest.
 """
 
@@ -14,6 +14,8 @@ import pytest
 
 from juo_flowtest.base.errors import WorkflowDefinitionError
 from juo_flowtest.flowfile.model import Case, Flow
+from juo_flowtest.plugin.outputs import TermAsInterrupt
+from juo_flowtest.report.faults import OutputFaults
 from juo_flowtest.report.layout import ReportsLayout
 from juo_flowtest.run.result import FlowResult
 from juo_flowtest.run.session import FlowSession
@@ -30,6 +32,9 @@ class PluginState:
     report_commons: Any = None
     #: The sandbox's workflow definitions are invalid: no flow runs, the error is reported once.
     workflow_error: WorkflowDefinitionError | None = None
+    #: Outputs that could not be written (this process's; the controller merges the workers').
+    faults: OutputFaults = field(default_factory=OutputFaults)
+    term: TermAsInterrupt = field(default_factory=TermAsInterrupt)
 
     def register_tag(self, config: pytest.Config, tag: str) -> None:
         """Register a flow tag as a marker once, so ``--strict-markers`` accepts it."""

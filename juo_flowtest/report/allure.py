@@ -32,7 +32,9 @@ from importlib import resources
 from typing import Any
 
 import allure as _allure_module
+from allure_commons import hookimpl as allure_hookimpl
 from allure_commons import plugin_manager
+from allure_commons.logger import AllureFileLogger
 from allure_commons.model2 import ATTACHMENT_PATTERN, Attachment, StatusDetails
 from allure_commons.reporter import AllureReporter
 from allure_commons.types import LabelType
@@ -52,6 +54,8 @@ from juo_flowtest.coverage import model as coverage_mod
 from juo_flowtest.coverage import render as coverage_render
 from juo_flowtest.flowfile import model
 from juo_flowtest.report import exchanges
+from juo_flowtest.report.faults import OutputFaults
+from juo_flowtest.report.truncation import truncated
 from juo_flowtest.run import result
 from juo_flowtest.target.client import Exchange
 
@@ -65,6 +69,13 @@ _RUN_FILES = {"categories.json", "environment.properties", "executor.json"}
 
 #: Indented JSON for report files: the text of ``json.dumps(value, indent=2)``, 3x faster.
 _json = prettyjson.dumps
+
+
+def _attach(body: str, name: str, kind: Any) -> None:
+    """``allure.attach``, bounded (``truncation``): a cut text is shown as text, with its note."""
+    short = truncated(body)
+    allure.attach(short, name=name,
+                  attachment_type=kind if short is body else allure.attachment_type.TEXT)
 
 
 # ----- collection and test level -----------------------------------------------------------
@@ -131,8 +142,7 @@ def end_test(run: result.FlowResult, listener: AllureListener | None = None, *,
         log = exchanges.CallLog(secrets, commons)
         for call in calls:
             log.add(call.name, call.record.exchange)
-        allure.attach(log.text(), name=CALLS_ATTACHMENT,
-                      attachment_type=allure.attachment_type.TEXT)
+        _attach(log.text(), CALLS_ATTACHMENT, allure.attachment_type.TEXT)
         if commons is not None:
             commons.write_new(secrets)
     if run.verdict is Verdict.PASSED:
@@ -144,11 +154,8 @@ def end_test(run: result.FlowResult, listener: AllureListener | None = None, *,
             text = exchanges.http_attachment(call.record.exchange, secrets, error)
             _attach_to(call.item, text, EXCHANGE_ATTACHMENT, exchanges.HTTP_TYPE, "json")
     if run.variables:
-        allure.attach(
-            scrub_json(run.variables, secrets),
-            name="Saved variables",
-            attachment_type=allure.attachment_type.JSON,
-        )
+        _attach(scrub_json(run.variables, secrets), "Saved variables",
+                allure.attachment_type.JSON)
 
 
 def label_run(drafts: Iterable[str], workflows: Iterable[str]) -> None:
@@ -196,6 +203,10 @@ def _failing_path(steps: list[Any]) -> list[Any]:
     return []
 
 
+#: How much of the failing call a result's details show (the whole call is its attachment).
+DETAILS_LIMIT = 64 * 1024
+
+
 def failure_details(run: result.FlowResult, secrets: tuple[str, ...]) -> str | None:
     """What failed, where each expectation is written, then the call that showed it."""
     step = run.steps[-1] if run.steps else None
@@ -211,8 +222,8 @@ def failure_details(run: result.FlowResult, secrets: tuple[str, ...]) -> str | N
     if calls and calls[-1] in step.calls:
         if lines:
             lines.append("")
-        lines.append(exchanges.call_alone(len(calls), calls[-1].title, calls[-1].exchange,
-                                          secrets))
+        lines.append(truncated(exchanges.call_alone(len(calls), calls[-1].title,
+                                                    calls[-1].exchange, secrets), DETAILS_LIMIT))
     return "\n".join(lines) or None
 
 
@@ -558,3 +569,43 @@ def write_invalid_file(results_dir: str, path: str, message: str) -> None:
         ],
     }
     _write_text(os.path.join(results_dir, f"{data['uuid']}-result.json"), _json(data))
+
+
+# ----- a results writer that survives a full disk -------------------------------------------
+
+
+def guard_results_writer(faults: OutputFaults) -> None:
+    """Make allure-pytest's writer record an ``OSError`` as an output fault and go on.
+
+    Its file logger raises from inside pytest's hooks (an INTERNALERROR ending the run) when
+    the disk is full or the folder read-only. Its class is swapped for a subclass whose writes
+    are guarded, and it is registered again so the hooks call the guarded methods: the same
+    object stays registered, so allure-pytest still unregisters it at the end.
+    """
+    for plugin in plugin_manager.get_plugins():
+        if type(plugin) is AllureFileLogger:
+            plugin.__class__ = _GuardedFileLogger
+            setattr(plugin, "_juo_faults", faults)  # noqa: B010 - a plain attribute of ours
+            plugin_manager.unregister(plugin)
+            plugin_manager.register(plugin)
+
+
+_FileLogger: Any = AllureFileLogger  # untyped: one Any alias, as for the allure module
+
+
+class _GuardedFileLogger(_FileLogger):  # type: ignore[misc]
+    _juo_faults: OutputFaults
+
+    def _report_item(self, item: Any) -> None:
+        with self._juo_faults.guard(self._report_dir):
+            super()._report_item(item)
+
+    @allure_hookimpl
+    def report_attached_file(self, source: Any, file_name: str) -> None:
+        with self._juo_faults.guard(self._report_dir):
+            super().report_attached_file(source, file_name)
+
+    @allure_hookimpl
+    def report_attached_data(self, body: Any, file_name: str) -> None:
+        with self._juo_faults.guard(self._report_dir):
+            super().report_attached_data(body, file_name)

@@ -35,6 +35,7 @@ from juo_flowtest.base.redaction import (
     scrub_json,
     scrub_text,
 )
+from juo_flowtest.report.truncation import truncated
 from juo_flowtest.target.client import Exchange
 
 #: Allure 3's own view for one HTTP exchange.
@@ -93,12 +94,14 @@ def _pairs(headers: Mapping[str, str], secrets: tuple[str, ...]) -> list[dict[st
 
 
 def _http_body(value: Any, secrets: tuple[str, ...]) -> dict[str, str] | None:
+    """A body for the HTTP view, bounded (``truncation``): no report file grows with an answer."""
     if value is None:
         return None
     if isinstance(value, str):
-        return {"contentType": "text/plain", "value": scrub_text(value, secrets)}
-    return {"contentType": "application/json", "value": body_text(ordered(value), secrets,
-                                                                  indent=True)}
+        return {"contentType": "text/plain", "value": truncated(scrub_text(value, secrets))}
+    text = body_text(ordered(value), secrets, indent=True)
+    short = truncated(text)
+    return {"contentType": "application/json" if short is text else "text/plain", "value": short}
 
 
 def http_attachment(exchange: Exchange, secrets: tuple[str, ...],

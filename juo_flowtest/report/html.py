@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from juo_flowtest.base.errors import JuoFlowtestError
+from juo_flowtest.report.faults import describe
 
 ALLURE_VERSION = "3.18.0"
 REPORT_NAME = "Juo workflow flows"
@@ -135,7 +136,6 @@ def build_html(results_dir: str, report_dir: str, history_dir: str,
         )
     output = Path(report_dir).resolve()
     history = Path(history_dir).resolve()
-    history.mkdir(parents=True, exist_ok=True)
     allure = ensure_allure()
     node = shutil.which("node")
     if node is None:
@@ -143,16 +143,22 @@ def build_html(results_dir: str, report_dir: str, history_dir: str,
     builder = resources.files("juo_flowtest.report").joinpath("allure_build.mjs")
     index = output / "index.html"
     started = time.time()
-    with tempfile.TemporaryDirectory(prefix="juo-allure-") as work, \
-            resources.as_file(builder) as script:
-        config = Path(work) / "allurerc.json"
-        config.write_text(json.dumps(allure_config(output, history / "allure-history.jsonl")))
-        cmd = [node, str(script), _allure_core(allure), str(config), str(results)]
-        if quality_gate is not None:
-            gate = Path(work) / "quality-gate.json"
-            gate.write_text(json.dumps(quality_gate))
-            cmd.append(str(gate))
-        done = _run(cmd, Path(work), timeout=600)
+    try:
+        history.mkdir(parents=True, exist_ok=True)
+        output.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="juo-allure-") as work, \
+                resources.as_file(builder) as script:
+            config = Path(work) / "allurerc.json"
+            config.write_text(json.dumps(allure_config(output, history / "allure-history.jsonl")))
+            cmd = [node, str(script), _allure_core(allure), str(config), str(results)]
+            if quality_gate is not None:
+                gate = Path(work) / "quality-gate.json"
+                gate.write_text(json.dumps(quality_gate))
+                cmd.append(str(gate))
+            done = _run(cmd, Path(work), timeout=600)
+    except OSError as exc:
+        raise HtmlReportError(f"could not write {exc.filename or output}: {describe(exc)}") \
+            from None
     # Allure writes nothing for some broken inputs without failing: check the file.
     if done.returncode != 0 or not index.exists() or index.stat().st_mtime < started - 1:
         tail = (done.stderr or done.stdout).strip().splitlines()[-5:]

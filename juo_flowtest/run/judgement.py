@@ -1,8 +1,10 @@
 """Judging one response: can it be judged at all (BROKEN), and which expectations fail (FAILED).
 
-In order: a transport failure, an unexpected 5xx, a body that is not JSON, and a 2xx body that
-breaks the documented run-state schema make the call BROKEN; otherwise every expectation is
-checked and all mismatches are returned together (an absent ``expect`` means "a 2xx").
+In order: a transport failure, any 3xx (the Juo API does not redirect), an unexpected 5xx, a
+body that is not JSON, a 2xx body that breaks the documented run-state schema, and a run state
+of another run than the one asked about (respond, get) make the call BROKEN; otherwise every
+expectation is checked and all mismatches are returned together (an absent ``expect`` means
+"a 2xx").
 
 Example::
 
@@ -37,6 +39,8 @@ def judge(kind: str, title: str, response: ApiResponse, expect: Expect | None,
         if mismatches:
             broken = (f"the 2xx body of {response.exchange.method} {response.exchange.url} "
                       "breaks the documented run-state schema (contract violation)")
+    if broken is None and response.ok:
+        broken = foreign_run(response)
     if broken is None:
         mismatches = expectations(expect, response, resolve)
     return CallRecord(kind, title, response.exchange, tuple(mismatches), broken,
@@ -52,6 +56,12 @@ def unjudgeable(response: ApiResponse, expect: Expect | None,
     assert status is not None
     explicit = expect is not None and expect.http is not None and expect.http.holds(status, resolve)
     where = f"{response.exchange.method} {response.exchange.url}"
+    if 300 <= status < 400:
+        location = response.headers.get("location")
+        to = f" to {_short(location)}" if location else ""
+        return (f"HTTP {status} redirect from {where}{to} — the Juo API does not redirect "
+                "(contract violation); it was not followed, so no credentials went there; "
+                "check --juo-base-url")
     if status >= 500 and not explicit:
         return (f"unexpected HTTP {status} from {where}{error_summary(response.body)}"
                 " — the target failed; check its logs")
@@ -60,6 +70,23 @@ def unjudgeable(response: ApiResponse, expect: Expect | None,
         return (f"the response to {where} (HTTP {status}) is not valid JSON: "
                 f"{text[:120]!r}{'…' if len(text) > 120 else ''}")
     return None
+
+
+def foreign_run(response: ApiResponse) -> str | None:
+    """Why a run state is not of the run the call asked about, or None."""
+    asked, body = response.run_id, response.body
+    if asked is None or not isinstance(body, dict) or "runId" not in body:
+        return None
+    if body["runId"] == asked:
+        return None
+    return (f"the run state from {response.exchange.method} {response.exchange.url} is of run "
+            f"{_short(body['runId'])}, not of the run asked about ({_short(asked)}) — "
+            "contract violation")
+
+
+def _short(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return repr(text[:80] + "…") if len(text) > 80 else repr(text)
 
 
 def expectations(expect: Expect | None, response: ApiResponse,

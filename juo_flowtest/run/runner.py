@@ -8,6 +8,12 @@ A step: its kind (``flowfile.kinds``) renders its first value through a scope sn
 titles the step from it; then the kind runs, through this module's ``_StepRun``: each
 response is judged (``judgement``), recorded, saved from, and the ``RunTracker`` follows the
 current run and coverage. The first step that is not PASSED stops the flow.
+
+The step is the boundary: whatever goes wrong inside it (a request that cannot be built, a
+value the target sent that nothing expected, a bug of ours) ends the step as BROKEN with one
+scrubbed line naming what happened, never as an exception carrying request headers or other
+locals up to pytest's traceback. Header values under a sensitive name are ``Secret`` values from
+the moment they are rendered until the transport sends them.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from typing import Any
 
 from juo_flowtest.base import templating
 from juo_flowtest.base.outcome import Mismatch, Verdict
+from juo_flowtest.base.redaction import is_sensitive, scrub_text
+from juo_flowtest.base.secrets import Secret
 from juo_flowtest.expect.checks import Expect
 from juo_flowtest.expect.matchcore import MISSING
 from juo_flowtest.flowfile import model
@@ -92,6 +100,8 @@ class _FlowRun:
             self._declare(self.flow.vars, overwrite=False)  # a case's value wins over vars
         except VariableError as exc:
             message = f"vars: {self.scope().problem(exc)}"
+        except Exception as exc:  # noqa: BLE001 - the run's boundary: a verdict, not a crash
+            message = f"vars: {self.crash(exc)}"
         if not message:
             for index, step in enumerate(self.flow.steps):
                 result = self._step(index, step)
@@ -136,6 +146,8 @@ class _FlowRun:
             headers = self._headers(kind.headers(step.action), step, before)
         except VariableError as exc:
             broken = before.problem(exc)
+        except Exception as exc:  # noqa: BLE001 - the step's boundary (see the module)
+            broken = self.crash(exc)
         self.listener.step_started(index, title)
         run = _StepRun(self, step, before, headers)
         if broken is None:
@@ -143,6 +155,8 @@ class _FlowRun:
                 kind.run(step.action, rendered, run)
             except VariableError as exc:
                 run.broken(before.problem(exc))
+            except Exception as exc:  # noqa: BLE001 - the step's boundary (see the module)
+                run.broken(self.crash(exc))
         else:
             run.broken(broken)
         if run.broken_reason is not None:
@@ -159,14 +173,27 @@ class _FlowRun:
         self.listener.step_finished(result)
         return result
 
+    def crash(self, exc: Exception) -> str:
+        """One scrubbed line for an exception that reached the step's boundary."""
+        detail = " ".join(str(exc).split())[:300]
+        what = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+        return scrub_text(self.client.scrub(f"the step could not run: {what}"))
+
     def _headers(self, action_headers: model.Headers, step: model.Step,
                  scope: Scope) -> RequestHeaders:
-        """The flow's, then the action's, then the step's headers (later ones win), rendered."""
+        """The flow's, then the action's, then the step's headers (later ones win), rendered;
+        values under a sensitive name (``X-Delegated-Token``...) as ``Secret`` values."""
         pairs = self.flow.headers.values + action_headers.values + step.headers.values
         if not pairs:
             return None
-        return {name: (None if value is None else text(templating.render(value, scope.resolve)))
-                for name, value in pairs}
+        headers: dict[str, Any] = {}
+        for name, value in pairs:
+            if value is None:
+                headers[name] = None
+                continue
+            rendered = text(templating.render(value, scope.resolve))
+            headers[name] = Secret(rendered) if is_sensitive(name) else rendered
+        return headers
 
 
 class _StepRun:

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from juo_flowtest.base.errors import SandboxError, WorkflowDefinitionError
+from juo_flowtest.base.secrets import SecretSet, SecretValues
 from juo_flowtest.flowfile.model import Case, Flow
 from juo_flowtest.paths.index import WorkflowIndex
 from juo_flowtest.run.drafts import Draft, DraftBinding, DraftStarts
@@ -34,6 +35,8 @@ class FlowSession:
         self._http: httpx.Client | None = None
         self._client: JuoClient | None = None
         self._start_error: SandboxError | WorkflowDefinitionError | None = None
+        #: The token from the start, then every value the run sends in a sensitive header.
+        self.secret_set = SecretSet([target.token])
         self._index: WorkflowIndex | None = None
         #: ``--juo-draft``: the drafts to push into the embedded sandbox, or the drafts
         #: already on a remote target (pushed once, by the controlling process).
@@ -43,9 +46,9 @@ class FlowSession:
         self.last_drafts: tuple[DraftBinding, ...] = ()
 
     @property
-    def secrets(self) -> tuple[str, ...]:
-        """The values every output must hide (the target's token)."""
-        return (self.target.token,) if self.target.token else ()
+    def secrets(self) -> SecretValues:
+        """The values every output must hide, as known now (each in its encoded forms)."""
+        return self.secret_set.values
 
     def run(self, flow: Flow, case: Case | None, listener: RunListener | None = None
             ) -> FlowResult:
@@ -95,13 +98,14 @@ class FlowSession:
             self._http = make_http_client(self.target.timeout)
             scheme, token = self.target.auth, self.target.token
             auth = Auth(scheme, token) if scheme and token else None
-            if self.drafts or self.bindings:
-                client = DraftStarts(self._http, base_url, self.target.tenant, auth)
+            kind = DraftStarts if self.drafts or self.bindings else JuoClient
+            client = kind(self._http, base_url, self.target.tenant, auth,
+                          timeout=self.target.timeout, max_body_bytes=self.target.max_body_bytes,
+                          secrets=self.secret_set)
+            if isinstance(client, DraftStarts):
                 client.bind(self.bindings or self._push_into_sandbox(base_url),
                             dry_run=self.target.protected)
-                self._client = client
-            else:
-                self._client = JuoClient(self._http, base_url, self.target.tenant, auth)
+            self._client = client
         return self._client
 
     def _push_into_sandbox(self, base_url: str) -> list[DraftBinding]:

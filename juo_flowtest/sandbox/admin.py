@@ -19,9 +19,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from juo_flowtest.sandbox import adminviews as views
-from juo_flowtest.sandbox import assumptions
+from juo_flowtest.sandbox import assumptions, payload
 from juo_flowtest.sandbox.engine import RunError
-from juo_flowtest.sandbox.jsoncodec import CODEC
 from juo_flowtest.sandbox.paging import QueryError, choice, envelope, flag, page_request
 from juo_flowtest.sandbox.registry import WorkflowStore, content
 from juo_flowtest.sandbox.responses import JSON, error_response
@@ -191,12 +190,9 @@ async def _body(request: Request, required: bool = True) -> dict[str, Any]:
     if not raw.strip() and not required:
         return {}
     try:
-        data = CODEC.loads(raw)  # orjson, or the stdlib where it would differ
-    except ValueError:
-        raise _Invalid("body: not valid JSON") from None
-    if not isinstance(data, dict):
-        raise _Invalid("body: must be a JSON object")
-    return data
+        return payload.json_object(raw)
+    except payload.PayloadError as exc:
+        raise _Invalid(str(exc)) from None
 
 
 _KINDS: dict[str, tuple[str, Callable[[Any], bool]]] = {

@@ -19,14 +19,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from juo_flowtest.sandbox import assumptions, control
+from juo_flowtest.sandbox import assumptions, control, payload
 from juo_flowtest.sandbox.admin import admin_routes
 from juo_flowtest.sandbox.adminopenapi import combined
 from juo_flowtest.sandbox.catalog import Catalog
 from juo_flowtest.sandbox.clock import Clock, SystemClock
 from juo_flowtest.sandbox.engine import RunError
 from juo_flowtest.sandbox.faults import FaultConfig, FaultInjector
-from juo_flowtest.sandbox.jsoncodec import CODEC
 from juo_flowtest.sandbox.loading import (
     EXAMPLES_DIR,  # noqa: F401  (re-exported: where the examples live)
     WorkflowDirs,
@@ -67,12 +66,9 @@ async def _body(request: Request, required: bool = True) -> dict[str, Any]:
     if not raw.strip() and not required:
         return {}
     try:
-        data = CODEC.loads(raw)
-    except ValueError:
-        raise _Invalid("body: not valid JSON") from None
-    if not isinstance(data, dict):
-        raise _Invalid("body: must be a JSON object")
-    return data
+        return payload.json_object(raw)
+    except payload.PayloadError as exc:
+        raise _Invalid(str(exc)) from None
 
 
 def _field(body: dict[str, Any], name: str, kind: str, required: bool) -> Any:
@@ -81,15 +77,15 @@ def _field(body: dict[str, Any], name: str, kind: str, required: bool) -> Any:
         if required:
             raise _Invalid(f"body/{name}: required {kind} is missing")
         return None
-    if kind == "string":
-        ok = isinstance(value, str)
-    elif kind == "object":
-        ok = isinstance(value, dict)
-    elif kind == "boolean":
-        ok = isinstance(value, bool)
-    else:  # integer
-        ok = (isinstance(value, (int, float)) and not isinstance(value, bool)
-              and float(value).is_integer())
+    ok = {
+        "string": isinstance(value, str),
+        "object": isinstance(value, dict),
+        "boolean": isinstance(value, bool),
+        "integer": payload.integer_in_range(value),
+    }[kind]
+    if kind == "integer" and payload.out_of_range(value):
+        raise _Invalid(f"body/{name}: out of range: an integer from {-payload.MAX_INTEGER} "
+                       f"to {payload.MAX_INTEGER}")
     if not ok:
         raise _Invalid(f"body/{name}: must be {'an' if kind[0] in 'aeiou' else 'a'} {kind}, "
                        f"got {type(value).__name__}")

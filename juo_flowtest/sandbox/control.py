@@ -14,12 +14,12 @@ documented endpoints (same auth, same error bodies).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from starlette.requests import Request
 
+from juo_flowtest.sandbox import payload
 from juo_flowtest.sandbox.engine import RunError
 from juo_flowtest.sandbox.store import Owner, RunStore
 
@@ -50,9 +50,9 @@ def routes(store: RunStore, prefix: str) -> list[tuple[str, Handler]]:
 
     async def advance(request: Request, owner: Owner) -> dict[str, Any]:
         raw = await request.body()
-        try:
-            body = json.loads(raw) if raw.strip() else None
-        except ValueError:
+        try:  # bounded in depth, strict: a hostile body is a 400, never a 500
+            body = payload.json_object(raw) if raw.strip() else None
+        except payload.PayloadError:
             body = None
         ms = body.get("ms") if isinstance(body, dict) else None
         if (not isinstance(ms, (int, float)) or isinstance(ms, bool) or ms < 0

@@ -36,12 +36,17 @@ class JsonCodec:
     def __init__(self) -> None:
         self.exotic = False
 
-    def loads(self, raw: bytes) -> Any:
-        """Parse a request body; raises ``ValueError`` when it is not JSON at all."""
-        value, by_stdlib = jsonread.read(raw)  # ValueError when not JSON, as json says
+    def loads(self, raw: bytes, *, strict: bool = False) -> Any:
+        """Parse a request body; raises ``ValueError`` when it is not JSON at all (``strict``:
+        ``NaN`` and ``Infinity`` too)."""
+        return self.read(raw, strict=strict)[0]
+
+    def read(self, raw: bytes, *, strict: bool = False) -> tuple[Any, bool]:
+        """``loads``, and whether the stdlib read it (only then can a number be infinite)."""
+        value, by_stdlib = jsonread.read(raw, strict=strict)  # ValueError as json says
         if by_stdlib:
             self.exotic = True
-        return value
+        return value, by_stdlib
 
     def dumps(self, value: Any) -> bytes:
         """Encode a response body."""

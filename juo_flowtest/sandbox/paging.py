@@ -116,7 +116,7 @@ def _decode(name: str, cursor: str, field: str) -> Key:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         data = json.loads(raw)
-    except (ValueError, binascii.Error):
+    except (ValueError, binascii.Error, RecursionError):
         raise problem from None
     if (not isinstance(data, list) or len(data) != 3 or data[0] != field
             or not isinstance(data[2], int) or not isinstance(data[1], (str, int, float))):

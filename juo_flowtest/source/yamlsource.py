@@ -23,6 +23,7 @@ means what it looks like (see ``docs/flow-format.md``):
 from __future__ import annotations
 
 import gc
+import math
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -191,6 +192,10 @@ _SCALARS: dict[str, Any] = {
     "tag:yaml.org,2002:bool": {"true": True, "false": False}.__getitem__,
     _NULL: lambda value: None,
 }
+_INT = "tag:yaml.org,2002:int"
+_INT_TEXT = re.compile(r"[-+]?[0-9]+")
+#: The largest integer a flow file may write: what 64-bit JSON readers (and the API) accept.
+MAX_JSON_INT = 2**63 - 1
 #: An expansion limit for aliases (a "billion laughs" file must not hang collection).
 MAX_NODES = 200_000
 
@@ -281,16 +286,37 @@ class _Builder:
             return node.value
         convert = _SCALARS.get(node.tag)
         if convert is None:
-            self.problem(node, f"unsupported YAML tag '{node.tag}'", "these files use plain YAML: "
-                         "no '!tags' beyond !!str, !!int, !!float, !!bool and !!null")
+            self.unsupported(node)
             return node.value
         try:
-            return convert(node.value.lower() if node.tag.endswith("bool") else node.value)
+            value = convert(node.value.lower() if node.tag.endswith("bool") else node.value)
         except (ValueError, KeyError):
-            self.problem(node, f"'{node.value}' is not a valid {node.tag.rsplit(':', 1)[-1]}")
+            if node.tag == _INT and _INT_TEXT.fullmatch(node.value):  # past int's digit limit
+                value = MAX_JSON_INT + 1
+            else:
+                self.problem(node, f"'{_short(node.value)}' is not a valid "
+                             f"{node.tag.rsplit(':', 1)[-1]}")
+                return node.value
+        if value.__class__ is float and not math.isfinite(value):
+            self.problem(node, f"the number {_short(node.value)} is out of range: it would be "
+                         "infinite, and JSON has no infinite numbers",
+                         "write a smaller number, or quote it to send it as text")
             return node.value
+        if value.__class__ is int and not -MAX_JSON_INT <= value <= MAX_JSON_INT:
+            self.problem(node, f"the integer {_short(node.value)} is out of range: larger than "
+                         "the 64-bit integers JSON readers accept",
+                         "write a smaller number, or quote it to send it as text")
+            return node.value
+        return value
+
+    def unsupported(self, node: Node) -> None:
+        self.problem(node, f"unsupported YAML tag '{_shown_tag(node.tag)}'",
+                     "these files use plain YAML: no '!tags' beyond !!str, !!int, !!float, "
+                     "!!bool, !!null, !!map and !!seq")
 
     def mapping(self, node: MappingNode) -> PosDict:
+        if node.tag != _MAP:  # !!set, !!omap, !custom...: not plain data
+            self.unsupported(node)
         at = node.start_mark
         data = PosDict()
         data.path, data.line, data.column = self.path, at.line + 1, at.column + 1
@@ -333,6 +359,8 @@ class _Builder:
                     data.marks[key] = source.marks[key]
 
     def sequence(self, node: SequenceNode) -> PosList:
+        if node.tag != _SEQ:
+            self.unsupported(node)
         at = node.start_mark
         data = PosList()
         data.path, data.line, data.column = self.path, at.line + 1, at.column + 1
@@ -350,6 +378,16 @@ class _Builder:
                          "to itself through YAML aliases")
             return None
         return data
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}…{text[-8:]} ({len(text)} characters)"
+
+
+def _shown_tag(tag: str) -> str:
+    """``!!set`` for ``tag:yaml.org,2002:set``; other tags as written."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
 
 
 def _bounded(data: Any) -> bool:

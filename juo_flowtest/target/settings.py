@@ -6,12 +6,16 @@ built-in default. The target is chosen by name (``--juo-env`` / ``JUO_ENV``, def
 Other names are tables ``[tool.juo_flowtest.environments.NAME]`` in ``pyproject.toml``.
 
 A token is read from the environment only (``JUO_DELEGATED_TOKEN`` / ``JUO_ACCESS_TOKEN``, or the
-variable an environment names in ``token_env``); it is never written in a file, and
-``Target``'s repr never shows it.
+variable an environment names in ``token_env``); it is never written in a file, and it is held
+as a ``Secret``: ``Target``'s repr never shows it.
+
+The body limit (``--juo-max-body`` > ``JUO_MAX_BODY`` > ``max_body`` of the environment's table >
+10 MB) is a number of bytes or a size with a unit: ``512KB``, ``10MB``, ``1GB`` (powers of 1024).
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,6 +24,8 @@ from typing import Any, Literal, cast
 
 from juo_flowtest.base.diagnostics import did_you_mean
 from juo_flowtest.base.errors import ConfigError
+from juo_flowtest.base.secrets import Secret
+from juo_flowtest.target.transport import DEFAULT_MAX_BODY_BYTES
 
 SANDBOX = "sandbox"
 SANDBOX_TENANT = "sandbox.myshopify.com"
@@ -27,8 +33,12 @@ SANDBOX_TOKEN = "sandbox-token"  # the sandbox's documented default, not a secre
 DEFAULT_TIMEOUT_S = 10.0
 AuthScheme = Literal["delegated", "bearer"]
 AUTH_SCHEMES: tuple[AuthScheme, ...] = ("delegated", "bearer")
-ENV_KEYS = ("base_url", "tenant", "token_env", "auth", "timeout", "protected", "admin_url",
-            "admin_token_env")
+ENV_KEYS = ("base_url", "tenant", "token_env", "auth", "timeout", "protected", "max_body",
+            "admin_url", "admin_token_env")
+MAX_BODY_ENV = "JUO_MAX_BODY"
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)?\s*", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3, "kib": 1024,
+          "mib": 1024**2, "gib": 1024**3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +53,7 @@ class Overrides:
     sandbox_examples: bool = False
     workflows: str | None = None
     allow_protected: bool = False
+    max_body: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +64,13 @@ class Target:
     base_url: str | None
     tenant: str | None
     auth: AuthScheme | None  # None: no auth header
-    token: str | None = field(repr=False)
+    token: Secret | None = field(repr=False)
     timeout: float = DEFAULT_TIMEOUT_S
     protected: bool = False
     #: The sandbox's definition folders (none: the examples), and whether the examples load too.
     sandbox_workflows: tuple[str, ...] = ()
     sandbox_examples: bool = False
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     #: The target's workflow definitions, for transition coverage (``--juo-workflows``).
     workflows: str | None = None
 
@@ -109,6 +121,31 @@ def _check_environment(pyproject: Path, name: str, table: Any) -> None:
         raise ConfigError(f"{where}: never write a token in a file; use token_env")
     if table.get("auth", "delegated") not in AUTH_SCHEMES:
         raise ConfigError(f"{where}: auth must be one of {', '.join(AUTH_SCHEMES)}")
+    if "max_body" in table:
+        parse_size(table["max_body"], f"{where}: max_body")
+
+
+def parse_size(raw: Any, what: str) -> int:
+    """Bytes for ``1048576``, ``512KB``, ``10MB``, ``1GB`` (powers of 1024); ``ConfigError``
+    naming ``what`` otherwise."""
+    m = _SIZE.fullmatch(str(raw)) if isinstance(raw, (int, str)) and not isinstance(raw, bool) \
+        else None
+    size = int(float(m.group(1)) * _UNITS[(m.group(2) or "").lower()]) if m else 0
+    if size < 1024:
+        raise ConfigError(f"{what}: {raw!r} is not a body size of at least 1KB; write e.g. "
+                          "10MB, 512KB or a number of bytes")
+    return size
+
+
+def _max_body(overrides: Overrides, environ: Mapping[str, str],
+              table: Mapping[str, Any]) -> int:
+    if overrides.max_body:
+        return parse_size(overrides.max_body, "--juo-max-body")
+    if environ.get(MAX_BODY_ENV):
+        return parse_size(environ[MAX_BODY_ENV], MAX_BODY_ENV)
+    if "max_body" in table:
+        return parse_size(table["max_body"], "max_body")
+    return DEFAULT_MAX_BODY_BYTES
 
 
 def resolve(
@@ -142,6 +179,7 @@ def resolve(
         token=token,
         timeout=float(overrides.timeout or table.get("timeout", DEFAULT_TIMEOUT_S)),
         protected=bool(table.get("protected", False)),
+        max_body_bytes=_max_body(overrides, environ, table),
         workflows=overrides.workflows,
     )
 
@@ -150,7 +188,7 @@ def _sandbox_target(overrides: Overrides, environ: Mapping[str, str]) -> Target:
     base_url = overrides.base_url or environ.get("JUO_BASE_URL")
     auth, token = _token(SANDBOX, {}, environ)
     if token is None:
-        auth, token = "delegated", SANDBOX_TOKEN
+        auth, token = "delegated", Secret(SANDBOX_TOKEN)
     return Target(
         name=SANDBOX,
         base_url=base_url.rstrip("/") if base_url else None,
@@ -160,24 +198,25 @@ def _sandbox_target(overrides: Overrides, environ: Mapping[str, str]) -> Target:
         timeout=float(overrides.timeout or DEFAULT_TIMEOUT_S),
         sandbox_workflows=overrides.sandbox_workflows,
         sandbox_examples=overrides.sandbox_examples,
+        max_body_bytes=_max_body(overrides, environ, {}),
         workflows=overrides.workflows,
     )
 
 
 def _token(
     name: str, table: Mapping[str, Any], environ: Mapping[str, str]
-) -> tuple[AuthScheme | None, str | None]:
+) -> tuple[AuthScheme | None, Secret | None]:
     if environ.get("JUO_DELEGATED_TOKEN"):
-        return "delegated", environ["JUO_DELEGATED_TOKEN"]
+        return "delegated", Secret(environ["JUO_DELEGATED_TOKEN"])
     if environ.get("JUO_ACCESS_TOKEN"):
-        return "bearer", environ["JUO_ACCESS_TOKEN"]
+        return "bearer", Secret(environ["JUO_ACCESS_TOKEN"])
     token_env = table.get("token_env")
     if token_env is None:
         return None, None
-    token = environ.get(str(token_env))
-    if not token:
+    text = environ.get(str(token_env))
+    if not text:
         raise ConfigError(
             f"environment '{name}' reads its token from ${token_env} (token_env), "
             f"which is not set; export it (in CI, from the secret store)"
         )
-    return cast(AuthScheme, table.get("auth", "delegated")), token
+    return cast(AuthScheme, table.get("auth", "delegated")), Secret(text)

@@ -44,3 +44,10 @@ def test_a_plain_run_state_is_read_by_orjson() -> None:
 def test_not_json_is_a_value_error(raw: bytes) -> None:
     with pytest.raises(ValueError):
         read(raw)
+
+
+@pytest.mark.parametrize("raw", [b'{"a": NaN}', b"[Infinity]", b"-Infinity"])
+def test_strict_refuses_what_json_has_not(raw: bytes) -> None:
+    with pytest.raises(ValueError, match="is not JSON"):
+        read(raw, strict=True)
+    assert read(raw)[1]  # the lenient read lets json.loads answer

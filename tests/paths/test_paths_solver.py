@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from juo_flowtest.paths.solver import Known, Literal, alternatives, solve
+from juo_flowtest.paths.solver import Known, Literal, Ref, alternatives, literal, solve
 from juo_flowtest.sandbox.conditions import OPERATORS, Scope, met
 from juo_flowtest.sandbox.definitions import ConditionGroup, ConditionItem, Conditions, Operand
 
@@ -70,3 +70,29 @@ def test_a_variant_is_chosen_among_the_steps_own() -> None:
     lit = Literal(var, "is_one_of", ["b", "c"], True)
     assert solve([lit], {var: ["a", "b", "c"]}) == {var: "b"}
     assert solve([Literal(var, "equals", "z", True)], {var: ["a", "b"]}) is None
+
+
+@pytest.mark.parametrize("operator", sorted(RIGHT))
+@pytest.mark.parametrize("want", [True, False])
+def test_two_unknowns_compared_with_each_other_are_solved_together(operator: str,
+                                                                   want: bool) -> None:
+    # order.total > customer.limit: both sides come from the context
+    item = ConditionItem("cmp", Operand("context", {"path": "order.total"}), operator,
+                         Operand("context", {"path": "customer.limit"}))
+    lit = literal(item, want, Known())
+    assert isinstance(lit, Literal)
+    found = solve([lit], {})
+    assert found is not None, operator
+    context: dict[str, Any] = {}
+    for var, value in found.items():
+        if value is not None:
+            context.setdefault(var[1].split(".")[0], {})[var[1].split(".")[1]] = value
+    assert met(Conditions("and", (ConditionGroup("g", "and", (item,)),)),
+               Scope(context)) is want
+
+
+def test_a_bound_on_the_compared_unknown_is_kept() -> None:
+    total, limit = ("context", "order.total"), ("context", "customer.limit")
+    found = solve([Literal(total, "greater_than", Ref(limit), True),
+                   Literal(limit, "greater_than_or_equal", 100, True)], {})
+    assert found == {limit: 100, total: 101}

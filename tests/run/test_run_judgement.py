@@ -100,3 +100,31 @@ def test_find_gives_missing_one_value_or_a_list() -> None:
 def test_error_summary_wording() -> None:
     assert error_summary({"error": "Conflict", "message": "m"}) == " Conflict: m"
     assert error_summary("x" * 100) == " " + "x" * 80 and error_summary(None) == ""
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_any_redirect_is_broken_even_when_expected(status: int) -> None:
+    exchange = Exchange("GET", "http://juo.test/workflows/r-1", {}, None, status, {}, None, 1.0)
+    moved = ApiResponse(status, {"location": "http://elsewhere.test/x"}, None, False, 1.0,
+                        exchange)
+    broken = judge("get", "get", moved, expect(http=status), resolve).broken
+    assert broken == (f"HTTP {status} redirect from GET http://juo.test/workflows/r-1 to "
+                      "'http://elsewhere.test/x' — the Juo API does not redirect (contract "
+                      "violation); it was not followed, so no credentials went there; check "
+                      "--juo-base-url")
+
+
+def test_a_run_state_of_another_run_is_a_contract_violation() -> None:
+    exchange = Exchange("GET", "http://juo.test/workflows/r-1", {}, None, 200, {}, STATE, 1.0)
+    asked = ApiResponse(200, {}, dict(STATE, runId="r-other"), True, 1.0, exchange, None, 1,
+                        "r-1")
+    assert judge("get", "get", asked, None, resolve).broken == (
+        "the run state from GET http://juo.test/workflows/r-1 is of run 'r-other', not of the "
+        "run asked about ('r-1') — contract violation")
+    same = ApiResponse(200, {}, STATE, True, 1.0, exchange, None, 1, "r-1")
+    assert judge("get", "get", same, None, resolve).broken is None
+    # start asks about no run; an error body (not a run state) is judged by expectations
+    assert judge("start", "start", response(), None, resolve).broken is None
+    error = ApiResponse(404, {}, {"code": "run_not_found", "runId": "x"}, True, 1.0, exchange,
+                        None, 1, "r-1")
+    assert judge("get", "get", error, expect(http=404), resolve).broken is None

@@ -473,7 +473,7 @@ def test_a_contract_violation_on_a_2xx_is_broken_unless_schema_is_off() -> None:
 
     def no_version(request: httpx.Request) -> httpx.Response | None:
         if request.method == "GET":
-            state = dict(fake.runs["run-1"])
+            state = dict(fake.runs[request.url.path.rsplit("/", 1)[-1]])
             del state["runVersion"]
             state["status"] = "paused"
             return httpx.Response(200, json=state)
@@ -660,3 +660,36 @@ def test_a_step_renders_its_templates_once_for_its_title_and_its_call() -> None:
     assert result.steps[0].title == f"start {start_body['flowType']}"
     assert result.steps[0].calls[0].title == result.steps[0].title
     assert result.steps[1].title == f"respond {respond_body['responseType']}"
+
+
+@pytest.mark.parametrize(("step", "why"), [
+    (start(headers=headers(**{"X-Note": "café ☕"})),
+     "a header holds a character that is not ASCII ('é'); HTTP headers carry ASCII only"),
+    (start(headers=headers(**{"X-Delegated-Token": "tøken"})),
+     "a header holds a character that is not ASCII ('ø')"),
+    (model.Step(StartAction(templating.compile_value({"flowType": "x", "context": {
+        "a": float("-inf")}})), position=at(1)), "the body holds a number JSON cannot carry"),
+])
+def test_a_request_that_cannot_be_built_is_broken_in_one_scrubbed_line(
+        step: model.Step, why: str) -> None:
+    fake = FakeJuo()
+    result = run(fake, flow(step))
+    assert result.verdict is Verdict.BROKEN and fake.requests == []
+    first = result.message.splitlines()[0]
+    assert "could not be built: " in first and why in first
+    assert TOKEN not in result.message and "tøken" not in result.message
+
+
+def test_an_exception_inside_a_step_becomes_a_broken_step_not_a_crash() -> None:
+    fake = FakeJuo()
+
+    class Exploding(JuoClient):
+        def start(self, body: Any, headers: Any = None) -> Any:
+            raise RuntimeError(f"boom with {TOKEN} inside\nand a second line")
+
+    client = Exploding(httpx.Client(transport=fake.transport), BASE, "shop.test",
+                       Auth("delegated", TOKEN))
+    result = run_flow(flow(start()), None, client)
+    assert result.verdict is Verdict.BROKEN
+    assert result.steps[0].broken == ("the step could not run: RuntimeError: boom with "
+                                      "<redacted> inside and a second line")

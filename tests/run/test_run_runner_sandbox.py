@@ -208,8 +208,8 @@ def test_latency_beyond_the_read_timeout_is_broken_within_the_timeout() -> None:
         begun = time.monotonic()
         result = broken_within(sb, 1.4, timeout=0.3)
         assert 0.3 <= time.monotonic() - begun
-    assert "no response to POST" in result.message
-    assert "within 0.3s (read timeout)" in result.message
+    assert "no complete response to POST" in result.message
+    assert "within 0.3s" in result.message
 
 
 def seed_where(kind: str, n: int, **rates: float) -> int:

@@ -117,7 +117,8 @@ CUSTOMER = "write the customer id after the token, quoted if it looks like a num
          "a customer id must be a non-empty string, not empty", CUSTOMER),
         ("tenants:\n  s: {tokens: {sekrit-a1: !!binary eA==}}\n", "2:27",
          "unsupported YAML tag <redacted>",
-         "these files use plain YAML: no '!tags' beyond !!str, !!int, !!float, !!bool and !!null"),
+         ("these files use plain YAML: no '!tags' beyond !!str, !!int, !!float, !!bool, !!null, "
+          "!!map and !!seq")),
         ("tenants: {s: {tokens: {sekrit-a1: c}}}\n---\ntenants: {}\n", "3:1",
          "a second YAML document in the sandbox config", "write all tenants in one document"),
     ],

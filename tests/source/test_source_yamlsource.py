@@ -148,3 +148,28 @@ def test_an_alias_without_an_anchor_is_a_syntax_problem() -> None:
     (problem,) = parse("a: *x\n", "f.yaml").problems
     assert (problem.position.line, problem.position.column) == (1, 4)
     assert problem.message == "YAML syntax error: found undefined alias"
+
+
+def test_every_non_core_tag_is_refused_on_scalars_mappings_and_lists() -> None:
+    text = ("a: !!set {x, y}\nb: !!omap [{x: 1}]\nc: !!binary aGk=\nd: !!timestamp 2024-01-01\n"
+            "e: !local {x: 1}\nf: !!pairs [[a, 1]]\ng: !!map {x: 1}\nh: !!seq [1]\n")
+    problems = parse(text, "f.yaml").problems
+    assert [(p.position.line, p.message) for p in problems] == [
+        (1, "unsupported YAML tag '!!set'"), (2, "unsupported YAML tag '!!omap'"),
+        (3, "unsupported YAML tag '!!binary'"), (4, "unsupported YAML tag '!!timestamp'"),
+        (5, "unsupported YAML tag '!local'"), (6, "unsupported YAML tag '!!pairs'")]
+
+
+def test_numbers_json_cannot_carry_are_problems_where_written() -> None:
+    text = (f"a: 1e99999\nb: -1e400\nc: {10**400}\nd: {'9' * 5000}\ne: -9223372036854775808\n"
+            "f: 9223372036854775807\ng: 1e308\nh: 1e-99999\n")
+    source = parse(text, "f.yaml")
+    assert [(p.position.line, p.message.split(":")[0]) for p in source.problems] == [
+        (1, "the number 1e99999 is out of range"), (2, "the number -1e400 is out of range"),
+        (3, "the integer 10000000000000000000…00000000 (401 characters) is out of range"),
+        (4, "the integer 99999999999999999999…99999999 (5000 characters) is out of range"),
+        (5, "the integer -9223372036854775808 is out of range")]
+    assert all(p.hint == "write a smaller number, or quote it to send it as text"
+               for p in source.problems)
+    fine = only_document("f: 9223372036854775807\ng: 1e308\nh: 1e-99999\ni: '1e99999'\n")
+    assert fine == {"f": 2**63 - 1, "g": 1e308, "h": 0.0, "i": "1e99999"}
