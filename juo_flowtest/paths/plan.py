@@ -124,11 +124,17 @@ def _start_literals(workflow: Workflow) -> list[tuple[Literal, ...]]:
 
 
 def refusals(workflow: Workflow) -> list[Refusal]:
-    """One start context per way the trigger's conditions can fail (each checked: 422)."""
+    """Start contexts the trigger's conditions refuse (each checked: 422), so that every
+    item that can fail fails in one of them. Or-groups fail together (each of them must), so
+    their combinations are many; a combination whose every item already failed in an
+    earlier one adds nothing and is left out."""
     out: list[Refusal] = []
     seen: list[dict[str, Any]] = []
+    failed: set[Literal] = set()
     holds = _start_literals(workflow)
     for lits in alternatives(workflow.trigger_conditions, False, Known()):
+        if lits and set(lits) <= failed:
+            continue
         solution = _isolated(lits, holds)
         if solution is None:
             continue
@@ -142,6 +148,7 @@ def refusals(workflow: Workflow) -> list[Refusal]:
             if exc.code != "trigger_conditions_not_met":
                 continue
         seen.append(context)
+        failed.update(lits)
         out.append(Refusal(lits, context))
     return out
 
