@@ -84,6 +84,8 @@ class Hostile:
     server: ThreadingHTTPServer
     thief_hits: list[dict[str, str]] = field(default_factory=list)
     runs: dict[str, str] = field(default_factory=dict)  # run id -> mode, for ``auto``
+    #: How ``/admin/...`` (the Admin API a run reads production traffic from) misbehaves.
+    admin_mode: str = "drop"
 
     def base(self, mode: str) -> str:
         assert mode in MODES, mode
@@ -156,6 +158,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, {"stolen": sorted(seen)})
             return
         rest = parts[3:]  # after <mode>/customer/v1
+        if mode == "admin":  # /admin/v1/...: every call a GET of the chosen misbehaviour
+            mode, method, rest = self.hostile.admin_mode, "GET", parts[2:]
         if mode == "auto":
             mode = self._auto(method, rest)
         try:
