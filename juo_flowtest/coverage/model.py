@@ -151,9 +151,18 @@ class Coverage:
                 found.update(step for step, _ in self.workflows[key].covered)
         return out
 
-    def weighed(self, counts: Mapping[str, Mapping[str, int]]) -> Coverage:
-        """The same coverage with the traffic figure for the target's ``runs/stats`` counts."""
-        return replace(self, traffic=weigh(counts, self.exercised_steps()))
+    def weighed(self, counts: Mapping[str, Mapping[str, int]],
+                stands_for: Mapping[str, str] | None = None) -> Coverage:
+        """The same coverage with the traffic figure for the target's ``runs/stats`` counts.
+
+        ``stands_for``: draft id -> the id of the workflow it is an edit of (``--juo-draft``):
+        the steps a draft's runs went through weigh that workflow's production executions.
+        """
+        exercised = self.exercised_steps()
+        for draft, workflow in (stands_for or {}).items():
+            if draft in exercised and workflow != draft:
+                exercised.setdefault(workflow, set()).update(exercised[draft])
+        return replace(self, traffic=weigh(counts, exercised))
 
     def name_of(self, key: str) -> str | None:
         """The name of the workflow of ``key`` (``"<id>@<version>"``), when known."""

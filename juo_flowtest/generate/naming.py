@@ -2,11 +2,14 @@
 
     >>> unique(["A", "A"])
     ['A', 'A (2)']
+    >>> file_stem("Ünïcode Änderung ✓"), tag("Ünïcode Änderung ✓")
+    ('unicode-anderung', 'unicode_anderung')
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -106,12 +109,17 @@ def unique(names: list[str]) -> list[str]:
     return out
 
 
+def _ascii(text: str) -> str:
+    """Accents dropped rather than the letters: ``Änderung`` -> ``Anderung``."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
 def tag(text: str) -> str:
     """An identifier usable as a tag (a pytest marker): ``Cancellation flow`` -> ``cancellation_flow``."""
-    slug = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower() or "workflow"
+    slug = re.sub(r"[^A-Za-z0-9]+", "_", _ascii(text)).strip("_").lower() or "workflow"
     return slug if not slug[0].isdigit() else f"wf_{slug}"
 
 
 def file_stem(text: str) -> str:
     """A file name: ``Cancellation flow`` -> ``cancellation-flow``."""
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "workflow"
+    return re.sub(r"[^A-Za-z0-9]+", "-", _ascii(text)).strip("-").lower() or "workflow"

@@ -117,7 +117,9 @@ class FlowReporting:
         names = {**self.production.names, **state.session.workflow_names(), **drafted}
         cov = coverage.merge(self.samples).named(names)
         if self.production.counts:
-            cov = cov.weighed(self.production.counts)
+            cov = cov.weighed(self.production.counts,
+                              {b.workflow_id: b.stands_for for b, _ in self.drafts.values()
+                               if b.stands_for})
         with state.faults.guard(state.layout.coverage_json):
             coverage.write(cov, str(state.layout.coverage_json))
         page = coverage_render.render_html(cov, state.session.definitions())

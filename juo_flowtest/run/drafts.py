@@ -52,6 +52,9 @@ class DraftBinding:
     version: int
     name: str
     trigger_type: str
+    #: The workflow this draft is an edit of, when the draft has an id of its own (derived
+    #: from a published workflow's): its production traffic is what the draft's runs weigh.
+    stands_for: str = ""
 
     @property
     def label(self) -> str:
@@ -60,12 +63,12 @@ class DraftBinding:
 
     def to_data(self) -> dict[str, Any]:
         return {"file": self.file, "workflowId": self.workflow_id, "version": self.version,
-                "name": self.name, "triggerType": self.trigger_type}
+                "name": self.name, "triggerType": self.trigger_type, "standsFor": self.stands_for}
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> DraftBinding:
         return cls(str(data["file"]), str(data["workflowId"]), int(data["version"]),
-                   str(data["name"]), str(data["triggerType"]))
+                   str(data["name"]), str(data["triggerType"]), str(data.get("standsFor", "")))
 
 
 def read_drafts(files: Sequence[str]) -> list[Draft]:
@@ -119,12 +122,12 @@ def push(admin: AdminClient, draft: Draft) -> DraftBinding:
     named = {**draft.definition, "name": f"{draft.definition.get('name', '')}{DRAFT_SUFFIX}"}
     existing = admin.find_workflow(derived)
     if existing is None:
-        return _binding(draft, admin.create_workflow(_body(named, {"id": derived})))
+        return _binding(draft, admin.create_workflow(_body(named, {"id": derived})), own)
     if existing["status"] != "draft":
         raise ConfigError(f"the draft for {draft.file} ({derived}) is {existing['status']} on "
                           "the target: it was published or archived by hand; delete it there, "
                           "then run again")
-    return _binding(draft, admin.update_workflow(derived, _put(named)))
+    return _binding(draft, admin.update_workflow(derived, _put(named)), own)
 
 
 def _body(definition: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -139,9 +142,9 @@ def _put(definition: Mapping[str, Any]) -> dict[str, Any]:
     return {k: definition[k] for k in _PUT_KEYS if k in definition}
 
 
-def _binding(draft: Draft, workflow: Mapping[str, Any]) -> DraftBinding:
+def _binding(draft: Draft, workflow: Mapping[str, Any], stands_for: str = "") -> DraftBinding:
     return DraftBinding(draft.file, str(workflow["id"]), int(workflow["version"]),
-                        str(workflow["name"]), str(workflow["triggerType"]))
+                        str(workflow["name"]), str(workflow["triggerType"]), stands_for)
 
 
 def _is_uuid(text: str) -> bool:

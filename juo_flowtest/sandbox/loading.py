@@ -340,15 +340,19 @@ _CONDITION_KEYS = {
 }
 
 
+_NESTING_KEYS = ("groups", "items", "rootLogic", "logic")
+_NESTED_HINT = ("conditions nest one level: rootLogic over groups, each group's logic over its "
+                "items; write a nested condition as another group")
+
+
 def _known_keys(r: Reader, node: PosDict, level: str, where: str) -> None:
     """Keys a condition level does not have are errors, not ignored (a nested group too)."""
     known = _CONDITION_KEYS[level]
     for key in node:
         if key in known:
             continue
-        nested = level in ("group", "item") and key in ("groups", "items", "rootLogic", "logic")
-        hint = ("conditions nest one level: rootLogic over groups, each group's logic over its "
-                "items; write a nested condition as another group" if nested else
+        nested = level in ("group", "item") and key in _NESTING_KEYS
+        hint = (_NESTED_HINT if nested else
                 (f"did you mean '{close}'?" if (close := closest(str(key), known)) else
                  "known keys: " + ", ".join(known)))
         what = "a nested condition" if nested else f"unknown key '{key}'"
@@ -381,6 +385,12 @@ def _conditions(r: Reader, node: PosDict, where: str) -> Conditions | None:
 def _item(r: Reader, raw: Any, at: Position | None, where: str) -> ConditionItem | None:
     node = r.mapping(raw, f"{where} condition", at)
     if node is None:
+        return None
+    nesting = [key for key in node if key in _NESTING_KEYS]
+    if nesting and not any(key in node for key in ("left", "operator", "right")):
+        # A whole condition written as an item: one error, not one per missing key.
+        r.src.problem(r.at(node, nesting[0]), f"{where}: a nested condition in a condition item",
+                      _NESTED_HINT)
         return None
     _known_keys(r, node, "item", where)
     operator = r.get(node, "operator", str, f"{where} condition")

@@ -12,9 +12,10 @@ The sandbox's own document (``sandbox/adminopenapi.py``) is pinned to these by a
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 _TS = {"type": "string", "minLength": 1}
 _UUID = {"type": "string", "format": "uuid"}
@@ -154,6 +155,9 @@ def _validator(name: str) -> Draft202012Validator:
         schema = list_schema(name.removesuffix("List"))
     else:
         schema = SCHEMAS[name]
+    # jsonschema costs ~0.1 s to import: only the Admin client needs it, not every run.
+    from jsonschema import Draft202012Validator, FormatChecker
+
     return Draft202012Validator(schema, format_checker=FormatChecker())
 
 

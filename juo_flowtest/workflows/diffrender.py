@@ -60,7 +60,8 @@ def _body(w: WorkflowChange) -> list[str]:
     lines = list(w.fields)
     lines += [_step(s) for s in w.steps]
     if w.kind == "target_only":
-        lines.append(f"not pulled: {w.trigger_type} (juo-flowtest workflows pull)")
+        lines.append(f"not in this folder ({w.trigger_type}): juo-flowtest workflows pull "
+                     "writes it")
     if w.kind == "local_only":
         lines.append("not on the target (deleted there, or never pushed)")
     return lines

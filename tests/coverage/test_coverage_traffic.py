@@ -61,3 +61,12 @@ def test_shards_merge_their_exercised_steps_over_the_same_counts() -> None:
     merged = merge_traffic([one, two])
     assert merged.percent == 60.0
     assert from_json(to_json(merged, {})).percent == 60.0
+
+
+def test_a_drafts_steps_weigh_the_workflow_it_is_an_edit_of() -> None:
+    counts = from_stats(STATS)
+    cov = model.merge([CoverageSample(steps={"draft-1@1": frozenset({"ask", "offer", "new"})})])
+    assert cov.weighed(counts).traffic.percent == 0.0  # the draft has no production of its own
+    weighed = cov.weighed(counts, {"draft-1": "wf-1"}).traffic
+    assert weighed.percent == 64.0
+    assert weighed.workflows["wf-1"].missed() == [("apply", 5), ("cancel", 4)]

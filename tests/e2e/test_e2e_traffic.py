@@ -87,6 +87,22 @@ def test_the_suite_is_weighed_by_the_targets_production_traffic(
     assert gate.returncode == 1
     assert f"| ❌ | `min_traffic_coverage` | >= 99% of production step executions | " \
            f"{traffic['percent']}%" in gate.stdout
+    # a draft of that workflow (run --juo-draft) is weighed by the published workflow's traffic
+    edited = (ROOT / "juo_flowtest" / "sandbox" / "examples" / "cancellation.workflow.yaml"
+              ).read_text().replace("Before you go", "Wait a moment")
+    (tmp_path / "edit.workflow.yaml").write_text(edited)
+    drafted = subprocess.run([*CLI, "run", "-p", "no:cacheprovider", "--juo-base-url", served_url,
+                              "--juo-draft", "edit.workflow.yaml", "--juo-reports-dir", "drafted"],
+                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+                             check=False)
+    assert drafted.returncode == 0, drafted.stdout + drafted.stderr
+    data = json.loads((tmp_path / "drafted" / "coverage.json").read_text())
+    (draft_key,) = data["workflows"]
+    (published_id,) = traffic["workflows"]
+    assert not draft_key.startswith(published_id)  # the draft has an id of its own
+    (weighed,) = data["traffic"]["workflows"].items()
+    assert weighed[0] == published_id and "value_reminder" in weighed[1]["exercisedSteps"]
+    assert data["traffic"]["percent"] > 0
 
 
 def test_the_embedded_sandbox_has_no_production(tmp_path: Path) -> None:

@@ -55,6 +55,7 @@ def test_a_published_workflow_is_tried_through_a_draft_of_its_own(
     assert first.workflow_id == draft_id_for(CANCELLATION_ID) != CANCELLATION_ID
     assert (first.version, first.trigger_type) == (1, CANCEL)
     assert first.name == "Cancellation flow" + DRAFT_SUFFIX
+    assert first.stands_for == CANCELLATION_ID  # its runs weigh the published one's traffic
     assert admin.get_workflow(CANCELLATION_ID)["status"] == "published"  # untouched
     assert admin.get_workflow(first.workflow_id)["status"] == "draft"
     (changed,) = read_drafts([str(edited_cancellation(tmp_path, 30))])
@@ -72,7 +73,7 @@ def test_a_new_workflow_becomes_a_draft_with_its_own_id(
     wid = "0e0d0c0b-0a09-4807-8605-040302010000"
     (draft,) = read_drafts([str(edited_cancellation(tmp_path, wid=wid))])
     binding = push(admin, draft)
-    assert (binding.workflow_id, binding.name) == (wid, "Cancellation flow")
+    assert (binding.workflow_id, binding.name, binding.stands_for) == (wid, "Cancellation flow", "")
     assert push(admin, draft).workflow_id == wid  # a draft of that id: updated
 
 
@@ -118,6 +119,6 @@ def test_drafts_are_checked_before_anything_is_pushed(tmp_path: Path) -> None:
 
 
 def test_a_binding_travels_as_data() -> None:
-    binding = DraftBinding("/x/cancel.workflow.yaml", "id-1", 2, "Cancel", CANCEL)
+    binding = DraftBinding("/x/cancel.workflow.yaml", "id-1", 2, "Cancel", CANCEL, "id-0")
     assert DraftBinding.from_data(json.loads(json.dumps(binding.to_data()))) == binding
     assert binding.label == "Cancel v2, id id-1, from cancel.workflow.yaml"

@@ -174,6 +174,9 @@ def test_unknown_and_nested_condition_keys_are_errors(tmp_path: Path) -> None:
             "item") in found
     assert ("27:27: step 'ask' transition 'to_saved': a nested condition in a condition "
             "item") in found
+    # the nested condition is one error, not one per item key it lacks
+    assert [f for f in found if f.startswith("27:")] == [
+        "27:27: step 'ask' transition 'to_saved': a nested condition in a condition item"]
 
 
 def test_expected_run_version_takes_any_whole_number(served: httpx.Client) -> None:

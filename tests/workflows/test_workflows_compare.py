@@ -58,3 +58,6 @@ def test_workflows_on_one_side_only() -> None:
     assert [(w.name, w.kind) for w in diff.workflows] == [("Flow", "local_only"),
                                                           ("Other", "target_only")]
     assert diffrender.totals(diff) == "0 changed, 1 only on the target, 1 only here, 0 equal"
+    text = diffrender.text(diff)
+    assert "    not on the target (deleted there, or never pushed)" in text
+    assert "    not in this folder (x): juo-flowtest workflows pull writes it" in text
