@@ -116,10 +116,11 @@ class FlowReporting:
         drafted = {b.workflow_id: b.name for b, _ in self.drafts.values()}
         names = {**self.production.names, **state.session.workflow_names(), **drafted}
         cov = coverage.merge(self.samples).named(names)
-        if self.production.counts:
-            cov = cov.weighed(self.production.counts,
-                              {b.workflow_id: b.stands_for for b, _ in self.drafts.values()
-                               if b.stands_for})
+        # A draft under test has no production: its runs are this suite's, earlier.
+        counts = {wid: c for wid, c in self.production.counts.items() if wid not in drafted}
+        if counts:
+            cov = cov.weighed(counts, {b.workflow_id: b.stands_for for b, _ in self.drafts.values()
+                                       if b.stands_for})
         with state.faults.guard(state.layout.coverage_json):
             coverage.write(cov, str(state.layout.coverage_json))
         page = coverage_render.render_html(cov, state.session.definitions())

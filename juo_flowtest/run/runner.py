@@ -230,7 +230,7 @@ class _StepRun:
         other = self._other_variant(response)
         if other is not None:  # judged against another variant, the flow would fail wrongly
             self._record(kind, title, response, None)
-            self._flow.tracker.observe(response.body)
+            self._learn(response, answered)  # the run still went there: coverage counts it
             self.skip(other)
             return
         record = self._record(kind, title, response, self.expect)
@@ -240,11 +240,16 @@ class _StepRun:
             return
         self._save(response)
         if response.ok:
-            if answered is not None:
-                run, response_type = answered
-                self._flow.tracker.exercise(run.workflow_key, str(run.step_id), response_type,
-                                            run.run_id)
-            self._flow.tracker.observe(response.body)
+            self._learn(response, answered)
+
+    def _learn(self, response: ApiResponse, answered: tuple[CurrentRun, str] | None) -> None:
+        """Coverage from an accepted call: the answer given (first: the move it starts), then
+        the run state it led to."""
+        if answered is not None:
+            run, response_type = answered
+            self._flow.tracker.exercise(run.workflow_key, str(run.step_id), response_type,
+                                        run.run_id)
+        self._flow.tracker.observe(response.body)
 
     def poll(self, title: str, response: ApiResponse, until: Expect) -> CallRecord:
         record = self._record("poll", title, response, until)

@@ -5,7 +5,8 @@ a tenant's keys come from ``SandboxConfig.admin_keys`` (default ``sandbox-admin-
 default tenant). Check order: tenant (400 ``tenant_required``), key (401 ``unauthorized``;
 403 ``forbidden`` for a customer token), query or body (400 ``validation_error`` naming the
 field), workflow or run (404), definition (422 ``invalid_workflow``). Only the statuses Juo
-documents are used: 200, 201, 204, 400, 401, 403, 404, 422 (no 409). Keys are never echoed.
+documents are used: 200, 201, 204 (conclude), 400, 401, 403, 404, 422 (no 409). Keys are
+never echoed.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from juo_flowtest.sandbox.tenants import SandboxConfig
 STATUSES = ("draft", "published", "archived")
 WORKFLOW_SORTS = ("createdAt", "updatedAt", "name")
 RUN_SORTS = ("startedAt", "updatedAt")
+CONCLUSIONS = ("select_winner", "stop")
 #: (field, JSON type, required on create) of a create body; PUT takes the same, none required.
 _CREATE_FIELDS = (("id", "uuid", False), ("name", "name", True), ("description", "string", False),
                   ("triggerType", "string", True), ("trigger", "object", True),
@@ -64,6 +66,7 @@ def admin_routes(store: RunStore, config: SandboxConfig,
         route("/{id}/unpublish", api.unpublish, "POST"),
         route("/{id}/archive", api.archive, "POST"),
         route("/{id}/duplicate", api.duplicate, "POST"),
+        route("/{id}/experiment/{step_id}/conclude", api.conclude, "POST"),
         route("/{id}", api.get, "GET"),
         route("/{id}", api.put, "PUT"),
         route("/{id}", api.delete, "DELETE"),
@@ -160,6 +163,18 @@ class _AdminApi:
         body = _checked(await _body(request, required=False), (("name", "name", False),))
         record = self.workflows.duplicate(tenant, _id(request), body.get("name"))
         return JSON(views.workflow(record), status_code=201)
+
+    async def conclude(self, request: Request, tenant: str) -> Response:
+        body = await _body(request)
+        action = body.get("action")
+        if action not in CONCLUSIONS:
+            raise _Invalid(f"body/action: must be one of {', '.join(CONCLUSIONS)}")
+        winner = body.get("winnerVariantId")
+        if action == "select_winner" and not isinstance(winner, str):
+            raise _Invalid("body/winnerVariantId: required (a variant id) to select a winner")
+        self.workflows.conclude(tenant, _id(request), str(request.path_params["step_id"]),
+                                winner if action == "select_winner" else None)
+        return Response(status_code=204)
 
     async def runs(self, request: Request, tenant: str) -> Response:
         page = page_request(request.query_params, RUN_SORTS, "startedAt:desc")

@@ -161,6 +161,11 @@ _PAGING = [_param("limit", "query", {"type": "integer", "minimum": 1, "maximum":
            _param("before", "query", {"type": "string"})]
 
 
+_CONCLUDE = {"type": "object", "required": ["action"], "properties": {
+    "action": {"type": "string", "enum": ["select_winner", "stop"]},
+    "winnerVariantId": {"type": "string"}}}
+
+
 def _operation(op_id: str, summary: str, ok: str, schema: str | None,
                params: list[dict[str, Any]], body: dict[str, Any] | None = None
                ) -> dict[str, Any]:
@@ -204,6 +209,10 @@ def _paths() -> dict[str, Any]:
            for action, summary, status in (
                ("archive", "Archive", "200"), ("duplicate", "Copy as a new draft", "201"),
                ("publish", "Publish", "200"), ("unpublish", "Back to draft", "200"))},
+        "/workflows/{id}/experiment/{stepId}/conclude": {
+            "post": op("concludeExperiment", "Conclude an experiment: new runs take the winner "
+                       "(stop: the first variant); runs in flight keep their variant", "204",
+                       None, [_ID, _param("stepId", "path", {"type": "string"}, True)], _CONCLUDE)},
         "/workflows/{id}/runs": {
             "get": op("listWorkflowRuns", "List runs", "200", "WorkflowRunList",
                       [_ID, *run_params])},

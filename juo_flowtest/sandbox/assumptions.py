@@ -30,6 +30,10 @@ ERRORS: Final[dict[str, int]] = {
     "forbidden": 403,
     "invalid_workflow": 422,
     "workflow_exists": 422,
+    # conclude: a step that is not an experiment, a winner that is not one of its variants
+    "step_not_found": 404,
+    "not_an_experiment": 422,
+    "invalid_winner": 422,
     # Not in Part B's table (sandbox-only): unknown routes and methods, and the fault
     # injector's 503 (only when faults are on).
     "route_not_found": 404,

@@ -15,7 +15,10 @@ Sandbox choices where Part C is silent (each stated in docs/sandbox.md):
 - a PUT on a draft replaces it in place, same version (a draft is tried by ``workflowId``);
 - publishing sends the previously published workflow of the same trigger type back to draft;
 - ``hasUnpublishedChanges`` is true when the definition differs from the last published one,
-  so never for a workflow that was never published.
+  so never for a workflow that was never published;
+- concluding an experiment (``select_winner`` or ``stop``) sends every run started afterwards
+  to the winner, or, stopped, to the first variant; runs started before keep the experiment as
+  it was, and a variant or step a later version no longer has is not forced on its runs.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import itertools
 import threading
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from juo_flowtest.base.diagnostics import Diagnostic
@@ -56,6 +59,8 @@ class Record:
     published: dict[str, Any] | None = None  # the definition as last published
     live: Workflow | None = None
     deleted: bool = False
+    #: Concluded experiments: step id -> the variant every new run takes there.
+    concluded: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -109,6 +114,16 @@ class WorkflowStore:
             return None if record is None or record.deleted else record.runnable()
         published = self._published[tenant].get(flow_type)
         return published.live if published is not None else None
+
+    def concluded(self, tenant: str, workflow: Workflow) -> dict[str, str]:
+        """The variants concluded experiments of ``workflow`` send new runs to (those its
+        version still has)."""
+        record = self.records(tenant).get(workflow.id)
+        if record is None or not record.concluded:
+            return {}
+        return {step_id: variant for step_id, variant in record.concluded.items()
+                if (step := workflow.steps.get(step_id)) is not None
+                and variant in {v.id for v in step.variants}}
 
     def records(self, tenant: str) -> dict[str, Record]:
         """The tenant's records by id, deleted ones included (seeded on first use)."""
@@ -203,6 +218,24 @@ class WorkflowStore:
             record.deleted = True
             record.updated_at = self._clock.now()
             return record
+
+    def conclude(self, tenant: str, workflow_id: str, step_id: str, winner: str | None) -> None:
+        """End the experiment at ``step_id``: new runs take ``winner`` (``None``: stopped, the
+        first variant)."""
+        with self._lock:
+            record = self.get(tenant, workflow_id)
+            step = record.runnable().steps.get(step_id)
+            if step is None:
+                raise RunError("step_not_found", f"no step '{step_id}' in workflow "
+                               f"'{workflow_id}'")
+            if not step.variants:
+                raise RunError("not_an_experiment", f"step '{step_id}' has no experimentConfig")
+            variants = [v.id for v in step.variants]
+            if winner is not None and winner not in variants:
+                raise RunError("invalid_winner", f"body/winnerVariantId: '{winner}' is not a "
+                               f"variant of step '{step_id}' (variants: {', '.join(variants)})")
+            record.concluded[step_id] = winner if winner is not None else variants[0]
+            record.updated_at = self._clock.now()
 
     def _set_status(self, tenant: str, workflow_id: str, status: str) -> Record:
         with self._lock:

@@ -42,6 +42,9 @@ class RunStore:
                            if workflow_id is None else f"no workflow with {what}")
         if pins:
             _check_pins(workflow, pins)
+        concluded = self.workflows.concluded(owner[0], workflow)
+        if concluded:  # a concluded experiment: new runs go where it was concluded
+            pins = {**concluded, **(pins or {})}
         run = engine.start(workflow, context, owner, self.clock.now(), dry_run, pins=pins)
         self.runs[run.run_id] = run
         with run.lock:

@@ -11,9 +11,12 @@ import pytest
 from juo_flowtest.base.outcome import Verdict
 from juo_flowtest.flowfile import loader
 from juo_flowtest.flowfile.kinds.advance import REAL_WAIT_LIMIT_S
+from juo_flowtest.paths.index import WorkflowIndex
 from juo_flowtest.run.result import FlowResult
 from juo_flowtest.run.runner import run_flow
 from juo_flowtest.sandbox import Sandbox
+from juo_flowtest.sandbox.app import EXAMPLES_DIR
+from juo_flowtest.sandbox.loading import load_directory
 from juo_flowtest.target.client import Auth, JuoClient, make_http_client
 
 ABANDON = """
@@ -61,11 +64,14 @@ def client() -> Iterator[JuoClient]:
         http.close()
 
 
+EXAMPLES = WorkflowIndex(load_directory(EXAMPLES_DIR))
+
+
 def run(client: JuoClient, text: str, controls: bool, sleeps: list[float] | None = None
         ) -> FlowResult:
     flow = loader.load_text(text, "t.flow.yaml").flows[0]
     sleep = sleeps.append if sleeps is not None else (lambda s: None)
-    return run_flow(flow, None, client, controls=controls, sleep=sleep)
+    return run_flow(flow, None, client, controls=controls, sleep=sleep, workflows=EXAMPLES)
 
 
 def test_on_the_sandbox_advance_moves_the_runs_clock(client: JuoClient) -> None:
@@ -107,6 +113,12 @@ def test_elsewhere_a_run_assigned_another_variant_is_skipped(client: JuoClient) 
         if result.verdict is Verdict.SKIPPED:
             assert "assigned variant 'discount_20' at step 'price_experiment'" in result.message
             assert "only the sandbox can pin" in result.message
+            # the answer that led to the other variant was given: coverage counts it and the
+            # route the run took
+            (key,) = result.coverage.exercised
+            assert ("reason_poll", "too_expensive") in result.coverage.exercised[key]
+            assert ("price_experiment", "price_experiment_20", "discount_20") in \
+                result.coverage.transitions_exercised[key]
         if verdicts == {Verdict.PASSED, Verdict.SKIPPED}:
             break
     assert verdicts == {Verdict.PASSED, Verdict.SKIPPED}

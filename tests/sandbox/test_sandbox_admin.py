@@ -296,3 +296,44 @@ def test_one_run_is_the_admin_copy_and_belongs_to_its_workflow(served: Served) -
     assert not {"interactiveSteps", "invalidatedResources", "outcome"} & set(run)
     response = served.admin.get(f"/workflows/{EXAMPLE_IDS['pause']}/runs/{state['runId']}")
     served.error(response, 404, "run_not_found")
+
+
+# -- experiments ------------------------------------------------------------------------------
+
+def _variant(served: Served, state: dict[str, Any]) -> str:
+    """Answer the cancellation up to its price experiment: the variant the run was given."""
+    for answer in ("next", "too_expensive"):
+        state = served.customer.post(f"/workflows/{state['runId']}/respond", json={
+            "interactionId": state["pendingInteraction"]["interactionId"],
+            "responseType": answer}).json()
+    return str(state["result"]["variants"]["price_experiment"])
+
+
+def test_a_concluded_experiment_sends_new_runs_to_its_winner(served: Served) -> None:
+    cancel = EXAMPLE_IDS["cancellation"]
+    before = served.start(CANCELLATION)  # started before the conclusion
+    path = f"/workflows/{cancel}/experiment/price_experiment/conclude"
+    response = served.admin.post(path, json={"action": "select_winner",
+                                             "winnerVariantId": "discount_15"})
+    assert response.status_code == 204 and not response.content
+    assert {_variant(served, served.start(CANCELLATION)) for _ in range(8)} == {"discount_15"}
+    assert _variant(served, before) in {"discount_15", "discount_20"}  # kept as it was
+    served.ok("POST", path, 204, json={"action": "stop"})  # stopped: the first variant
+    assert {_variant(served, served.start(CANCELLATION)) for _ in range(4)} == {"discount_20"}
+    enrolled = served.ok("GET", f"/workflows/{cancel}/runs/stats")["experiments"]
+    assert enrolled["price_experiment"]["totalEnrollments"] == 13
+
+
+@pytest.mark.parametrize(("step", "body", "status", "code"), [
+    ("price_experiment", {"action": "pick"}, 400, "validation_error"),
+    ("price_experiment", {"action": "select_winner"}, 400, "validation_error"),
+    ("price_experiment", {"action": "select_winner", "winnerVariantId": "x"}, 422,
+     "invalid_winner"),
+    ("value_reminder", {"action": "stop"}, 422, "not_an_experiment"),
+    ("nowhere", {"action": "stop"}, 404, "step_not_found"),
+])
+def test_a_conclusion_names_what_is_wrong(served: Served, step: str, body: dict[str, Any],
+                                          status: int, code: str) -> None:
+    response = served.admin.post(
+        f"/workflows/{EXAMPLE_IDS['cancellation']}/experiment/{step}/conclude", json=body)
+    served.error(response, status, code)
