@@ -19,9 +19,12 @@ from typing import Any
 
 from juo_flowtest.base.diagnostics import Diagnostic
 from juo_flowtest.base.position import Position
-from juo_flowtest.source import yamlsource
+from juo_flowtest.source import userfile, yamlsource
 from juo_flowtest.source.problems import Problems
 from juo_flowtest.source.yamlsource import PosDict
+
+#: The largest definition file read (the examples are ~10 KB; Juo's own limits are far lower).
+MAX_DEFINITION_BYTES = 5 * 1024 * 1024
 
 
 class SourceFile:
@@ -31,17 +34,18 @@ class SourceFile:
         """``text`` stands in for the file's content (a definition received over HTTP)."""
         self.path = path
         self.name = str(path)
-        unreadable = None
-        try:
-            self.text = path.read_text(encoding="utf-8") if text is None else text
+        unreadable: tuple[str, str | None] | None = None
+        try:  # a regular file within the limit: a FIFO or a device named here never hangs
+            self.text = (userfile.read_text(path, limit=MAX_DEFINITION_BYTES,
+                                            what="workflow definition")
+                         if text is None else text)
         except UnicodeDecodeError as exc:
-            self.text, unreadable = "", exc.reason
-        except OSError as exc:
-            self.text, unreadable = "", f"cannot read the file: {exc.strerror or exc}"
+            self.text, unreadable = "", (f"not UTF-8 text: {exc.reason}", "save the file as UTF-8")
+        except userfile.UnreadableFile as exc:
+            self.text, unreadable = "", (str(exc), exc.hint)
         self.found = Problems(self.name, self.text)
         if unreadable is not None:
-            self.problem(None, unreadable if unreadable.startswith("cannot") else
-                         f"not UTF-8 text: {unreadable}", "save the file as UTF-8")
+            self.problem(None, *unreadable)
 
     @property
     def problems(self) -> list[Diagnostic]:
