@@ -38,6 +38,7 @@ E2E_MODULES = frozenset({
     "tests/coverage/test_coverage_diagram.py",
     "tests/reliability/test_reliability_outputs.py", "tests/reliability/test_reliability_canary.py",
     "tests/reliability/test_reliability_collection.py", "tests/reliability/test_reliability_files.py",
+    "tests/reliability/test_reliability_admin.py",
 })
 
 

@@ -24,15 +24,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 
 from juo_flowtest.base.errors import AdminApiError
 from juo_flowtest.base.redaction import hide
+from juo_flowtest.base.secrets import Secret
 from juo_flowtest.target import adminschema
 from juo_flowtest.target.adminaccess import AdminAccess
+from juo_flowtest.target.transport import NO_BODY, Credential, Reply, Transport
 
 #: Error statuses Juo documents for every Admin operation.
 DOCUMENTED_ERRORS = frozenset({400, 401, 403, 404, 422})
@@ -53,16 +56,18 @@ class AdminClient:
                  ) -> None:
         if access.url is None:
             raise ValueError("the Admin API's URL is not known yet (start the sandbox first)")
-        self._http = http
         self.url = access.url.rstrip("/")
         self._key = access.require_key()
-        self._timeout = httpx.Timeout(access.timeout)
-        self._headers = {"X-Juo-Admin-Api-Key": self._key, "Accept": "application/json"}
+        headers = {"Accept": "application/json"}
         if access.tenant:
-            self._headers["X-Tenant-ID"] = access.tenant
+            headers["X-Tenant-ID"] = access.tenant
+        # Bounded like the customer client: one deadline per call, a body limit, no redirects,
+        # the key revealed only when sent and hidden in whatever the target echoes.
+        self._transport = Transport(http, self.url, timeout=access.timeout, headers=headers,
+                                    credentials=[Credential("X-Juo-Admin-Api-Key",
+                                                            Secret(self._key))],
+                                    backoff_s=retry_backoff_s, sleep=sleep)
         self._get_retries = get_retries
-        self._backoff = retry_backoff_s
-        self._sleep = sleep
 
     def __repr__(self) -> str:
         return f"AdminClient(url={self.url!r})"
@@ -159,38 +164,32 @@ class AdminClient:
 
     def _call(self, method: str, path: str, *, params: dict[str, str] | None = None,
               body: Any = None, ok: int = 200, schema: str) -> Any:
-        url = self.url + path
         retries = self._get_retries if method == "GET" else 0
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                response = self._http.request(method, url, params=params, json=body,
-                                              headers=self._headers, timeout=self._timeout)
-                break
-            except httpx.RequestError as exc:
-                if attempt <= retries:
-                    self._sleep(self._backoff * (2 ** (attempt - 1)))
-                    continue
-                raise AdminApiError(self._scrub(_unreachable(exc, method, url, self.url,
-                                                             attempt)), "unreachable") from None
-        return self._checked(method, path, response, ok, schema)
+        query = f"?{urlencode(params)}" if params else ""
+        reply = self._transport.send(method, path + query, retries=retries,
+                                     body=NO_BODY if body is None else body)
+        if reply.status is None:
+            why = (reply.failure or "no answer").replace(
+                "check --juo-base-url", "check --juo-admin-url / --juo-base-url")
+            raise AdminApiError(self._scrub(f"the Admin API is unreachable: {why}"),
+                                "unreachable")
+        if reply.failure is not None:  # too large, nested too deeply
+            raise AdminApiError(self._scrub(f"{reply.failure} — the target breaks the Admin "
+                                            "API contract"), "contract")
+        return self._checked(method, path, reply, ok, schema)
 
-    def _checked(self, method: str, path: str, response: httpx.Response, ok: int,
-                 schema: str) -> Any:
-        status = response.status_code
-        try:
-            data = response.json() if response.content else None
-        except ValueError:
-            data = None
-            if status == ok:
-                raise self._broken(method, path, f"{status} with a body that is not JSON") from None
+    def _checked(self, method: str, path: str, reply: Reply, ok: int, schema: str) -> Any:
+        status = reply.status
+        data = reply.body if reply.is_json else None
+        if status == ok and reply.body is not None and not reply.is_json:
+            raise self._broken(method, path, f"{status} with a body that is not JSON")
         if status in DOCUMENTED_ERRORS:
             detail = data if isinstance(data, dict) else {}
             code = detail.get("code") if isinstance(detail.get("code"), str) else None
-            message = detail.get("message") or response.reason_phrase
+            phrase = _phrase(status)
+            message = detail.get("message") or phrase
             hint = _HINTS.get(status)
-            text = (f"{method} {self.url}{path}: {status} {code or response.reason_phrase}: "
+            text = (f"{method} {self.url}{path}: {status} {code or phrase}: "
                     f"{message}" + (f" — {hint}" if hint else ""))
             raise AdminApiError(self._scrub(text), "refused", status, code)
         if status != ok:
@@ -207,22 +206,15 @@ class AdminClient:
                                          "breaks the Admin API contract"), "contract")
 
     def _scrub(self, text: str) -> str:
-        return hide(text, (self._key,))
+        return self._transport.hide(hide(text, (self._key,)))
 
 
 def _seg(value: str) -> str:
     return quote(str(value), safe="")
 
 
-def _unreachable(exc: httpx.RequestError, method: str, url: str, base: str, attempts: int
-                 ) -> str:
-    tries = f" (after {attempts} attempts)" if attempts > 1 else ""
-    detail = str(exc).strip() or type(exc).__name__
-    if isinstance(exc, httpx.TimeoutException):
-        what = f"no answer to {method} {url} in time{tries}"
-    else:
-        what = f"the Admin API at {base} is unreachable: {detail}{tries}"
-    if method != "GET" and not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
-        what += "; the call may or may not have been applied (not retried)"
-    return what + " — is the target up? check --juo-admin-url / --juo-base-url"
-
+def _phrase(status: int | None) -> str:
+    try:
+        return HTTPStatus(status or 0).phrase
+    except ValueError:
+        return "error"

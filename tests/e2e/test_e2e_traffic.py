@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from juo_flowtest.gate.verdict import percent
+
 ROOT = Path(__file__).resolve().parents[2]
 CLI = [sys.executable, "-m", "juo_flowtest.cli.main"]
 HEADERS = {"X-Tenant-ID": "sandbox.myshopify.com", "X-Delegated-Token": "sandbox-token"}
@@ -85,8 +87,9 @@ def test_the_suite_is_weighed_by_the_targets_production_traffic(
     gate = subprocess.run([*CLI, "gate", "--policy", "policy.yaml"], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=120, check=False)
     assert gate.returncode == 1
+    # the gate writes a whole percentage without ".0" (75%, not 75.0%)
     assert f"| ❌ | `min_traffic_coverage` | >= 99% of production step executions | " \
-           f"{traffic['percent']}%" in gate.stdout
+           f"{percent(traffic['percent'])}" in gate.stdout
     # a draft of that workflow (run --juo-draft) is weighed by the published workflow's traffic
     edited = (ROOT / "juo_flowtest" / "sandbox" / "examples" / "cancellation.workflow.yaml"
               ).read_text().replace("Before you go", "Wait a moment")

@@ -72,6 +72,7 @@ MODES: dict[str, str] = {
     "empty-200": "get answers 200 with no body",
     "chunk-garbage": "get answers a chunked body whose chunk size is not hexadecimal",
     "throttled": "get answers 429 with Retry-After: 3600",
+    "big-state": "get answers a valid run state of 9 MB (under the body limit)",
 }
 
 
@@ -83,6 +84,8 @@ class Hostile:
     server: ThreadingHTTPServer
     thief_hits: list[dict[str, str]] = field(default_factory=list)
     runs: dict[str, str] = field(default_factory=dict)  # run id -> mode, for ``auto``
+    #: How ``/admin/...`` (the Admin API a run reads production traffic from) misbehaves.
+    admin_mode: str = "drop"
 
     def base(self, mode: str) -> str:
         assert mode in MODES, mode
@@ -155,6 +158,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, {"stolen": sorted(seen)})
             return
         rest = parts[3:]  # after <mode>/customer/v1
+        if mode == "admin":  # /admin/v1/...: every call a GET of the chosen misbehaviour
+            mode, method, rest = self.hostile.admin_mode, "GET", parts[2:]
         if mode == "auto":
             mode = self._auto(method, rest)
         try:
@@ -425,18 +430,30 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"zz\r\n{}\r\n0\r\n\r\n")
             self.close_connection = True
 
+    def _big_state(self, method: str, rest: list[str]) -> None:
+        if self._start_or(method, rest):
+            state = _state(self._run_id(rest), 1)
+            state["note"] = "n" * (9 * 1024 * 1024)
+            self._json(200, state)
+
     def _throttled(self, method: str, rest: list[str]) -> None:
         if self._start_or(method, rest):
             self._json(429, {"code": "rate_limited", "message": "slow down"},
                        {"Retry-After": "3600"})
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        return None  # a client hanging up on a hostile answer is the point, not an error
+
+
 @pytest.fixture(scope="session")
 def hostile() -> Iterator[Hostile]:
     """The hostile server, for the whole session, on a free port."""
     _bomb()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), _Handler)
     hostile = Hostile(f"http://127.0.0.1:{server.server_address[1]}", server)
     _Handler.hostile = hostile
     thread = threading.Thread(target=server.serve_forever, daemon=True)

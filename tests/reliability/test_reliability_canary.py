@@ -45,6 +45,7 @@ EXPECTED: dict[str, str] = {
     "redirect-token": "broken", "start-hang": "broken", "start-trickle": "broken",
     "reason-token": "broken", "escaped-echo": "passed", "huge-header": "broken",
     "empty-200": "broken", "chunk-garbage": "broken", "throttled": "failed",
+    "big-state": "passed",
 }
 
 
