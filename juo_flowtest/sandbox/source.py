@@ -105,6 +105,22 @@ class Reader:
             return default
         return value
 
+    def whole(self, node: PosDict, key: str, where: str, required: bool = True) -> int | None:
+        """``node[key]`` as an int: an integer, or a number with no fraction (``1000.0``, as
+        JSON Schema's ``integer`` and Juo's JSON reading accept it); else ``None``, recorded."""
+        if key not in node:
+            self.get(node, key, int, where, required=required)  # says it is missing
+            return None
+        value = node[key]
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        got = repr(value) if isinstance(value, float) else _type_name(value)
+        self.src.problem(self.at(node, key), f"{where}: '{key}' must be a whole number, "
+                         f"got {got}", _yaml11_hint((int,), value))
+        return None
+
     def mapping(self, value: Any, where: str, at: Position | None) -> PosDict | None:
         """``value`` when it is a mapping, else ``None`` after recording a problem at ``at``."""
         if isinstance(value, PosDict):
