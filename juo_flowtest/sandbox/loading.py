@@ -290,7 +290,7 @@ def _variants(r: Reader, step: PosDict, where: str) -> tuple[Variant, ...]:
         if node is None:
             continue
         vid = r.get(node, "id", str, f"{where} variants[{i}]", default="")
-        traffic = r.get(node, "trafficPercentage", int, f"{where} variants[{i}]", default=None)
+        traffic = r.whole(node, "trafficPercentage", f"{where} variants[{i}]")
         whole = whole and traffic is not None
         variants.append(Variant(vid, str(node.get("name", vid)), float(traffic or 0)))
     # A share that is not a whole number is reported already: its sum would only add noise.
@@ -318,7 +318,7 @@ def _transition(r: Reader, raw: Any, at: Position | None, where: str) -> Transit
                    required=ttype != "timeout")
     response_type = (r.get(node, "responseType", str, f"{where} transition '{tid}'")
                      if ttype == "response" else None)
-    timeout = (r.get(node, "timeout", int, f"{where} transition '{tid}'")
+    timeout = (r.whole(node, "timeout", f"{where} transition '{tid}'")
                if ttype == "timeout" else None)
     if timeout is not None and timeout <= 0:
         r.src.problem(r.at(node, "timeout"), f"{where} transition '{tid}': 'timeout' must be "

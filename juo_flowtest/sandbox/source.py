@@ -19,9 +19,12 @@ from typing import Any
 
 from juo_flowtest.base.diagnostics import Diagnostic
 from juo_flowtest.base.position import Position
-from juo_flowtest.source import yamlsource
+from juo_flowtest.source import userfile, yamlsource
 from juo_flowtest.source.problems import Problems
 from juo_flowtest.source.yamlsource import PosDict
+
+#: The largest definition file read (the examples are ~10 KB; Juo's own limits are far lower).
+MAX_DEFINITION_BYTES = 5 * 1024 * 1024
 
 
 class SourceFile:
@@ -31,17 +34,18 @@ class SourceFile:
         """``text`` stands in for the file's content (a definition received over HTTP)."""
         self.path = path
         self.name = str(path)
-        unreadable = None
-        try:
-            self.text = path.read_text(encoding="utf-8") if text is None else text
+        unreadable: tuple[str, str | None] | None = None
+        try:  # a regular file within the limit: a FIFO or a device named here never hangs
+            self.text = (userfile.read_text(path, limit=MAX_DEFINITION_BYTES,
+                                            what="workflow definition")
+                         if text is None else text)
         except UnicodeDecodeError as exc:
-            self.text, unreadable = "", exc.reason
-        except OSError as exc:
-            self.text, unreadable = "", f"cannot read the file: {exc.strerror or exc}"
+            self.text, unreadable = "", (f"not UTF-8 text: {exc.reason}", "save the file as UTF-8")
+        except userfile.UnreadableFile as exc:
+            self.text, unreadable = "", (str(exc), exc.hint)
         self.found = Problems(self.name, self.text)
         if unreadable is not None:
-            self.problem(None, unreadable if unreadable.startswith("cannot") else
-                         f"not UTF-8 text: {unreadable}", "save the file as UTF-8")
+            self.problem(None, *unreadable)
 
     @property
     def problems(self) -> list[Diagnostic]:
@@ -100,6 +104,22 @@ class Reader:
                              f"got {_type_name(value)}", _yaml11_hint(kinds, value))
             return default
         return value
+
+    def whole(self, node: PosDict, key: str, where: str, required: bool = True) -> int | None:
+        """``node[key]`` as an int: an integer, or a number with no fraction (``1000.0``, as
+        JSON Schema's ``integer`` and Juo's JSON reading accept it); else ``None``, recorded."""
+        if key not in node:
+            self.get(node, key, int, where, required=required)  # says it is missing
+            return None
+        value = node[key]
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        got = repr(value) if isinstance(value, float) else _type_name(value)
+        self.src.problem(self.at(node, key), f"{where}: '{key}' must be a whole number, "
+                         f"got {got}", _yaml11_hint((int,), value))
+        return None
 
     def mapping(self, value: Any, where: str, at: Position | None) -> PosDict | None:
         """``value`` when it is a mapping, else ``None`` after recording a problem at ``at``."""

@@ -300,6 +300,12 @@ class Transport:
             what = (f"no complete response to {method} {url} within {self.timeout:g}s{tries}: "
                     "timed out (one deadline for the whole exchange) — the target is slow, "
                     "hung or sending its answer too slowly; check it, or raise the timeout")
+        elif isinstance(exc, httpx.RemoteProtocolError) and "buffer too long" in detail:
+            what = (f"the response to {method} {url} has headers larger than HTTP clients "
+                    f"accept (over 64 KB){tries} — check the target")
+        elif isinstance(exc, httpx.RemoteProtocolError) and "chunk" in detail:
+            what = (f"the response to {method} {url} breaks HTTP's chunked framing: {detail}"
+                    f"{tries} — check the target")
         elif isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
             what = (f"the connection was dropped during {method} {url}: {detail}{tries}"
                     " — check the target's logs")

@@ -119,3 +119,38 @@ def test_the_embedded_sandbox_has_no_production(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "traffic" not in json.loads((tmp_path / "reports" / "coverage.json").read_text())
     assert "Production traffic" not in done.stdout
+
+
+def test_a_target_without_a_key_has_no_figure_and_a_refused_key_says_so(tmp_path: Path) -> None:
+    (tmp_path / "tenants.yaml").write_text(
+        "tenants:\n  shop.myshopify.com:\n    tokens: {tok-1: customer-1}\n"
+        "    admin_keys: [its-own-key]\n")
+    (tmp_path / "flows").mkdir()
+    (tmp_path / "flows" / "saved.flow.yaml").write_text(FLOW)
+    proc = subprocess.Popen([*CLI, "sandbox", "--port", "0", "--config", "tenants.yaml"],
+                            cwd=tmp_path, text=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert "serving on" in line, line
+        url = line.split("serving on ", 1)[1].split()[0]
+        base = {k: v for k, v in os.environ.items() if not k.startswith("JUO_")}
+        args = [*CLI, "run", "-p", "no:cacheprovider", "--juo-base-url", url,
+                "--juo-tenant", "shop.myshopify.com"]
+        outputs = []
+        for extra in ({}, {"JUO_ADMIN_API_KEY": "not-its-key"}):
+            done = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True,
+                                  timeout=300, check=False,
+                                  env={**base, "JUO_DELEGATED_TOKEN": "tok-1", **extra})
+            assert done.returncode == 0, done.stdout + done.stderr
+            outputs.append(done.stdout)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    quiet, refused = outputs
+    # no key given: the sandbox's default was only a guess, so nothing is said
+    assert "Production traffic" not in quiet and "production traffic not read" not in quiet
+    # a key given and refused: one line says why (the key itself never shows)
+    assert "production traffic not read: " in refused and "401" in refused
+    assert "not-its-key" not in refused

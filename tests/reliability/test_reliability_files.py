@@ -100,3 +100,13 @@ def test_twenty_thousand_cases_and_a_set_tag(tmp_path: Path,
     assert code == 2
     assert f"{many}:20003:10: error: duplicate case id 'c7'" in out, out[-1500:]
     assert f"{tagged}:4:12: error: unsupported YAML tag '!!set'" in out
+
+
+def test_a_workflow_definition_named_explicitly_that_is_a_fifo(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    os.mkfifo(tmp_path / "w.workflow.yaml")
+    code, out = _lint(capsys, tmp_path / "w.workflow.yaml")
+    assert code == 2
+    assert (f"{tmp_path / 'w.workflow.yaml'}:1:1: error: not a regular file but a named pipe "
+            "(FIFO)") in out
+    assert "hint: name a workflow definition (a regular file)" in out

@@ -110,3 +110,13 @@ def test_a_foreign_run_id_is_kept_for_the_judge(client_for: object) -> None:
     response = client_for("foreign-run").get("run-1")  # type: ignore[operator]
     assert response.ok and response.run_id == "run-1"
     assert response.body["runId"] == "run-of-someone-else"
+
+
+@pytest.mark.parametrize(("mode", "says"), [
+    ("huge-header", "has headers larger than HTTP clients accept"),
+    ("chunk-garbage", "breaks HTTP's chunked framing"),
+])
+def test_broken_framing_is_named(client_for: object, mode: str, says: str) -> None:
+    response, _ = _timed_get(client_for(mode))  # type: ignore[operator]
+    assert response.status is None and response.failure is not None
+    assert says in response.failure, response.failure

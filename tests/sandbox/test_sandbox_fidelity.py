@@ -125,8 +125,9 @@ def test_an_interaction_under_a_system_event_trigger_is_a_load_error(tmp_path: P
 @pytest.mark.parametrize(("timeout", "message"), [
     ("0", "'timeout' must be a positive number of milliseconds, got 0"),
     ("-5", "'timeout' must be a positive number of milliseconds, got -5"),
-    ("1.5", "'timeout' must be int, got float"),
-    ('"300"', "'timeout' must be int, got str"),
+    ("1.5", "'timeout' must be a whole number, got 1.5"),
+    ('"300"', "'timeout' must be a whole number, got str"),
+    ("true", "'timeout' must be a whole number, got bool"),
 ])
 def test_a_timeout_is_a_positive_whole_number_of_ms(tmp_path: Path, timeout: str,
                                                    message: str) -> None:
@@ -155,8 +156,27 @@ def test_traffic_percentages_are_integers(tmp_path: Path) -> None:
         "        - {id: a, trafficPercentage: 50.5}\n        - {id: b, trafficPercentage: 49.5}\n")
     found = problems(tmp_path, text)
     assert [f.split(": ", 1)[1] for f in found][:2] == [
-        "step 'ask' variants[0]: 'trafficPercentage' must be int, got float",
-        "step 'ask' variants[1]: 'trafficPercentage' must be int, got float"]
+        "step 'ask' variants[0]: 'trafficPercentage' must be a whole number, got 50.5",
+        "step 'ask' variants[1]: 'trafficPercentage' must be a whole number, got 49.5"]
+
+
+def test_whole_numbers_written_with_a_point_are_whole_numbers(tmp_path: Path) -> None:
+    """JSON has one number type: Juo reads ``1000.0`` as the integer its schema asks for."""
+    text = WORKFLOW.replace(
+        "    isInitial: true\n",
+        "    isInitial: true\n    experimentConfig:\n      variants:\n"
+        "        - {id: a, trafficPercentage: 60.0}\n        - {id: b, trafficPercentage: 40}\n"
+    ).replace(
+        "      - {id: left, type: response, responseType: decline, targetStepId: done}",
+        "      - {id: left, type: response, responseType: decline, targetStepId: done}\n"
+        "      - {id: late, type: timeout, timeout: 1000.0, targetStepId: done}")
+    path = tmp_path / "w.workflow.yaml"
+    path.write_text(textwrap.dedent(text))
+    (workflow,) = load_files([path])
+    step = next(s for s in workflow.steps.values() if s.variants)
+    assert [v.traffic for v in step.variants] == [60.0, 40.0]
+    (late,) = [t for s in workflow.steps.values() for t in s.transitions if t.type == "timeout"]
+    assert late.timeout_ms == 1000 and isinstance(late.timeout_ms, int)
 
 
 def test_unknown_and_nested_condition_keys_are_errors(tmp_path: Path) -> None:
