@@ -96,3 +96,17 @@ def test_an_empty_folder_is_a_usage_error_that_says_what_to_do(tmp_path: Path) -
     assert "no flows/ folder" in done.stderr and "juo-flowtest run path/to/flows" in done.stderr
     assert "session starts" not in done.stdout  # said before pytest's header
     assert not (tmp_path / "reports").exists()
+
+
+def test_the_readme_run_from_the_repository_root_writes_allure_results(tmp_path: Path) -> None:
+    """The README's first command runs in this repository, whose pyproject names `tests` as
+    testpaths: pytest loads tests/conftest.py before the plugin picks flows/, and that conftest
+    (which keeps the suite's own runs from writing reports) must leave this run alone."""
+    repo = Path(__file__).resolve().parents[2]
+    exe = Path(sys.executable).with_name("juo-flowtest")
+    done = subprocess.run(
+        [str(exe), "run", "-q", "-p", "no:cacheprovider", "--juo-reports-dir", str(tmp_path)],
+        cwd=repo, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == ExitCode.PASSED, done.stdout[-3000:] + done.stderr[-3000:]
+    assert (tmp_path / "junit.xml").is_file() and (tmp_path / "coverage.json").is_file()
+    assert list((tmp_path / "allure-results").glob("*-result.json"))
