@@ -79,7 +79,7 @@ def _endpoint(config: SandboxConfig, handler: Handler) -> Callable[[Request], Aw
             return await handler(request, _tenant(request, config))
         except RunError as exc:
             return error_response(exc.code, exc.message)
-        except (_Invalid, QueryError) as exc:
+        except (_Invalid, QueryError, payload.PayloadError) as exc:
             return error_response("validation_error", str(exc))
     return endpoint
 
@@ -128,7 +128,7 @@ class _AdminApi:
         return JSON(envelope(records, page, views.workflow_key, views.list_item))
 
     async def create(self, request: Request, tenant: str) -> Response:
-        body = _checked(await _body(request), _CREATE_FIELDS)
+        body = _checked(payload.json_object(await request.body()), _CREATE_FIELDS)
         record = self.workflows.create(tenant, content(body), body.get("id"))
         return JSON(views.workflow(record), status_code=201)
 
@@ -136,7 +136,7 @@ class _AdminApi:
         return JSON(views.workflow(self.workflows.get(tenant, _id(request))))
 
     async def put(self, request: Request, tenant: str) -> Response:
-        body = _checked(await _body(request), _PUT_FIELDS)
+        body = _checked(payload.json_object(await request.body()), _PUT_FIELDS)
         wid = _id(request)
         record = self.workflows.update(tenant, wid, body)
         status = body.get("status")
@@ -160,12 +160,12 @@ class _AdminApi:
         return JSON(views.workflow(self.workflows.archive(tenant, _id(request))))
 
     async def duplicate(self, request: Request, tenant: str) -> Response:
-        body = _checked(await _body(request, required=False), (("name", "name", False),))
+        body = _checked(payload.json_object(await request.body(), required=False), (("name", "name", False),))
         record = self.workflows.duplicate(tenant, _id(request), body.get("name"))
         return JSON(views.workflow(record), status_code=201)
 
     async def conclude(self, request: Request, tenant: str) -> Response:
-        body = await _body(request)
+        body = payload.json_object(await request.body())
         action = body.get("action")
         if action not in CONCLUSIONS:
             raise _Invalid(f"body/action: must be one of {', '.join(CONCLUSIONS)}")
@@ -198,16 +198,6 @@ class _AdminApi:
 
 def _id(request: Request) -> str:
     return str(request.path_params["id"])
-
-
-async def _body(request: Request, required: bool = True) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip() and not required:
-        return {}
-    try:
-        return payload.json_object(raw)
-    except payload.PayloadError as exc:
-        raise _Invalid(str(exc)) from None
 
 
 _KINDS: dict[str, tuple[str, Callable[[Any], bool]]] = {

@@ -61,16 +61,6 @@ def _owner(request: Request, config: SandboxConfig) -> Owner:
     return (tenant, customer)
 
 
-async def _body(request: Request, required: bool = True) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip() and not required:
-        return {}
-    try:
-        return payload.json_object(raw)
-    except payload.PayloadError as exc:
-        raise _Invalid(str(exc)) from None
-
-
 def _field(body: dict[str, Any], name: str, kind: str, required: bool) -> Any:
     value = body.get(name)
     if value is None:
@@ -103,12 +93,14 @@ def _endpoint(config: SandboxConfig, handler: Handler) -> Callable[[Request], Aw
             return error_response(exc.code, exc.message)
         except _Invalid as exc:
             return error_response("validation_error", exc.message)
+        except payload.PayloadError as exc:
+            return error_response("validation_error", str(exc))
     return endpoint
 
 
 def _routes(store: RunStore, config: SandboxConfig, prefix: str) -> list[Route]:
     async def start(request: Request, owner: Owner) -> dict[str, Any]:
-        body = await _body(request)
+        body = payload.json_object(await request.body())
         return store.start(owner, _field(body, "flowType", "string", True),
                            _field(body, "workflowId", "string", False),
                            _field(body, "context", "object", True),
@@ -116,7 +108,7 @@ def _routes(store: RunStore, config: SandboxConfig, prefix: str) -> list[Route]:
                            control.pins(request.headers))
 
     async def respond(request: Request, owner: Owner) -> dict[str, Any]:
-        body = await _body(request)
+        body = payload.json_object(await request.body())
         return store.respond(owner, request.path_params["run_id"],
                              _field(body, "interactionId", "string", True),
                              _field(body, "responseType", "string", True),
@@ -127,7 +119,7 @@ def _routes(store: RunStore, config: SandboxConfig, prefix: str) -> list[Route]:
         return store.read(owner, request.path_params["run_id"])
 
     async def cancel(request: Request, owner: Owner) -> dict[str, Any]:
-        body = await _body(request, required=False)
+        body = payload.json_object(await request.body(), required=False)
         return store.cancel(owner, request.path_params["run_id"],
                             _field(body, "expectedRunVersion", "integer", False))
 

@@ -28,8 +28,11 @@ class PayloadError(ValueError):
     """The body cannot be read; the message names the field (``body/context: ...``)."""
 
 
-def json_object(raw: bytes) -> dict[str, Any]:
-    """The body as a dict, or ``PayloadError`` saying why not."""
+def json_object(raw: bytes, required: bool = True) -> dict[str, Any]:
+    """The body as a dict, or ``PayloadError`` saying why not (a blank body is ``{}`` when the
+    body is optional)."""
+    if not required and not raw.strip():
+        return {}
     if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH:
         where = _too_deep(raw)
         if where is not None:
