@@ -18,11 +18,6 @@ import juo_flowtest.sandbox  # noqa: F401
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    if config.getoption("juo_run_defaults", False):
-        # `juo-flowtest run` from the repository root: pytest, given no path, loads the initial
-        # conftest of `testpaths` (this file) before the plugin picks flows/. That run is the
-        # README's, not the suite's: leave its reports alone.
-        return
     # The suite itself writes no Allure results: they would wipe a user's reports/ from a
     # flow run, and allure_commons keeps step state in a process-wide plugin manager that an
     # in-process pytester run (with its own Allure session) must have to itself. Runs below

@@ -41,6 +41,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
+    options.initial_paths(early_config)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     try:
         target = options.target(config)

@@ -177,6 +177,21 @@ def apply_run_defaults(config: pytest.Config, reports: ReportsLayout) -> None:
         config.option.xmlpath = str(reports.junit)
 
 
+def initial_paths(early_config: pytest.Config) -> None:
+    """Before pytest loads the initial conftests: a ``juo-flowtest run`` given no path starts
+    from ``flows/``, so pytest does not load the conftests of ``testpaths`` (or of the ``test*``
+    folders beside ``flows/``), which belong to the project's other tests.
+
+    Only pytest's early pass is steered: ``apply_run_defaults`` decides the paths for real.
+    """
+    known = early_config.known_args_namespace
+    if not getattr(known, "juo_run_defaults", False) or known.file_or_dir:
+        return
+    flows = _invocation_dir(early_config) / DEFAULT_FLOWS
+    if flows.is_dir():
+        known.file_or_dir = [str(flows)]
+
+
 def draft_files(config: pytest.Config) -> list[str]:
     """``--juo-draft`` files, relative to where pytest was invoked."""
     return [str((_invocation_dir(config) / f).resolve()) for f in config.getoption("juo_draft")]

@@ -100,8 +100,8 @@ def test_an_empty_folder_is_a_usage_error_that_says_what_to_do(tmp_path: Path) -
 
 def test_the_readme_run_from_the_repository_root_writes_allure_results(tmp_path: Path) -> None:
     """The README's first command runs in this repository, whose pyproject names `tests` as
-    testpaths: pytest loads tests/conftest.py before the plugin picks flows/, and that conftest
-    (which keeps the suite's own runs from writing reports) must leave this run alone."""
+    testpaths: tests/conftest.py (which keeps the suite's own runs from writing Allure results)
+    must not be loaded by a run of flows/."""
     repo = Path(__file__).resolve().parents[2]
     exe = Path(sys.executable).with_name("juo-flowtest")
     done = subprocess.run(
@@ -110,3 +110,22 @@ def test_the_readme_run_from_the_repository_root_writes_allure_results(tmp_path:
     assert done.returncode == ExitCode.PASSED, done.stdout[-3000:] + done.stderr[-3000:]
     assert (tmp_path / "junit.xml").is_file() and (tmp_path / "coverage.json").is_file()
     assert list((tmp_path / "allure-results").glob("*-result.json"))
+
+
+def test_a_run_without_a_path_loads_no_conftest_of_the_project_s_other_tests(
+        tmp_path: Path) -> None:
+    """testpaths and `test*` folders hold the project's other tests: their conftests are not
+    the flows' (pytest would load them as initial conftests when given no path)."""
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "good.flow.yaml").write_text(GOOD)
+    (flows / "conftest.py").write_text("import os\nos.environ['FLOWS_CONFTEST'] = '1'\n"
+                                       "def pytest_report_header():\n    return 'flows conftest'\n")
+    for folder in ("tests", "unit"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "conftest.py").write_text("raise RuntimeError('not for flows')\n")
+    (tmp_path / "pytest.ini").write_text("[pytest]\ntestpaths = unit\n")
+    done = _run(tmp_path)
+    assert done.returncode == ExitCode.PASSED, done.stdout + done.stderr
+    assert "flows conftest" in done.stdout and "not for flows" not in done.stdout + done.stderr
+    assert _run(tmp_path, "unit").returncode == ExitCode.USAGE  # a path given is pytest's to load
