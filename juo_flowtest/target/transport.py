@@ -36,6 +36,7 @@ has its own bounded httpx calls.
 from __future__ import annotations
 
 import contextvars
+import logging
 import re
 import time
 import zlib
@@ -61,6 +62,8 @@ KEPT_OF_OVERSIZED = 64 * 1024
 MAX_JSON_DEPTH = 200
 NO_BODY: Any = object()
 _ERRNO = re.compile(r"^\[Errno -?\d+\]\s*")
+_URL_CACHE_SIZE = 256
+_HTTPX_LOG = logging.getLogger("httpx")
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("juo_deadline",
                                                                          default=None)
 
@@ -139,6 +142,8 @@ class Transport:
         self._backoff, self._sleep, self._clock = backoff_s, sleep, clock
         # httpx's own timeouts stay as a bound on each operation; the deadline is tighter.
         self._op_timeout = httpx.Timeout(self.timeout)
+        self._urls: dict[str, httpx.URL] = {}
+        self._shown_headers: dict[tuple[Any, ...], dict[str, str]] = {}
 
     def __repr__(self) -> str:
         return f"Transport({self.base_url!r}, timeout={self.timeout:g})"
@@ -161,9 +166,7 @@ class Transport:
         for name in removed:  # a null header also removes one the httpx client sets itself
             if name in request.headers:
                 del request.headers[name]
-        sent_headers = redact_headers(_header_dict(request.headers))
-        if self.secrets:  # a secret sent under a plain name (X-Trace: ${env:TOKEN})
-            sent_headers = {k: self.hide(v) for k, v in sent_headers.items()}
+        sent_headers = self._sent_headers(request.headers)
         sent_body = None if body is NO_BODY else body
         if sent_body is not None and self.secrets and _mentions(request.content, self.secrets):
             sent_body = hide_in(sent_body, self.secrets.values)
@@ -211,9 +214,34 @@ class Transport:
                                  and " " in text else text)
             merged[name.lower()] = (name, text)
         request = self._http.build_request(
-            method, url, json=None if body is NO_BODY else body, headers=dict(merged.values()),
-            timeout=self._op_timeout)
+            method, self._url(url), json=None if body is NO_BODY else body,
+            headers=dict(merged.values()), timeout=self._op_timeout)
         return request, tuple(n for n in removed if n.lower() not in merged)
+
+    def _url(self, url: str) -> httpx.URL:
+        """``url`` parsed once: a flow calls the same few URLs (``/workflows/{runId}/respond``)
+        again and again, and parsing one costs more than the rest of building the request."""
+        parsed = self._urls.get(url)
+        if parsed is None:
+            if len(self._urls) >= _URL_CACHE_SIZE:
+                self._urls.clear()
+            parsed = self._urls[url] = httpx.URL(url)
+        return parsed
+
+    def _sent_headers(self, headers: httpx.Headers) -> dict[str, str]:
+        """The request's headers as the record shows them: sensitive ones redacted, a secret
+        sent under a plain name (``X-Trace: ${env:TOKEN}``) hidden. Calls repeat the same
+        headers, so the answer is kept by the raw headers (and the secrets known then)."""
+        key = (tuple(headers.raw), len(self.secrets.byte_values))
+        shown = self._shown_headers.get(key)
+        if shown is None:
+            shown = redact_headers(_header_dict(headers))
+            if self.secrets:
+                shown = {k: self.hide(v) for k, v in shown.items()}
+            if len(self._shown_headers) >= _URL_CACHE_SIZE:
+                self._shown_headers.clear()
+            self._shown_headers[key] = shown
+        return dict(shown)
 
     def _unsent(self, method: str, url: str, exc: Exception) -> Reply:
         if isinstance(exc, httpx.InvalidURL):
@@ -229,7 +257,7 @@ class Transport:
     def _exchange(self, request: httpx.Request, deadline: float
                   ) -> tuple[int, httpx.Headers, bytes, str | None]:
         """Status, headers, the body (at most the limit) and why it was cut, if it was."""
-        response = self._http.send(request, stream=True, follow_redirects=False)
+        response = self._send(request)
         try:
             limit = self.max_body_bytes
             status, headers = response.status_code, response.headers
@@ -259,6 +287,25 @@ class Transport:
         finally:
             response.close()
 
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        """``http.send(request, stream=True, follow_redirects=False)``, without the layers this
+        client never uses (auth flows, redirect handling, event hooks, elapsed-time wrapping):
+        the request goes straight to the client's transport (``_transport_for_url``: its
+        mounts are honoured; httpx is pinned below 0.29). What the client does that matters is
+        done here too: the cookies a target sets are kept for the next calls (a load
+        balancer's sticky session), and httpx's INFO line is logged when INFO is on."""
+        http = self._http
+        if http.is_closed:
+            raise RuntimeError("the HTTP client is closed")
+        response = http._transport_for_url(request.url).handle_request(request)
+        response.request = request
+        if any(key.lower() == b"set-cookie" for key, _ in response.headers.raw):
+            http.cookies.extract_cookies(response)
+        if _HTTPX_LOG.isEnabledFor(logging.INFO):
+            _HTTPX_LOG.info('HTTP Request: %s %s "%s %d %s"', request.method, request.url,
+                            response.http_version, response.status_code, response.reason_phrase)
+        return response
+
     def _oversized(self, request: httpx.Request, what: str) -> str:
         return (f"the response to {request.method} {request.url} {what} than the "
                 f"{_size(self.max_body_bytes)} body limit allows (the rest was not read) — no "
@@ -277,7 +324,8 @@ class Transport:
         if secrets:
             if _mentions(content, secrets):
                 body = hide_in(body, secrets.values)
-            headers = {secrets.hide(k): secrets.hide(v) for k, v in headers.items()}
+            if _mentions_in_headers(raw_headers, secrets):
+                headers = {secrets.hide(k): secrets.hide(v) for k, v in headers.items()}
             failure = secrets.hide(failure) if failure else failure
         url = str(request.url)
         exchange = Exchange(request.method, secrets.hide(url) if secrets else url, sent_headers,
@@ -513,6 +561,12 @@ def _mentions(content: bytes, secrets: SecretSet) -> bool:
     if b"\\" in content and b"\\u00" in content:
         return True
     return any(form in content for form in secrets.byte_values)
+
+
+def _mentions_in_headers(headers: httpx.Headers, secrets: SecretSet) -> bool:
+    """Does any header name or value hold a known secret, in any of its forms?"""
+    raw = b"\n".join(b"%s\n%s" % pair for pair in headers.raw)
+    return any(form in raw for form in secrets.byte_values)
 
 
 def _header_dict(headers: httpx.Headers) -> dict[str, str]:
