@@ -34,9 +34,15 @@ START = {"flowType": "subscription_cancellation_requested",
 ANSWERS = ("next", "other", "confirm")
 
 
-def serve() -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([sys.executable, "-m", "juo_flowtest.sandbox.command", "--port", "0"],
-                            stdout=subprocess.PIPE, text=True)
+STACK_FLOOR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stackfloor.py")
+
+
+def serve(floor: bool = False) -> tuple[subprocess.Popen[str], str]:
+    """The sandbox (or, with ``floor``, the bare ASGI app of ``stackfloor.py``) in its own
+    process; its base URL."""
+    command = ([sys.executable, STACK_FLOOR, "--port", "0"] if floor else
+               [sys.executable, "-m", "juo_flowtest.sandbox.command", "--port", "0"])
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     line = proc.stdout.readline()
     return proc, line.split("serving on ", 1)[1].split()[0]
@@ -52,7 +58,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def client_loop(base_url: str, until: float, latencies: list[float]) -> None:
+def client_loop(base_url: str, until: float, latencies: list[float], floor: bool) -> None:
     with httpx.Client(base_url=base_url, headers=HEADERS, timeout=10) as client:
         # At least one whole run, however loaded the machine: a smoke run must report something.
         while time.perf_counter() < until or not latencies:
@@ -64,15 +70,18 @@ def client_loop(base_url: str, until: float, latencies: list[float]) -> None:
                 response = client.post(f"/workflows/{state['runId']}/respond", json=body)
                 latencies.append(time.perf_counter() - began)
                 state = response.json()
-            assert state["status"] == "completed", state
+            # The stack's floor answers one fixed run state: only the sandbox completes runs.
+            assert floor or state["status"] == "completed", state
 
 
-def throughput(clients: int, seconds: float) -> None:
-    proc, base_url = serve()
+def throughput(clients: int, seconds: float, floor: bool = False) -> float:
+    """Run the clients against the sandbox (or the stack's floor); the server CPU per request
+    in microseconds (0 where it cannot be read)."""
+    proc, base_url = serve(floor)
     try:
         per_thread: list[list[float]] = [[] for _ in range(clients)]
         until = time.perf_counter() + seconds
-        threads = [threading.Thread(target=client_loop, args=(base_url, until, lat))
+        threads = [threading.Thread(target=client_loop, args=(base_url, until, lat, floor))
                    for lat in per_thread]
         cpu_before = cpu_seconds(proc.pid)  # excludes the server's imports and start-up
         began = time.perf_counter()
@@ -89,6 +98,9 @@ def throughput(clients: int, seconds: float) -> None:
     if not latencies:
         raise SystemExit("no respond completed: is the server up?")
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    if floor:
+        print("the stack's floor (bench/stackfloor.py: uvicorn + httptools + uvloop, a bare "
+              "ASGI app answering a fixed run state of the same size):")
     print(f"responds: {len(latencies)} in {elapsed:.2f} s with {clients} clients "
           f"(plus {len(latencies) // len(ANSWERS)} starts)")
     print(f"  {len(latencies) / elapsed:,.0f} responds/s (server process, one event loop)")
@@ -99,6 +111,7 @@ def throughput(clients: int, seconds: float) -> None:
               "requests/s on one free core")
     print(f"  latency p50 {statistics.median(latencies) * 1000:.2f} ms, "
           f"p99 {p99 * 1000:.2f} ms")
+    return server_cpu / requests * 1e6 if server_cpu else 0.0
 
 
 def memory(runs: int) -> None:
@@ -127,7 +140,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=5.0)
     args = parser.parse_args(argv)
     seconds, runs = (1.0, 500) if args.quick else (args.seconds, 10_000)
-    throughput(args.clients, seconds)
+    sandbox = throughput(args.clients, seconds)
+    floor = throughput(args.clients, seconds, floor=True)
+    if sandbox and floor:
+        print(f"sandbox / stack floor: {sandbox:.0f} / {floor:.0f} us of server CPU per request "
+              f"= {sandbox / floor:.2f}x (the sandbox's own work: ~{sandbox - floor:.0f} us)")
     memory(runs)
     return 0
 

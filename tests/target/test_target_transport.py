@@ -235,3 +235,60 @@ def test_a_token_spelled_out_in_unicode_escapes_is_hidden() -> None:
     reply = t.send("GET", "/x")
     assert reply.body == {"note": REDACTED, "list": [f"{REDACTED}!"]}
     assert TOKEN not in json.dumps(reply.exchange.response_body, ensure_ascii=False)
+
+
+def test_cookies_a_target_sets_go_back_on_the_next_calls() -> None:
+    """A load balancer's sticky session: requests skip httpx's client layers, not its jar."""
+    seen: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("cookie"))
+        return httpx.Response(200, json={"ok": True},
+                              headers={"Set-Cookie": "AWSALB=node-7; Path=/"})
+
+    t = transport(httpx.MockTransport(handler))
+    t.send("POST", "/workflows/start", body={})
+    t.send("POST", "/workflows/r1/respond", body={})
+    assert seen == [None, "AWSALB=node-7"]
+
+
+def test_httpx_request_line_is_logged_at_info_without_the_secret(
+        caplog: pytest.LogCaptureFixture) -> None:
+    mock = httpx.MockTransport(lambda r: httpx.Response(200, json={"echo": TOKEN}))
+    t = transport(mock)
+    with caplog.at_level("INFO", logger="httpx"):
+        reply = t.send("GET", "/things/1")
+    lines = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+    assert lines == [f'HTTP Request: GET {BASE}/things/1 "HTTP/1.1 200 OK"']
+    assert TOKEN not in json.dumps(reply.body)
+
+
+def test_the_same_url_and_headers_are_built_once_and_recorded_apart() -> None:
+    """URL parsing and the record's header view are kept between calls; each record still
+    gets its own dict, and a header the step adds shows in its own record only."""
+    t = transport(headers={"X-Tenant-ID": "shop"})
+    first = t.send("POST", "/workflows/r1/respond", body={"a": 1})
+    second = t.send("POST", "/workflows/r1/respond", body={"a": 2},
+                    headers={"X-Trace": "t-1"})
+    third = t.send("POST", "/workflows/r1/respond", body={"a": 3})
+    assert first.exchange.request_headers == third.exchange.request_headers
+    assert first.exchange.request_headers is not third.exchange.request_headers
+    assert "x-trace" in second.exchange.request_headers
+    assert "x-trace" not in third.exchange.request_headers
+    assert first.exchange.request_headers["authorization"] == REDACTED
+
+
+def test_a_secret_learnt_later_is_hidden_in_a_header_set_seen_before() -> None:
+    t = transport(headers={"X-Tenant-ID": "shop", "X-Note": "later-secret"})
+    assert t.send("GET", "/things/1").exchange.request_headers["x-note"] == "later-secret"
+    t.secrets.add("later-secret")
+    assert t.send("GET", "/things/1").exchange.request_headers["x-note"] == REDACTED
+
+
+def test_a_response_header_echoing_the_token_is_hidden_and_others_are_kept() -> None:
+    mock = httpx.MockTransport(lambda r: httpx.Response(
+        200, json={"ok": True}, headers={"X-Echo": f"was {TOKEN}", "X-Plain": "fine"}))
+    reply = transport(mock).send("GET", "/things/1")
+    assert reply.headers["x-echo"] == f"was {REDACTED}"
+    assert reply.headers["x-plain"] == "fine"
+    assert TOKEN not in json.dumps(reply.exchange.response_headers)
