@@ -527,15 +527,18 @@ def write_report(s: Settings, info: dict[str, str], figures: Figures,
 
 #: bench/report_bench.py writes its figures between these markers; a rewrite keeps them.
 REPORT_SECTION = ("<!-- report-bench:start -->", "<!-- report-bench:end -->")
+INSTRUCTIONS_SECTION = ("<!-- instructions:start -->", "<!-- instructions:end -->")
 
 
 def kept_sections(path: Path) -> str:
-    """The other benchmarks' section of ``path`` (bench/report_bench.py's), to keep it."""
+    """The other benchmarks' sections of ``path`` (bench/report_bench.py's and
+    bench/instructions.py's), to keep them."""
     old = path.read_text() if path.exists() else ""
-    start, end = REPORT_SECTION
-    if start not in old or end not in old:
-        return ""
-    return "\n" + start + old.split(start, 1)[1].split(end, 1)[0] + end + "\n"
+    kept = ""
+    for start, end in (REPORT_SECTION, INSTRUCTIONS_SECTION):
+        if start in old and end in old:
+            kept += "\n" + start + old.split(start, 1)[1].split(end, 1)[0] + end + "\n"
+    return kept
 
 
 # --- main ------------------------------------------------------------------------------------
