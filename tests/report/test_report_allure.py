@@ -620,3 +620,34 @@ def test_the_failed_run_is_an_expectation_mismatch(flow_run: Any) -> None:
         "Expectation mismatch")
     invalid = next(d for n, d in found.items() if n.startswith("Invalid flow file"))
     assert category_of(invalid) == "Invalid input"
+
+
+@pytest.mark.parametrize("indent", ["", "1"])
+def test_the_results_writer_writes_what_allures_own_writes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, indent: str) -> None:
+    """The guarded writer encodes in one json.dumps call (allure's json.dump runs the slow
+    pure-Python encoder): same bytes, same file name pattern, ALLURE_INDENT_OUTPUT honoured."""
+    from allure_commons.logger import AllureFileLogger
+    from allure_commons.model2 import Label, Parameter, Status, StatusDetails, TestResult
+    from allure_commons.model2 import TestStepResult as Step
+
+    from juo_flowtest.report.faults import OutputFaults
+
+    if indent:
+        monkeypatch.setenv("ALLURE_INDENT_OUTPUT", indent)
+    else:
+        monkeypatch.delenv("ALLURE_INDENT_OUTPUT", raising=False)
+    result = TestResult(uuid="u-1", name="cancel ☕ flow", status=Status.FAILED, start=1, stop=2,
+                        statusDetails=StatusDetails(message="expected \"x\"\nline 2"),
+                        labels=[Label(name="feature", value="Cancellation")],
+                        parameters=[Parameter(name="reason", value="price")],
+                        steps=[Step(name="respond next", status=Status.PASSED, start=1, stop=2)])
+    theirs, ours = tmp_path / "allure", tmp_path / "ours"
+    AllureFileLogger(theirs).report_result(result)
+    logger = AllureFileLogger(ours)
+    logger.__class__ = report._GuardedFileLogger
+    logger._juo_faults = OutputFaults()
+    logger.report_result(result)
+    [their_file], [our_file] = list(theirs.iterdir()), list(ours.iterdir())
+    assert our_file.name.endswith("-result.json") and not list(ours.glob("*.tmp"))
+    assert our_file.read_bytes() == their_file.read_bytes()
