@@ -14,3 +14,6 @@ def test_bench_quick_runs() -> None:
                           text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert "responds/s" in done.stdout and "KB per finished run" in done.stdout
+    # The bare ASGI app on the same stack served and measured beside the sandbox.
+    assert "the stack's floor" in done.stdout
+    assert "sandbox / stack floor:" in done.stdout or "server CPU" not in done.stdout
