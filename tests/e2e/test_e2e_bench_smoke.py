@@ -160,3 +160,27 @@ def test_the_report_bench_measures_size_build_and_that_chromium_opens_it(
     assert calls == "55" and re.fullmatch(r"\d+\.\d \(\d+\)", results_mb)
     assert 3 < float(html_mb) < 10 and float(build_s) > 0 and 50 < float(rss) < 2000
     assert cells[7].startswith("yes, ") and text.count("report-bench:start") == 1
+
+
+def test_instructions_table_and_its_section_of_the_results(tmp_path: Path) -> None:
+    """bench/instructions.py (its counting needs Valgrind, so it runs by hand): the ratio to
+    the floor per step count, and a rewrite that replaces its own section only."""
+    import instructions
+    import run
+
+    settings = run.parse(["--no-tavern", "--flows=30", "--steps=10,20", f"--out={tmp_path}",
+                          "--big-files=0"])
+    per_call = {(run.FLOOR, 10): 2.0e6, (run.JUO, 10): 2.5e6, (run.ALLURE, 10): 4.0e6,
+                (run.FLOOR, 20): 2.0e6, (run.JUO, 20): 2.2e6, (run.ALLURE, 20): 3.0e6}
+    lines = instructions.table(settings, per_call)
+    row = next(line for line in lines if line.startswith(f"| {run.JUO} |"))
+    assert row == f"| {run.JUO} | 2.500 M | 1.25 | 2.200 M | 1.10 |"
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Benchmark results\n\nbefore\n")
+    instructions.write(results, lines)
+    instructions.write(results, [*lines[:-1], "again", lines[-1]])
+    text = results.read_text()
+    assert text.count(instructions.SECTION[0]) == 1 and "again" in text
+    assert text.startswith("# Benchmark results\n\nbefore\n")
+    # bench/run.py keeps the section when it rewrites the file.
+    assert instructions.SECTION[0] in run.kept_sections(results)
