@@ -67,12 +67,14 @@ def _field(body: dict[str, Any], name: str, kind: str, required: bool) -> Any:
         if required:
             raise _Invalid(f"body/{name}: required {kind} is missing")
         return None
-    ok = {
-        "string": isinstance(value, str),
-        "object": isinstance(value, dict),
-        "boolean": isinstance(value, bool),
-        "integer": payload.integer_in_range(value),
-    }[kind]
+    if kind == "string":
+        ok = isinstance(value, str)
+    elif kind == "object":
+        ok = isinstance(value, dict)
+    elif kind == "boolean":
+        ok = isinstance(value, bool)
+    else:
+        ok = payload.integer_in_range(value)
     if kind == "integer" and payload.out_of_range(value):
         raise _Invalid(f"body/{name}: out of range: an integer from {-payload.MAX_INTEGER} "
                        f"to {payload.MAX_INTEGER}")
