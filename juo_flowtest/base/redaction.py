@@ -57,6 +57,8 @@ _SUSPECT_WORDS = ("token", "secret", "key", "auth", "password", "cookie", "crede
 #: The only non-ASCII characters IGNORECASE matches to ASCII letters (İ ı ſ K), which
 #: ``str.lower`` does not map onto the words above; tests/test_redaction.py checks the list.
 _FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
+#: Any of ``_SUSPECT_WORDS`` in lower-cased text: one search instead of a loop of ``in``.
+_SUSPECT = re.compile("|".join(re.escape(word) for word in _SUSPECT_WORDS))
 
 
 @functools.lru_cache(maxsize=512)
@@ -134,7 +136,10 @@ def may_need_scrub(text: str, secrets: tuple[str, ...]) -> bool:
     if not text.isascii() and any(c in text for c in _FOLDS_TO_ASCII):
         return True
     lowered = text.lower()
-    if any(word in lowered for word in _SUSPECT_WORDS):
+    # One regex search is cheaper on a short text (a member's name); on a long one, ten
+    # substring searches beat the regex's alternation at every position (measured 30 vs 85 us
+    # on a 3 KB run state).
+    if _SUSPECT.search(lowered) if len(text) < 256 else any(w in lowered for w in _SUSPECT_WORDS):
         return True
     return any(s in text or encode_basestring(s)[1:-1] in text for s in secrets if s)
 

@@ -193,6 +193,7 @@ class CallLog:
         #: Text of a part already written out whole -> where ("call 3").
         self._shown: dict[str, str] = {}
         self._same = ""  # the members the previous call left out as unchanged
+        self._keys: dict[str, str] = {}  # a member's name -> as shown (``_key``)
 
     def add(self, title: str, exchange: Exchange | None) -> str:
         """Log one call (``title``: what it did); return the text it adds."""
@@ -225,12 +226,17 @@ class CallLog:
         return _plain(value, self._secrets)
 
     def _response_body(self, body: Any, here: str) -> list[str]:
-        """One member per line, without what the module docstring says is left out."""
+        """One member per line, without what the module docstring says is left out.
+
+        Each member is checked for anything to hide on its own (``may_need_scrub`` of its
+        key and text, then ``scrub`` of that member only): the same text as scrubbing the
+        whole body, without encoding the whole body on every call. A member equal to the
+        previous call's is named unchanged (equal before scrubbing is equal after).
+        """
         if body is None:
             return []
         if type(body) is not dict or not body:
             return [f"  body {self._value(body)}"]
-        secrets = self._secrets
         previous = self._body if type(self._body) is dict else {}
         common = None
         if self._commons is not None and body.get("interactiveSteps") != previous.get(
@@ -238,24 +244,42 @@ class CallLog:
             common = self._commons.name_for(body)
         if common is not None:
             self._remember_steps(body["interactiveSteps"], "interactiveSteps")
-        if may_need_scrub(_compact(body), secrets):
-            body, previous = scrub(body, secrets), scrub(previous, secrets)
         lines, same = ["  body {"], []
         for key, value in ordered(body).items():
             if key != "status" and key in previous and previous[key] == value:
-                same.append(str(key))
+                same.append(self._key(str(key)))
                 continue
             if key == "interactiveSteps" and common is not None:
-                text = f'"… {len(value)} steps: global attachment {common}"'
+                name, text = self._key(key), f'"… {len(value)} steps: global attachment {common}"'
             else:
-                text = self._part(value, previous.get(key), here)
-            lines.append(f"    {encode_basestring(str(key))}: {text}")
+                name, text = self._member(str(key), value, previous.get(key), here)
+            lines.append(f"    {encode_basestring(name)}: {text}")
         if same:
             named = ", ".join(same)
             lines.append(f"    … unchanged: {'as before' if named == self._same else named}")
         self._same = ", ".join(same)
         lines.append("  }")
         return lines
+
+    def _key(self, key: str) -> str:
+        """A member's name as shown (scrubbed when it could hold something to hide); the
+        same few names come back in every call, so each is looked at once."""
+        shown = self._keys.get(key)
+        if shown is None:
+            shown = self._keys[key] = (scrub_text(key, self._secrets) if may_need_scrub(
+                encode_basestring(key), self._secrets) else key)
+        return shown
+
+    def _member(self, key: str, value: Any, previous: Any, here: str) -> tuple[str, str]:
+        """A member's shown name and text (``_part``), scrubbed as ``scrub`` would in the
+        whole body: a sensitive key's value is redacted, secrets and credentials hidden."""
+        text = _compact(value)
+        secrets = self._secrets
+        if may_need_scrub(f"{encode_basestring(key)}:{text}", secrets):
+            [(key, value)] = scrub({key: value}, secrets).items()
+            previous = next(iter(scrub({key: previous}, secrets).values()))
+            return key, self._part(value, previous, here)
+        return key, self._part(value, previous, here, text)
 
     def _remember_steps(self, steps: list[Any], where: str) -> None:
         for step in steps:
@@ -265,10 +289,17 @@ class CallLog:
                     if len(text) > _SHORT:
                         self._shown.setdefault(text, where)
 
-    def _part(self, value: Any, previous: Any, here: str) -> str:
-        """``value`` compact; a part written out before becomes a note, and so does the start
-        of a list that only grew since the previous call."""
-        text = _compact(value)
+    def _part(self, value: Any, previous: Any, here: str, text: str | None = None) -> str:
+        """``value`` compact (``text``, when the caller has it); a part written out before
+        becomes a note, and so does the start of a list that only grew since the previous
+        call."""
+        items: list[tuple[str, str]] | None = None
+        if type(value) is dict and all(type(k) is str for k in value):
+            # Each member's text once: the whole is made of them, as json writes it.
+            items = [(key, _compact(item)) for key, item in value.items()]
+            text = "{" + ",".join(f"{encode_basestring(k)}:{t}" for k, t in items) + "}"
+        elif text is None:
+            text = _compact(value)
         where = self._shown.get(text) if len(text) > _SHORT else None
         if where is not None:
             return f'"… as in {where}"'
@@ -276,18 +307,19 @@ class CallLog:
             self._shown[text] = here
         if type(value) is not dict:
             return text
+        if items is None:
+            items = [(str(key), _compact(item)) for key, item in value.items()]
         old = previous if type(previous) is dict else {}
         parts = []
-        for key, item in value.items():
-            item_text = _compact(item)
+        for key, item_text in items:
             where = self._shown.get(item_text) if len(item_text) > _SHORT else None
             if where is not None:
                 item_text = f'"… as in {where}"'
             else:
                 if len(item_text) > _SHORT:
                     self._shown[item_text] = here
-                item_text = _grown(item, old.get(key)) or item_text
-            parts.append(f"{encode_basestring(str(key))}:{item_text}")
+                item_text = _grown(value[key], old.get(key)) or item_text
+            parts.append(f"{encode_basestring(key)}:{item_text}")
         return "{" + ",".join(parts) + "}"
 
     def __len__(self) -> int:

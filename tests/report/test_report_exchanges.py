@@ -158,3 +158,26 @@ def test_a_call_alone_shows_its_url_and_bodies_without_headers_or_the_steps() ->
         '    "workflowId": "cancellation"', '    "runId": "r-1"', '    "runVersion": 2',
         '    "interactiveSteps": "… 1 steps (in Request and response)"', "  }"]
     assert exchanges.call_alone(1, "get", None, ()).endswith("no request was sent")
+
+
+def test_each_member_is_scrubbed_as_the_whole_body_would_be() -> None:
+    """The log looks for secrets member by member: its text is the text of the same calls
+    with every body scrubbed whole beforehand (sensitive keys, secrets deep inside, credential
+    words, a key holding the token), and members without any stay as they are."""
+    from juo_flowtest.base.redaction import scrub
+
+    bodies = [
+        state(1, "offer", result={"visited": ["a"], "note": "plain"}),
+        state(2, "offer", result={"visited": ["a", "b"], "note": f"has {TOKEN}"},
+              accessToken="abc", outcome={"message": "Bearer eyJhbGciOi.x.y"}),
+        state(3, "confirm", result={"visited": ["a", "b", "c"], "note": f"has {TOKEN}"},
+              **{f"k-{TOKEN}": 1}),
+    ]
+    raw, pre = CallLog((TOKEN,)), CallLog((TOKEN,))
+    for body in bodies:
+        raw.add("respond", call(body))
+        pre.add("respond", call(scrub(body, (TOKEN,))))
+    assert raw.text() == pre.text()
+    assert TOKEN not in raw.text() and "eyJhbGciOi" not in raw.text()
+    assert f'"accessToken": "{REDACTED}"' in raw.text()
+    assert '"note":"plain"' in raw.text()
