@@ -63,11 +63,16 @@ def measure(s: run.Settings, base_url: str, jobs: int) -> dict[tuple[str, int], 
         for steps in s.steps:
             for flows in (s.flows, 2 * s.flows):
                 folder = run.scenario_folder(s, tool, steps, flows, base_url)
-                work.append((tool.name, steps, flows, tool.command(folder, flows), folder,
-                             tool.expect(flows)))
+                # Runs measured at once must not share a reports folder.
+                argv = [f"--juo-reports-dir={folder.parent / ('reports-' + folder.name)}"
+                        if arg.startswith("--juo-reports-dir=") else arg
+                        for arg in tool.command(folder, flows)]
+                work.append((tool.name, steps, flows, argv, folder, tool.expect(flows)))
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         counts = list(pool.map(lambda w: counted(w[3], w[4], w[5]), work))
     by = {(name, steps, flows): n for (name, steps, flows, *_), n in zip(work, counts)}
+    for (name, steps, flows), n in by.items():
+        print(f"  {name}, {flows} flows x {steps} responds: {n:,} instructions", flush=True)
     return {(t.name, m): (by[(t.name, m, 2 * s.flows)] - by[(t.name, m, s.flows)])
             / (s.flows * (m + 1)) for t in tools for m in s.steps}
 
