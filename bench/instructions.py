@@ -33,7 +33,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-import run  # noqa: E402  (bench/ is not a package)
+import run  # bench/ is not a package
 
 SECTION = run.INSTRUCTIONS_SECTION
 
@@ -43,13 +43,13 @@ def counted(argv: list[str], cwd: Path, expect: str) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "callgrind.out"
         full = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *argv]
-        done = subprocess.run(full, cwd=cwd, env=run.child_env(), capture_output=True,
+        done = subprocess.run(full, cwd=cwd, env=run.child_env(), capture_output=True, check=False,
                               text=True, errors="replace")
         text = done.stdout + done.stderr
         if done.returncode != 0 or not re.search(expect, text):
             tail = "\n".join(text.splitlines()[-20:])
             raise run.BenchError(f"{' '.join(argv)} exited {done.returncode}:\n{tail}")
-        found = re.search(r"^summary:\s+(\d+)", out.read_text(errors="replace"), re.M)
+        found = re.search(r"^summary:\s+(\d+)", out.read_text(errors="replace"), re.MULTILINE)
         if not found:
             raise run.BenchError(f"no instruction count in callgrind's output for {argv}")
         return int(found.group(1))
@@ -82,11 +82,11 @@ def table(s: run.Settings, per_call: dict[tuple[str, int], float]) -> list[str]:
     lines = [SECTION[0],
              "## Instructions per call (`bench/instructions.py`)",
              "",
-             f"Written by `python bench/instructions.py`: each tool ran {s.flows} and "
-             f"{2 * s.flows} flows under `valgrind --tool=callgrind` (one run each; instruction "
-             "counts do not move with the machine's load). Per call = the difference / "
-             f"({s.flows} × (M + 1)); every flow's collection, test item, report and start call "
-             "are in it. Targets of the CPU figures: ≤ 1.2× the floor, ≤ 1.5× with Allure.",
+             (f"Written by `python bench/instructions.py`: each tool ran {s.flows} and "
+              f"{2 * s.flows} flows under `valgrind --tool=callgrind` (one run each; instruction "
+              "counts do not move with the machine's load). Per call = the difference / "
+              f"({s.flows} × (M + 1)); every flow's collection, test item, report and start call "
+              "are in it. Targets of the CPU figures: ≤ 1.2× the floor, ≤ 1.5× with Allure."),
              "",
              "| tool | " + " | ".join(f"M={m}: instructions per call | × floor" for m in s.steps)
              + " |",

@@ -32,14 +32,20 @@ from importlib import resources
 from typing import Any
 
 import allure as _allure_module
-from attr import asdict as _attrs_asdict
 from allure_commons import hookimpl as allure_hookimpl
 from allure_commons import plugin_manager
 from allure_commons.logger import INDENT as _ALLURE_INDENT
 from allure_commons.logger import AllureFileLogger
-from allure_commons.model2 import ATTACHMENT_PATTERN, Attachment, StatusDetails
+from allure_commons.model2 import (
+    ATTACHMENT_PATTERN,
+    Attachment,
+    Status,
+    StatusDetails,
+    TestStepResult,
+)
 from allure_commons.reporter import AllureReporter
 from allure_commons.types import LabelType
+from attr import asdict as _attrs_asdict
 
 from juo_flowtest.base import prettyjson
 from juo_flowtest.base.outcome import (
@@ -254,37 +260,49 @@ class _StepBroken(Exception):
 
 
 def _open_step(reporter: Any, title: str, started_at: float = 0.0) -> tuple[str, Any]:
-    """Start a step; return its id and allure's step object (None without a reporter)."""
+    """Start a step; return its id and allure's step object (None without a reporter).
+
+    With allure-pytest's reporter at hand the step goes to it directly, as allure-pytest's own
+    ``start_step`` hook does, without two plugin-manager dispatches per step (a flow opens one
+    step per call); without it, through allure's hooks.
+    """
     step_id = uuid.uuid4().hex
-    plugin_manager.hook.start_step(uuid=step_id, title=title, params={})
-    step = reporter.get_item(step_id) if reporter else None
-    if step is not None and _ms(started_at):
-        step.start = _ms(started_at)
-    return step_id, step
+    if reporter is None:
+        plugin_manager.hook.start_step(uuid=step_id, title=title, params={})
+        return step_id, None
+    reporter.start_step(None, step_id,
+                        TestStepResult(name=title, start=_ms(started_at) or _now_ms()))
+    return step_id, reporter.get_item(step_id)  # None: no test is running (an orphan step)
+
+
+_STEP_STATUS = {Verdict.FAILED: Status.FAILED, Verdict.BROKEN: Status.BROKEN}
 
 
 def _close_step(
-    step_id: str, step: Any, title: str, verdict: Verdict, message: str,
+    reporter: Any, step_id: str, step: Any, title: str, verdict: Verdict, message: str,
     times: tuple[float, float],
 ) -> None:
-    """Stop a step with its verdict; fix the real start/stop and a clean status message."""
-    error: Exception | None = None
-    if verdict is Verdict.FAILED:
-        error = _StepFailed(message)
-    elif verdict is Verdict.BROKEN:
-        error = _StepBroken(message)
-    plugin_manager.hook.stop_step(
-        uuid=step_id, title=title, exc_type=type(error) if error else None, exc_val=error,
-        exc_tb=None,
-    )
+    """Stop a step with its verdict, its real start and stop and a clean status message."""
+    status = _STEP_STATUS.get(verdict, Status.PASSED)
+    details = StatusDetails(message=message) if status != Status.PASSED else None
+    if reporter is None:
+        error: Exception | None = None
+        if verdict is Verdict.FAILED:
+            error = _StepFailed(message)
+        elif verdict is Verdict.BROKEN:
+            error = _StepBroken(message)
+        plugin_manager.hook.stop_step(
+            uuid=step_id, title=title, exc_type=type(error) if error else None, exc_val=error,
+            exc_tb=None,
+        )
+        return
+    reporter.stop_step(step_id, stop=_ms(times[1]) or _now_ms(), status=status,
+                       statusDetails=details)
     if step is None:
         return
     step.name = title
-    step.statusDetails = StatusDetails(message=message) if error else None
     if _ms(times[0]):
         step.start = _ms(times[0])
-    if _ms(times[1]):
-        step.stop = _ms(times[1])
 
 
 def _attach_to(step: Any, body: str, name: str, mime: str, extension: str) -> None:
@@ -399,8 +417,8 @@ class AllureListener:
         title = f"{name} — {_call_outcome(record.exchange)}"
         step_id, item = _open_step(self._reporter, title, record.started_at)
         verdict, message = _call_verdict(record)
-        _close_step(step_id, item, title, verdict, scrub_text(message, self._secrets),
-                    (record.started_at, record.stopped_at))
+        _close_step(self._reporter, step_id, item, title, verdict,
+                    scrub_text(message, self._secrets), (record.started_at, record.stopped_at))
         self.calls.append(ReportedCall(record, name, title, item))
 
     def step_finished(self, result: result.StepResult) -> None:
@@ -413,14 +431,15 @@ class AllureListener:
         mismatches = _step_mismatches(result)
         message = result.broken or "\n".join(_mismatch_line(m) for m in mismatches)
         times = (result.started_at, result.stopped_at)
-        _close_step(top.step_id, top.item, title, result.verdict,
+        _close_step(self._reporter, top.step_id, top.item, title, result.verdict,
                     scrub_text(message, self._secrets), times)
 
     def close(self) -> None:
         """Stop any step left open (the run died between step_started and step_finished)."""
         while self._open:
             top = self._open.pop()
-            _close_step(top.step_id, top.item, "step did not finish", Verdict.BROKEN,
+            _close_step(self._reporter, top.step_id, top.item, "step did not finish",
+                        Verdict.BROKEN,
                         "the run stopped inside this step", (0.0, 0.0))
 
 
