@@ -276,9 +276,9 @@ class CallLog:
         text = _compact(value)
         secrets = self._secrets
         if may_need_scrub(f"{encode_basestring(key)}:{text}", secrets):
-            [(key, value)] = scrub({key: value}, secrets).items()
-            previous = next(iter(scrub({key: previous}, secrets).values()))
-            return key, self._part(value, previous, here)
+            [(shown, value)] = scrub({key: value}, secrets).items()
+            [previous] = scrub({key: previous}, secrets).values()  # by the same, unscrubbed key
+            return shown, self._part(value, previous, here)
         return key, self._part(value, previous, here, text)
 
     def _remember_steps(self, steps: list[Any], where: str) -> None:
