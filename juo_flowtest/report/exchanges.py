@@ -293,7 +293,7 @@ class CallLog:
         """``value`` compact (``text``, when the caller has it); a part written out before
         becomes a note, and so does the start of a list that only grew since the previous
         call."""
-        items: list[tuple[str, str]] | None = None
+        items: list[tuple[Any, str]] | None = None
         if type(value) is dict and all(type(k) is str for k in value):
             # Each member's text once: the whole is made of them, as json writes it.
             items = [(key, _compact(item)) for key, item in value.items()]
@@ -308,7 +308,7 @@ class CallLog:
         if type(value) is not dict:
             return text
         if items is None:
-            items = [(str(key), _compact(item)) for key, item in value.items()]
+            items = [(key, _compact(item)) for key, item in value.items()]
         old = previous if type(previous) is dict else {}
         parts = []
         for key, item_text in items:
@@ -319,7 +319,7 @@ class CallLog:
                 if len(item_text) > _SHORT:
                     self._shown[item_text] = here
                 item_text = _grown(value[key], old.get(key)) or item_text
-            parts.append(f"{encode_basestring(key)}:{item_text}")
+            parts.append(f"{encode_basestring(str(key))}:{item_text}")
         return "{" + ",".join(parts) + "}"
 
     def __len__(self) -> int:

@@ -62,7 +62,7 @@ KEPT_OF_OVERSIZED = 64 * 1024
 MAX_JSON_DEPTH = 200
 NO_BODY: Any = object()
 _ERRNO = re.compile(r"^\[Errno -?\d+\]\s*")
-_URL_CACHE_SIZE = 256
+_CACHE_SIZE = 256  # entries of each per-transport cache (URLs, header views)
 _HTTPX_LOG = logging.getLogger("httpx")
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("juo_deadline",
                                                                          default=None)
@@ -223,7 +223,7 @@ class Transport:
         again and again, and parsing one costs more than the rest of building the request."""
         parsed = self._urls.get(url)
         if parsed is None:
-            if len(self._urls) >= _URL_CACHE_SIZE:
+            if len(self._urls) >= _CACHE_SIZE:
                 self._urls.clear()
             parsed = self._urls[url] = httpx.URL(url)
         return parsed
@@ -231,16 +231,24 @@ class Transport:
     def _sent_headers(self, headers: httpx.Headers) -> dict[str, str]:
         """The request's headers as the record shows them: sensitive ones redacted, a secret
         sent under a plain name (``X-Trace: ${env:TOKEN}``) hidden. Calls repeat the same
-        headers, so the answer is kept by the raw headers (and the secrets known then)."""
-        key = (tuple(headers.raw), len(self.secrets.byte_values))
+        headers, so the answer is kept by the raw headers and the secrets known then. The key
+        leaves out the values of sensitive headers (shown redacted anyway), and a header set
+        carrying a secret under a plain name is not kept: no credential outlives the exchange
+        in the cache."""
+        pairs = tuple((name, b"" if _sensitive_raw(name) else value)
+                      for name, value in headers.raw)
+        forms = self.secrets.byte_values
+        key = (pairs, len(forms))
         shown = self._shown_headers.get(key)
         if shown is None:
             shown = redact_headers(_header_dict(headers))
             if self.secrets:
                 shown = {k: self.hide(v) for k, v in shown.items()}
-            if len(self._shown_headers) >= _URL_CACHE_SIZE:
-                self._shown_headers.clear()
-            self._shown_headers[key] = shown
+            plain = b"\n".join(value for _, value in pairs)
+            if not any(form in plain for form in forms):
+                if len(self._shown_headers) >= _CACHE_SIZE:
+                    self._shown_headers.clear()
+                self._shown_headers[key] = shown
         return dict(shown)
 
     def _unsent(self, method: str, url: str, exc: Exception) -> Reply:
@@ -561,6 +569,10 @@ def _mentions(content: bytes, secrets: SecretSet) -> bool:
     if b"\\" in content and b"\\u00" in content:
         return True
     return any(form in content for form in secrets.byte_values)
+
+
+def _sensitive_raw(name: bytes) -> bool:
+    return is_sensitive(name.decode("latin-1"))
 
 
 def _mentions_in_headers(headers: httpx.Headers, secrets: SecretSet) -> bool:

@@ -292,3 +292,16 @@ def test_a_response_header_echoing_the_token_is_hidden_and_others_are_kept() -> 
     assert reply.headers["x-echo"] == f"was {REDACTED}"
     assert reply.headers["x-plain"] == "fine"
     assert TOKEN not in json.dumps(reply.exchange.response_headers)
+
+
+def test_the_header_view_cache_keeps_no_credential() -> None:
+    """Neither the credential header nor a secret sent under a plain name stays in the
+    transport's cache of header views after the exchange."""
+    t = transport(headers={"X-Tenant-ID": "shop"})
+    t.send("GET", "/things/1")  # the usual call: kept, without the Authorization value
+    t.send("GET", "/things/1", headers={"X-Trace": Secret(TOKEN)})
+    t.send("GET", "/things/1", headers={"X-Copy": TOKEN})  # a plain name: hidden, not kept
+    t.secrets.add(TOKEN)
+    t.send("GET", "/things/1", headers={"X-Copy": TOKEN})
+    kept = repr(t._shown_headers).encode()
+    assert len(t._shown_headers) == 1 and TOKEN.encode() not in kept
