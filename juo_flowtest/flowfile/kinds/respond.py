@@ -37,7 +37,7 @@ class RespondAction(Action):
     expected_run_version: Value = UNSET
 
 
-#: ``respond: TYPE`` actions by TYPE: frozen and position-free, so one object serves every step
+#: ``respond: TYPE`` actions by TYPE: read-only and position-free, so one object serves every step
 #: answering TYPE (bounded; a flow suite uses a few dozen response types).
 _SHORTHANDS: dict[str, RespondAction] = {}
 
