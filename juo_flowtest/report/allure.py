@@ -62,6 +62,7 @@ from juo_flowtest.coverage import model as coverage_mod
 from juo_flowtest.coverage import render as coverage_render
 from juo_flowtest.flowfile import model
 from juo_flowtest.report import calllog, exchanges, resultjson
+from juo_flowtest.report.cleantexts import CLEAN
 from juo_flowtest.report.faults import OutputFaults
 from juo_flowtest.report.truncation import truncated
 from juo_flowtest.run import result
@@ -415,7 +416,7 @@ class AllureListener:
         self._test = _running_test()
 
     def _scrub(self, text: str) -> str:
-        return scrub_text(text, self._secrets) if text else text
+        return CLEAN.scrub(text, self._secrets) if text else text
 
     def _parent(self) -> Any:
         return self._open[-1].item if self._open else self._test

@@ -18,8 +18,9 @@ from collections.abc import Mapping
 from json.encoder import encode_basestring
 from typing import Any
 
-from juo_flowtest.base.redaction import may_need_scrub, scrub, scrub_text
-from juo_flowtest.report.exchanges import FIRST, LAST, compact, header, plain, status_line
+from juo_flowtest.base.redaction import REDACTED, is_sensitive, may_need_scrub, scrub, scrub_text
+from juo_flowtest.report.cleantexts import CLEAN
+from juo_flowtest.report.exchanges import FIRST, LAST, compact, plain, status_line
 from juo_flowtest.target.client import Exchange
 
 #: Headers that differ on every call by nature: the log does not repeat them.
@@ -35,12 +36,18 @@ _STEPS = "interactiveSteps"
 _ENDS = frozenset(FIRST + LAST)
 
 
+def _header_line(name: str, value: str, secrets: tuple[str, ...]) -> str:
+    """``  name: value`` as ``exchanges.header`` shows it (the same few come back each call)."""
+    shown = REDACTED if is_sensitive(name) else CLEAN.scrub(value, secrets)
+    return f"  {CLEAN.scrub(name, secrets)}: {shown}"
+
+
 def _header_lines(headers: Mapping[str, str], previous: Mapping[str, str] | None,
                   secrets: tuple[str, ...]) -> list[str]:
     """``name: value`` lines: all for the first call, then only those that changed."""
     if previous is None:
-        return ["  {}: {}".format(*header(k, v, secrets)) for k, v in headers.items()]
-    lines = ["  {}: {}".format(*header(k, v, secrets)) for k, v in headers.items()
+        return [_header_line(k, v, secrets) for k, v in headers.items()]
+    lines = [_header_line(k, v, secrets) for k, v in headers.items()
              if previous.get(k) != v and k.lower() not in VOLATILE_HEADERS]
     gone = [k for k in previous if k not in headers and k.lower() not in VOLATILE_HEADERS]
     if gone:
@@ -132,11 +139,11 @@ class CallLog:
 
     def _text(self, number: int, title: str, exchange: Exchange | None) -> str:
         secrets = self._secrets
-        lines = [f"── {number} {scrub_text(title, secrets)}"]
+        lines = [f"── {number} {CLEAN.scrub(title, secrets)}"]
         if exchange is None:
             lines.append("  no request was sent")
             return "\n".join(lines)
-        url = SAME_URL if exchange.url == self._url else scrub_text(exchange.url, secrets)
+        url = SAME_URL if exchange.url == self._url else CLEAN.scrub(exchange.url, secrets)
         lines.append(f"{exchange.method} {url}")
         lines += _header_lines(exchange.request_headers, self._sent, secrets)
         if exchange.request_body is not None:
