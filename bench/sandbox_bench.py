@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/sandbox_bench.py            # ~10 s
     .venv/bin/python bench/sandbox_bench.py --quick    # smoke run, ~2 s
+    .venv/bin/python bench/sandbox_bench.py --instructions   # + callgrind counts, ~3 min
 
 The server runs in its own process (``python -m juo_flowtest.sandbox.command --port 0``);
 clients are threads with one keep-alive ``httpx.Client`` each, each driving its own runs of
@@ -13,12 +14,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import tracemalloc
+from pathlib import Path
 
 import httpx
 
@@ -37,12 +42,12 @@ ANSWERS = ("next", "other", "confirm")
 STACK_FLOOR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stackfloor.py")
 
 
-def serve(floor: bool = False) -> tuple[subprocess.Popen[str], str]:
+def serve(floor: bool = False, prefix: tuple[str, ...] = ()) -> tuple[subprocess.Popen[str], str]:
     """The sandbox (or, with ``floor``, the bare ASGI app of ``stackfloor.py``) in its own
-    process; its base URL."""
+    process, its command run under ``prefix`` (valgrind); its base URL."""
     command = ([sys.executable, STACK_FLOOR, "--port", "0"] if floor else
                [sys.executable, "-m", "juo_flowtest.sandbox.command", "--port", "0"])
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([*prefix, *command], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     line = proc.stdout.readline()
     return proc, line.split("serving on ", 1)[1].split()[0]
@@ -114,6 +119,49 @@ def throughput(clients: int, seconds: float, floor: bool = False) -> float:
     return server_cpu / requests * 1e6 if server_cpu else 0.0
 
 
+def drive(base_url: str, runs: int) -> None:
+    """``runs`` whole runs (a start and three responds each) from one client."""
+    with httpx.Client(base_url=base_url, headers=HEADERS, timeout=120) as client:
+        for _ in range(runs):
+            state = client.post("/workflows/start", json=START).json()
+            for answer in ANSWERS:
+                body = {"interactionId": state["pendingInteraction"]["interactionId"],
+                        "responseType": answer, "expectedRunVersion": state["runVersion"]}
+                state = client.post(f"/workflows/{state['runId']}/respond", json=body).json()
+
+
+def counted(floor: bool, runs: int) -> int:
+    """Instructions the server process executed in all, serving ``runs`` runs (callgrind)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "callgrind.out"
+        proc, base_url = serve(floor, ("valgrind", "--tool=callgrind", "--quiet",
+                                       f"--callgrind-out-file={out}"))
+        try:
+            drive(base_url, runs)
+        finally:
+            proc.terminate()  # uvicorn shuts down cleanly; callgrind then writes its counts
+            proc.wait(timeout=120)
+        found = re.search(r"^summary:\s+(\d+)", out.read_text(errors="replace"), re.MULTILINE)
+        if not found:
+            raise SystemExit(f"no instruction count in callgrind's output ({out})")
+        return int(found.group(1))
+
+
+def instructions(runs: int) -> None:
+    """Instructions per request, sandbox and stack floor: the difference between serving
+    ``runs`` and ``3 x runs`` runs, so start-up and imports cancel out."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
+    per: dict[bool, float] = {}
+    for floor in (False, True):
+        few, many = counted(floor, runs), counted(floor, 3 * runs)
+        per[floor] = (many - few) / (2 * runs * (len(ANSWERS) + 1))
+        print(f"{'stack floor' if floor else 'sandbox'}: {per[floor]:,.0f} instructions per "
+              f"request ({runs:,} and {3 * runs:,} runs: {few:,} and {many:,})", flush=True)
+    print(f"sandbox / stack floor: {per[False] / per[True]:.2f}x in instructions "
+          f"(the sandbox's own work: ~{per[False] - per[True]:,.0f} per request)")
+
+
 def memory(runs: int) -> None:
     store = RunStore(Catalog(load_directory(EXAMPLES_DIR)), ManualClock())
     owner = ("sandbox.myshopify.com", "customer-1")
@@ -138,6 +186,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny smoke run")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count the server's instructions per request under "
+                             "valgrind's callgrind (deterministic, unlike CPU time)")
+    parser.add_argument("--runs", type=int, default=50,
+                        help="with --instructions: runs served in the smaller of the two "
+                             "counts (the larger serves 3x as many)")
     args = parser.parse_args(argv)
     seconds, runs = (1.0, 500) if args.quick else (args.seconds, 10_000)
     sandbox = throughput(args.clients, seconds)
@@ -146,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sandbox / stack floor: {sandbox:.0f} / {floor:.0f} us of server CPU per request "
               f"= {sandbox / floor:.2f}x (the sandbox's own work: ~{sandbox - floor:.0f} us)")
     memory(runs)
+    if args.instructions:
+        instructions(args.runs)
     return 0
 
 

@@ -25,6 +25,7 @@ from enum import Enum
 from typing import Any
 
 from juo_flowtest.base.position import Position
+from juo_flowtest.base.records import record
 
 
 class Verdict(str, Enum):
@@ -54,7 +55,7 @@ INVALID_PREFIXES = (INVALID_PREFIX, INVALID_WORKFLOW_PREFIX)
 INVALID_TAG = "invalid-flow-file"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Mismatch:
     """One expectation that did not hold.
 

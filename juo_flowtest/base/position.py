@@ -9,10 +9,10 @@ every problem can be reported as ``path:line:col``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from juo_flowtest.base.records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Position:
     """A place in a file: 1-based line and column."""
 

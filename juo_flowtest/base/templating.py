@@ -24,8 +24,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
+
+from juo_flowtest.base.records import record
 
 #: Built-in variables the runner provides (read when a step's request is built).
 BUILTINS: frozenset[str] = frozenset(
@@ -61,14 +62,14 @@ class TemplateSyntaxError(ValueError):
         super().__init__(message)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Ref:
     """One ``${name}`` inside a template."""
 
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Template:
     """A string with ``${...}`` parts: literal ``str`` pieces and ``Ref`` pieces, in order."""
 

@@ -27,11 +27,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any
 
 from juo_flowtest.base.errors import ResultsError
+from juo_flowtest.base.records import record
 from juo_flowtest.coverage.traffic import Traffic, merge_traffic, weigh
 from juo_flowtest.coverage.traffic import from_json as traffic_from_json
 from juo_flowtest.coverage.traffic import to_json as traffic_json
@@ -44,7 +45,7 @@ Never = tuple[Item, str]
 Units = dict[str, frozenset[Item]]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CoverageSample:
     """What one flow run saw of its workflows, for workflow coverage.
 
@@ -74,7 +75,7 @@ def _percent(covered: int, known: int) -> float:
     return round(100.0 * covered / known, 1) if known else 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class UnitCoverage:
     """Known and exercised units of one kind (transitions, or end steps) of one workflow."""
 
@@ -95,7 +96,7 @@ class UnitCoverage:
         return _percent(len(self.covered), len(self.known))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class WorkflowCoverage:
     """The coverage of one workflow version."""
 
@@ -125,7 +126,7 @@ class WorkflowCoverage:
         return _percent(len(self.covered), len(self.known))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Coverage:
     """The coverage of a whole run, one entry per workflow key, sorted by key.
 

@@ -6,14 +6,14 @@ judgement applies them to each response.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from juo_flowtest.base.position import Position
+from juo_flowtest.base.records import record
 from juo_flowtest.expect.matchcore import Matcher
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class JsonPathCheck:
     """One ``expect.jsonpath`` entry: the expression as written, its parsed form, the matcher."""
 
@@ -23,7 +23,7 @@ class JsonPathCheck:
     position: Position
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FieldCheck:
     """An expectation on one place of the response.
 
@@ -38,7 +38,7 @@ class FieldCheck:
     position: Position
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Expect:
     http: Matcher | None = None
     fields: tuple[FieldCheck, ...] = ()

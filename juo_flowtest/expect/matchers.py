@@ -41,11 +41,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from juo_flowtest.base.diagnostics import did_you_mean
 from juo_flowtest.base.position import Position
+from juo_flowtest.base.records import record
 from juo_flowtest.base.templating import (
     Template,
     TemplateSyntaxError,
@@ -78,7 +78,7 @@ OPERATORS = ("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$regex"
              "$len", "$contains", "$unordered", "$exists", "$any", "$not", "$all")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Problem:
     """One thing wrong with an expectation as written."""
 

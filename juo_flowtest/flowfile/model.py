@@ -15,11 +15,12 @@ action is the value of one step kind (``flowfile.kinds``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from typing import Any, ClassVar
 
 from juo_flowtest.base.position import Position
+from juo_flowtest.base.records import record
 from juo_flowtest.expect.checks import Expect
 
 #: JSON-like data that may contain ``templating.Template`` leaves.
@@ -35,21 +36,21 @@ class _Unset(Enum):
 UNSET = _Unset.UNSET
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Link:
     type: str
     name: str
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Headers:
     """Request headers a flow, step or start adds; a ``None`` value removes the header."""
 
     values: tuple[tuple[str, Value | None], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SaveSpec:
     """``save: {name: JSONPATH}`` or ``save: {name: {header: X-Header}}``."""
 
@@ -71,7 +72,7 @@ class Action:
     KEY: ClassVar[str] = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Step:
     action: Action
     name: str | None = None
@@ -81,7 +82,7 @@ class Step:
     position: Position | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Case:
     """One ``parametrize`` entry: its id and its values (which become variables)."""
 
@@ -90,7 +91,7 @@ class Case:
     position: Position
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Flow:
     """One YAML document of a flow file.
 
@@ -117,7 +118,7 @@ class Flow:
     cases: tuple[Case, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FlowFile:
     """A loaded file: its flows, in document order."""
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from juo_flowtest.base.diagnostics import did_you_mean
 from juo_flowtest.base.position import Position
+from juo_flowtest.base.records import record
 from juo_flowtest.base.templating import (
     BUILTINS,
     Template,
@@ -30,7 +31,7 @@ IN_VARS = -1
 IN_CASE = -2
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Use:
     name: str
     position: Position

@@ -11,16 +11,17 @@ An invalid flow file never reaches the runner: it is a load error (``errors.Flow
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Protocol
 
 from juo_flowtest.base.outcome import Mismatch, Verdict
 from juo_flowtest.base.position import Position
+from juo_flowtest.base.records import record
 from juo_flowtest.coverage.model import CoverageSample
 from juo_flowtest.target.client import Exchange
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CallRecord:
     """One call the runner made (start, attach, respond, get, or one poll of a wait).
 
@@ -37,7 +38,7 @@ class CallRecord:
     stopped_at: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StepResult:
     index: int  # 0 is the opening start/attach
     title: str
@@ -50,7 +51,7 @@ class StepResult:
     stopped_at: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FlowResult:
     flow_name: str
     case_id: str | None

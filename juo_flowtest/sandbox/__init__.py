@@ -8,8 +8,9 @@
 
 Module map: ``assumptions`` (every Part B choice), ``definitions``/``loading``/``graph``/
 ``source`` (workflow files), ``conditions``, ``engine`` (pure state machine), ``store``,
-``catalog``, ``tenants``, ``clock``, ``faults``, ``openapi``, ``app`` (Starlette), ``server``
-(uvicorn thread), ``command`` (CLI).
+``catalog``, ``tenants``, ``clock``, ``ids``, ``faults``, ``openapi``, ``call``/``customerapi``
+(the customer API, framework-free), ``front`` (its fast way in), ``app`` (Starlette behind
+``front``), ``server`` (uvicorn thread), ``command`` (CLI).
 """
 
 from __future__ import annotations

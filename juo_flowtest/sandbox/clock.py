@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
-from datetime import UTC, datetime
 from typing import Protocol
 
 
@@ -44,7 +44,30 @@ class ManualClock:
             return self._now
 
 
+#: The last whole second ``iso`` wrote, and its text up to the seconds (one tuple, so a thread
+#: never reads one second's text with another's number).
+_last_second: tuple[float, str] = (math.nan, "")
+_MILLISECONDS = tuple(f".{ms:03d}Z" for ms in range(1000))
+
+
 def iso(at: float) -> str:
-    """``2026-01-01T00:00:00.000Z`` for an epoch time."""
-    text = datetime.fromtimestamp(at, tz=UTC).isoformat(timespec="milliseconds")
-    return text.replace("+00:00", "Z")
+    """``2026-01-01T00:00:00.000Z`` for an epoch time.
+
+    The text ``datetime.fromtimestamp(at, UTC).isoformat(timespec="milliseconds")`` writes (with
+    ``Z``), made the way it makes it: the fraction rounded half-even to microseconds (a second
+    carried when it rounds up to one), then cut to milliseconds. Every run state shows one, and
+    the datetime route cost ~4x more (bench/README-sandbox.md); the seconds' text is kept for
+    the second it was made in.
+    """
+    fraction, whole = math.modf(at)
+    micro = round(fraction * 1e6)
+    if micro >= 1_000_000:
+        whole, micro = whole + 1.0, micro - 1_000_000
+    elif micro < 0:
+        whole, micro = whole - 1.0, micro + 1_000_000
+    global _last_second
+    second, text = _last_second
+    if second != whole:
+        text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
+        _last_second = (whole, text)
+    return text + _MILLISECONDS[micro // 1000]

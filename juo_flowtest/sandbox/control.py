@@ -8,31 +8,27 @@ Neither exists in Juo's API (docs/sandbox.md, "Sandbox-only controls"):
 - The header ``X-Sandbox-Variants: stepId=variantId[, stepId=variantId...]`` on a start pins the
   variant each named experiment step assigns, instead of the hash of the run id.
 
-Handlers take ``(request, owner)`` and return the run state; ``app`` wraps them like the
-documented endpoints (same auth, same error bodies).
+Handlers take ``(call, owner)`` and return the run state; ``customerapi`` serves them like
+the documented endpoints (same auth, same error bodies).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from starlette.requests import Request
-
 from juo_flowtest.sandbox import payload
+from juo_flowtest.sandbox.call import Call, Handler
 from juo_flowtest.sandbox.engine import RunError
 from juo_flowtest.sandbox.store import Owner, RunStore
 
 VARIANTS_HEADER = "X-Sandbox-Variants"
+VARIANTS_HEADER_NAME = VARIANTS_HEADER.lower().encode("latin-1")
 #: The longest single advance: a year, well past any timeout a workflow would set.
 MAX_ADVANCE_MS = 366 * 24 * 3600 * 1000
 
-Handler = Callable[[Request, Owner], Awaitable[dict[str, Any]]]
-
-
-def pins(headers: Mapping[str, str]) -> dict[str, str] | None:
-    """The variants ``X-Sandbox-Variants`` pins, by experiment step id; None without it."""
-    raw = headers.get(VARIANTS_HEADER.lower())
+def pins(raw: str | None) -> dict[str, str] | None:
+    """The variants an ``X-Sandbox-Variants`` value (``raw``) pins, by experiment step id;
+    None without the header."""
     if raw is None:
         return None
     out: dict[str, str] = {}
@@ -48,8 +44,8 @@ def pins(headers: Mapping[str, str]) -> dict[str, str] | None:
 def routes(store: RunStore, prefix: str) -> list[tuple[str, Handler]]:
     """The sandbox-only POST routes, as (path, handler)."""
 
-    async def advance(request: Request, owner: Owner) -> dict[str, Any]:
-        raw = await request.body()
+    def advance(call: Call, owner: Owner) -> dict[str, Any]:
+        raw = call.body
         try:  # bounded in depth, strict: a hostile body is a 400, never a 500
             body = payload.json_object(raw) if raw.strip() else None
         except payload.PayloadError:
@@ -60,6 +56,6 @@ def routes(store: RunStore, prefix: str) -> list[tuple[str, Handler]]:
             raise RunError("validation_error",
                            "body/ms: required number of milliseconds from 0 to "
                            f"{MAX_ADVANCE_MS} (a year)")
-        return store.advance(owner, request.path_params["run_id"], float(ms))
+        return store.advance(owner, call.run_id, float(ms), wire=True)
 
     return [(f"{prefix}/workflows/{{run_id}}/advance", advance)]

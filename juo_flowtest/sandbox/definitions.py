@@ -15,7 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import orjson
+
 from juo_flowtest.sandbox import assumptions
+from juo_flowtest.sandbox.jsoncodec import fragment
 
 ActionKind = Literal["interaction", "execution", "end"]
 
@@ -64,15 +67,17 @@ class Action:
     id: str
     type: str
     config: Mapping[str, Any]
+    #: Derived: whether the action asks the customer, executes something, or only ends
+    #: (a field, not a property: the engine reads it at every step it enters).
+    kind: ActionKind = field(init=False, repr=False, compare=False)
 
-    @property
-    def kind(self) -> ActionKind:
-        """Whether the action asks the customer, executes something, or only ends."""
+    def __post_init__(self) -> None:
+        kind: ActionKind = "execution"
         if self.type in assumptions.INTERACTION_TYPES:
-            return "interaction"
-        if self.type in assumptions.END_TYPES:
-            return "end"
-        return "execution"
+            kind = "interaction"
+        elif self.type in assumptions.END_TYPES:
+            kind = "end"
+        object.__setattr__(self, "kind", kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +126,38 @@ def make_step(
 
 
 @dataclass(frozen=True, slots=True)
+class Encoded:
+    """The parts of a version's run states that never change, encoded once (``jsoncodec``)."""
+
+    interactive_steps: orjson.Fragment
+    #: By step id: a pending interaction's ``actionConfig`` and ``availableResponses``.
+    action_configs: Mapping[str, orjson.Fragment]
+    responses: Mapping[str, orjson.Fragment]
+
+
+def encoded(steps: Mapping[str, Step],
+            interactive_steps: tuple[Mapping[str, Any], ...]) -> Encoded | None:
+    """The version's ``Encoded`` parts, or None unless everything a run state takes from the
+    definition (step names, action configs, responses) reads the same from orjson as from the
+    stdlib: then a state holding the parts may be finished by orjson alone."""
+    for step in steps.values():
+        used = (step.name, step.action.config if step.action else None, step.action_config)
+        if fragment(used) is None:
+            return None
+    configs, responses = {}, {}
+    for step in steps.values():
+        if step.interactive:
+            config, answers = fragment(step.action_config), fragment(step.responses)
+            if config is None or answers is None:
+                return None
+            configs[step.id], responses[step.id] = config, answers
+    steps_part = fragment(interactive_steps)
+    if steps_part is None:
+        return None
+    return Encoded(steps_part, configs, responses)
+
+
+@dataclass(frozen=True, slots=True)
 class Workflow:
     """One version of one workflow, as loaded from one file."""
 
@@ -137,6 +174,11 @@ class Workflow:
     interactive_steps: tuple[Mapping[str, Any], ...] = ()
     #: The document as written (plain JSON data), for the Admin API to serve back.
     definition: Mapping[str, Any] = field(default_factory=dict)
+    #: Derived: the run-state parts encoded once, for the HTTP API (None: encoded per call).
+    encoded: Encoded | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "encoded", encoded(self.steps, self.interactive_steps))
 
     def summary(self) -> dict[str, Any]:
         """``{id, version, name, triggerType, status}`` for listings."""

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from juo_flowtest.sandbox import assumptions
 from juo_flowtest.sandbox.clock import iso
 from juo_flowtest.sandbox.conditions import Scope, met
-from juo_flowtest.sandbox.definitions import Step, Transition, Workflow
+from juo_flowtest.sandbox.definitions import Encoded, Step, Transition, Workflow
+from juo_flowtest.sandbox.ids import fresh_id
 
 #: A guard against a runaway walk; load-time cycle checks make it unreachable in practice.
 MAX_HOPS = 1000
@@ -110,7 +110,7 @@ def start(workflow: Workflow, context: Mapping[str, Any], owner: tuple[str, str]
         raise RunError("trigger_conditions_not_met",
                        f"the context does not meet the trigger conditions of workflow "
                        f"'{workflow.name or workflow.id}' ({workflow.id})")
-    run = Run(run_id or str(uuid.uuid4()), workflow, owner, context, dry_run, now)
+    run = Run(run_id or fresh_id(), workflow, owner, context, dry_run, now)
     if pins:
         run.pins = pins
     _enter(run, workflow.initial, now)
@@ -269,7 +269,7 @@ def _record(run: Run, step: Step, resources: tuple[str, ...], response: str | No
 
 def _present(run: Run, step: Step, at: float) -> None:
     run.status = "waiting_interaction"
-    run.interaction_id = str(uuid.uuid4())
+    run.interaction_id = fresh_id()
     run.presented_at = at
     if step.timeout is not None and step.timeout.timeout_ms is not None:
         run.due = at + step.timeout.timeout_ms / 1000.0
@@ -352,16 +352,22 @@ def _cancel_subscription(run: Run, step: Step) -> None:
                                if r not in run.invalidated)
 
 
-def state(run: Run) -> dict[str, Any]:
-    """The run as Part A's ``WorkflowRunState`` (absent optional fields are left out)."""
+def state(run: Run, wire: bool = False) -> dict[str, Any]:
+    """The run as Part A's ``WorkflowRunState`` (absent optional fields are left out).
+
+    ``wire``: the parts that never change are the workflow's pre-encoded fragments where it
+    has them (``Workflow.encoded``), so the state is only fit for ``jsoncodec.CODEC.dumps``;
+    it encodes to the same text.
+    """
     wf = run.workflow
+    parts = wf.encoded if wire else None
     out: dict[str, Any] = {
         "workflowId": wf.id, "workflowVersion": wf.version, "runId": run.run_id,
         "runVersion": run.version, "status": run.status,
     }
     if run.interaction_id is not None:
-        out["pendingInteraction"] = _pending(run)
-    out["interactiveSteps"] = wf.interactive_steps
+        out["pendingInteraction"] = _pending(run, parts)
+    out["interactiveSteps"] = wf.interactive_steps if parts is None else parts.interactive_steps
     # Copies, so a caller may encode the state after releasing the run's lock.
     out["result"] = {"variants": dict(run.variants or {}), "effects": list(run.effects or ()),
                      "visitedSteps": list(run.visited), "transitions": list(run.taken),
@@ -377,12 +383,13 @@ def state(run: Run) -> dict[str, Any]:
     return out
 
 
-def _pending(run: Run) -> dict[str, Any]:
+def _pending(run: Run, parts: Encoded | None) -> dict[str, Any]:
     step = run.step
     pending: dict[str, Any] = {
         "interactionId": run.interaction_id, "stepId": step.id,
         "actionType": step.action.type if step.action else "", "actionBehavior": "input",
-        "actionConfig": step.action_config, "availableResponses": step.responses,
+        "actionConfig": step.action_config if parts is None else parts.action_configs[step.id],
+        "availableResponses": step.responses if parts is None else parts.responses[step.id],
         "presentedAt": iso(run.presented_at),
     }
     if step.timeout is not None and step.timeout.timeout_ms is not None:

@@ -14,6 +14,12 @@ then live in a run's context, so from that moment on the codec encodes with the 
 (``CODEC``): after such a body, every sandbox of the process answers at the stdlib's speed. A value orjson cannot encode
 (an integer beyond 64 bits from a workflow definition, a key that is not a string) is encoded
 by the stdlib, call by call.
+
+Parts of a response that never change (a workflow's ``interactiveSteps``, a step's
+``actionConfig``) can be encoded once: ``fragment`` gives them pre-encoded, and only where
+orjson writes exactly the stdlib's text, so a body holding fragments reads the same whoever
+encodes the rest. The stdlib cannot splice a fragment in, so such a body is always finished by
+orjson (the parts around the fragments come from the same vetted definitions: ``definitions``).
 """
 
 from __future__ import annotations
@@ -25,7 +31,33 @@ import orjson
 
 from juo_flowtest.base import jsonread
 
-_stdlib_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+class _HasFragment(Exception):
+    """The stdlib met a pre-encoded part: the body is orjson's to write."""
+
+
+def _no_default(value: Any) -> Any:
+    if isinstance(value, orjson.Fragment):
+        raise _HasFragment
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+_stdlib_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
+                                  default=_no_default).encode
+
+
+def fragment(value: Any) -> orjson.Fragment | None:
+    """``value`` encoded once, to put in a response as is; None where orjson would not write
+    it exactly as the stdlib does (``NaN``, big integers, non-string keys, exponent floats)."""
+    try:
+        text = orjson.dumps(value)
+    except TypeError:
+        return None
+    try:
+        exact = text == _stdlib_encode(value).encode("utf-8")
+    except (TypeError, ValueError, _HasFragment):
+        return None
+    return orjson.Fragment(text) if exact else None
 
 
 class JsonCodec:
@@ -55,7 +87,10 @@ class JsonCodec:
                 return orjson.dumps(value)
             except TypeError:  # orjson.JSONEncodeError: big integers, non-string keys
                 pass
-        return _stdlib_encode(value).encode("utf-8")
+        try:
+            return _stdlib_encode(value).encode("utf-8")
+        except _HasFragment:
+            return orjson.dumps(value)
 
 
 #: The process's codec: request bodies, run states and error bodies of every sandbox app.

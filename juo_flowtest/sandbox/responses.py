@@ -20,8 +20,14 @@ class JSON(Response):
         return CODEC.dumps(content)
 
 
-def error_response(code: str, message: str) -> JSON:
-    """The Fastify-shaped error body (``assumptions.ERROR_FIELDS``)."""
+def error_content(code: str, message: str) -> tuple[int, dict[str, Any]]:
+    """The status and the Fastify-shaped error body (``assumptions.ERROR_FIELDS``)."""
     status = assumptions.ERRORS[code]
-    return JSON({"statusCode": status, "error": HTTPStatus(status).phrase, "code": code,
-                 "message": message}, status_code=status)
+    return status, {"statusCode": status, "error": HTTPStatus(status).phrase, "code": code,
+                    "message": message}
+
+
+def error_response(code: str, message: str) -> JSON:
+    """The Fastify-shaped error response."""
+    status, content = error_content(code, message)
+    return JSON(content, status_code=status)

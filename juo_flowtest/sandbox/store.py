@@ -22,7 +22,8 @@ Owner = tuple[str, str]  # (tenant, customer)
 
 
 class RunStore:
-    """The sandbox's state: every run, by id; every call returns a run-state dict."""
+    """The sandbox's state: every run, by id; every call returns a run-state dict (``wire``:
+    one only fit for the HTTP API's encoder, ``engine.state``)."""
 
     def __init__(self, catalog: Catalog, clock: Clock) -> None:
         self.catalog = catalog
@@ -33,7 +34,7 @@ class RunStore:
 
     def start(self, owner: Owner, flow_type: str, workflow_id: str | None,
               context: Mapping[str, Any], dry_run: bool,
-              pins: Mapping[str, str] | None = None) -> dict[str, Any]:
+              pins: Mapping[str, str] | None = None, *, wire: bool = False) -> dict[str, Any]:
         workflow = self.workflows.find(owner[0], flow_type, workflow_id)
         if workflow is None:
             what = f"workflowId '{workflow_id}'" if workflow_id is not None else (
@@ -48,42 +49,45 @@ class RunStore:
         run = engine.start(workflow, context, owner, self.clock.now(), dry_run, pins=pins)
         self.runs[run.run_id] = run
         with run.lock:
-            return engine.state(run)
+            return engine.state(run, wire)
 
-    def read(self, owner: Owner, run_id: str) -> dict[str, Any]:
+    def read(self, owner: Owner, run_id: str, *, wire: bool = False) -> dict[str, Any]:
         run = self._get(owner, run_id)
         with run.lock:
             engine.fire_timers(run, self.now(run))
-            return engine.state(run)
+            return engine.state(run, wire)
 
     def now(self, run: Run) -> float:
         """The run's own time: the clock, plus what the sandbox-only advance added."""
         return self.clock.now() + run.skew
 
-    def advance(self, owner: Owner, run_id: str, ms: float) -> dict[str, Any]:
+    def advance(self, owner: Owner, run_id: str, ms: float, *,
+                wire: bool = False) -> dict[str, Any]:
         """Sandbox-only: move this run's clock ``ms`` ahead, firing what falls due."""
         run = self._get(owner, run_id)
         with run.lock:
             run.skew += ms / 1000.0
             engine.fire_timers(run, self.now(run))
-            return engine.state(run)
+            return engine.state(run, wire)
 
     def respond(self, owner: Owner, run_id: str, interaction_id: str, response_type: str,
-                data: Mapping[str, Any] | None, expected: int | None) -> dict[str, Any]:
+                data: Mapping[str, Any] | None, expected: int | None, *,
+                wire: bool = False) -> dict[str, Any]:
         run = self._get(owner, run_id)
         with run.lock:
             now = self.now(run)
             engine.fire_timers(run, now)
             engine.respond(run, interaction_id, response_type, data, expected, now)
-            return engine.state(run)
+            return engine.state(run, wire)
 
-    def cancel(self, owner: Owner, run_id: str, expected: int | None) -> dict[str, Any]:
+    def cancel(self, owner: Owner, run_id: str, expected: int | None, *,
+               wire: bool = False) -> dict[str, Any]:
         run = self._get(owner, run_id)
         with run.lock:
             now = self.now(run)
             engine.fire_timers(run, now)
             engine.cancel(run, expected, now)
-            return engine.state(run)
+            return engine.state(run, wire)
 
     def runs_of(self, tenant: str, workflow_id: str) -> list[Run]:
         """Every run of the tenant's workflow ``workflow_id``, its due timers applied."""

@@ -28,12 +28,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
 
 import httpx
 
+from juo_flowtest.base.records import record
 from juo_flowtest.base.secrets import REDACTED, Secret, SecretSet
 from juo_flowtest.target.transport import (
     DEFAULT_MAX_BODY_BYTES,
@@ -76,7 +76,7 @@ class Auth:
         return f"{self.scheme} token {REDACTED}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ApiResponse:
     """One call's outcome. ``status`` is None when no response arrived (see ``failure``).
 

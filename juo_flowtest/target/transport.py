@@ -41,12 +41,12 @@ import re
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
 from juo_flowtest.base import jsonread
+from juo_flowtest.base.records import record
 from juo_flowtest.base.redaction import hide_in, is_sensitive, redact_headers
 from juo_flowtest.base.secrets import Secret, SecretSet
 from juo_flowtest.base.version import __version__
@@ -70,7 +70,7 @@ _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("juo_de
 Headers = Mapping[str, "str | Secret | None"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Exchange:
     """One HTTP request and its response, already redacted (no secret is ever stored here)."""
 
@@ -84,7 +84,7 @@ class Exchange:
     elapsed_ms: float
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Credential:
     """A header carrying a secret, built only when a request is sent: ``header: prefix+secret``."""
 
@@ -93,7 +93,7 @@ class Credential:
     prefix: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Reply:
     """One exchange's outcome. ``status`` None: no (usable) response, see ``failure``.
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from juo_flowtest.sandbox.jsoncodec import JsonCodec
+from juo_flowtest.sandbox.jsoncodec import JsonCodec, fragment
 
 _stdlib = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -57,3 +57,24 @@ def test_what_orjson_cannot_write_is_written_by_the_stdlib() -> None:
     assert codec.dumps({"big": 2**70, 1: "int key"}) == _stdlib({"big": 2**70, 1: "int key"}
                                                                 ).encode()
     assert not codec.exotic  # one value at a time: the next body is fast again
+
+
+@given(json_values)
+def test_a_fragment_reads_as_its_value_wherever_it_is_put(value: object) -> None:
+    part = fragment(value)
+    if part is not None:  # every value of json_values is written alike by both encoders
+        assert JsonCodec().dumps({"a": [part, 1]}) == _stdlib({"a": [value, 1]}).encode()
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, 2**70, {1: "int key"}, 1e-7, "\ud800"])
+def test_what_orjson_writes_otherwise_is_not_pre_encoded(value: object) -> None:
+    assert fragment(value) is None
+
+
+def test_a_body_with_fragments_is_written_by_orjson_even_after_an_exotic_body() -> None:
+    codec = JsonCodec()
+    codec.loads(b'{"a": NaN}')
+    assert codec.exotic
+    part = fragment({"b": [1, "é"]})
+    assert codec.dumps({"x": part, "n": None}) == '{"x":{"b":[1,"é"]},"n":null}'.encode()
+    assert codec.dumps({"n": math.nan}) == b'{"n":NaN}'  # without fragments: the stdlib

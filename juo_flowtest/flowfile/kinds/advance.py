@@ -13,11 +13,11 @@ says why. Either way the step's ``expect`` is checked on the run state that foll
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from juo_flowtest.base.diagnostics import kind
 from juo_flowtest.base.position import Position
+from juo_flowtest.base.records import record
 from juo_flowtest.flowfile.builders import Builders, parse_duration
 from juo_flowtest.flowfile.kinds.kind import Kind, StepRun
 from juo_flowtest.flowfile.model import Action
@@ -26,7 +26,7 @@ from juo_flowtest.flowfile.model import Action
 REAL_WAIT_LIMIT_S = 30.0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AdvanceAction(Action):
     KEY: ClassVar[str] = "advance"
     seconds: float

@@ -8,11 +8,11 @@ a flow's opening call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from juo_flowtest.base import templating
 from juo_flowtest.base.position import Position
+from juo_flowtest.base.records import record
 from juo_flowtest.base.templating import Template
 from juo_flowtest.flowfile.builders import NO_HEADERS, Builders
 from juo_flowtest.flowfile.kinds.kind import Kind, StepRun, text
@@ -23,7 +23,7 @@ from juo_flowtest.source.fields import Reader, as_mapping
 ATTACH_KEYS = ("runId", "headers")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AttachAction(Action):
     KEY: ClassVar[str] = "attach"
     run_id: Value

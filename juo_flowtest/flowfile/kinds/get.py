@@ -8,17 +8,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from juo_flowtest.base.diagnostics import kind
 from juo_flowtest.base.position import Position
+from juo_flowtest.base.records import record
 from juo_flowtest.flowfile.builders import Builders
 from juo_flowtest.flowfile.kinds.kind import Kind, StepRun
 from juo_flowtest.flowfile.model import Action
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class GetAction(Action):
     KEY: ClassVar[str] = "get"
 

@@ -11,11 +11,11 @@ writes them (``expectedRunVersion: null`` sends none): that is how conflicts are
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from juo_flowtest.base import templating
 from juo_flowtest.base.position import Position
+from juo_flowtest.base.records import record
 from juo_flowtest.flowfile.builders import Builders
 from juo_flowtest.flowfile.kinds.kind import Kind, StepRun, text
 from juo_flowtest.flowfile.model import UNSET, Action, Value
@@ -25,7 +25,7 @@ from juo_flowtest.source.fields import Reader, as_mapping
 RESPOND_KEYS = ("type", "data", "interactionId", "expectedRunVersion")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RespondAction(Action):
     """``interaction_id`` / ``expected_run_version``: ``UNSET`` means "thread from the current
     run state"; ``None`` means "send none" (only meaningful for the version)."""
@@ -37,7 +37,7 @@ class RespondAction(Action):
     expected_run_version: Value = UNSET
 
 
-#: ``respond: TYPE`` actions by TYPE: frozen and position-free, so one object serves every step
+#: ``respond: TYPE`` actions by TYPE: read-only and position-free, so one object serves every step
 #: answering TYPE (bounded; a flow suite uses a few dozen response types).
 _SHORTHANDS: dict[str, RespondAction] = {}
 

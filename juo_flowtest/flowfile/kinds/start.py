@@ -11,11 +11,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from juo_flowtest.base import templating
 from juo_flowtest.base.position import Position
+from juo_flowtest.base.records import record
 from juo_flowtest.base.templating import Template
 from juo_flowtest.flowfile.builders import NO_HEADERS, Builders
 from juo_flowtest.flowfile.kinds.kind import Kind, StepRun, text
@@ -30,7 +30,7 @@ _TYPES = {"flowType": "a string", "context": "a mapping", "workflowId": "a strin
           "dryRun": "true or false"}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StartAction(Action):
     """``body`` holds flowType, context, workflowId, dryRun as written."""
 

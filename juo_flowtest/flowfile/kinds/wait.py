@@ -12,11 +12,11 @@ the last sleep ends at the deadline, never after it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from juo_flowtest.base.outcome import Mismatch
 from juo_flowtest.base.position import Position
+from juo_flowtest.base.records import record
 from juo_flowtest.expect.checks import Expect
 from juo_flowtest.flowfile.builders import Builders
 from juo_flowtest.flowfile.kinds.kind import Kind, StepRun
@@ -30,7 +30,7 @@ BACKOFF_FACTOR = 1.5
 BACKOFF_CAP_S = 2.0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class WaitAction(Action):
     """GET until ``until`` matches or ``timeout_s`` passes (backoff from ``interval_s``)."""
 
