@@ -256,11 +256,14 @@ class _FlowBuilder:
         opening = self.steps.opening(r)
         items = r.sequence("steps") if r.get("steps") is not None else None
         steps: list[Step | None] = [opening]
+        broken = opening is None
         for index, raw in enumerate(items or (), start=1):
             self.variables.step = index
             # a step's own position when it is a mapping (the usual case): no lookup needed
             at = raw.pos if isinstance(raw, PosDict) else cast(PosList, items).item_position(index - 1)
-            steps.append(self.steps.step(raw, at))
-        if None in steps:
+            step = self.steps.step(raw, at)
+            broken = broken or step is None  # not `None in steps`: that calls each Step's __eq__
+            steps.append(step)
+        if broken:
             return None
         return cast(tuple[Step, ...], tuple(steps))

@@ -155,14 +155,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         run = item.result
         if item.verdict is not None:
             setattr(report, VERDICT_ATTR, item.verdict.value)
+        state = item.config.stash[STATE]
         if item.result is not None:
-            setattr(report, COVERAGE_ATTR, coverage.sample_to_data(item.result.coverage))
+            # A sample sent before adds nothing to the merged coverage. Only a passed call is
+            # final: a failed one may become a rerun, which the receiver does not read.
+            sample = item.result.coverage
+            key = coverage.sample_key(sample) if report.passed else None
+            if key is None or key not in state.sent_samples:
+                if key is not None:
+                    state.sent_samples.add(key)
+                setattr(report, COVERAGE_ATTR, coverage.sample_to_data(sample))
             # The result holds every exchange (parsed bodies, headers) and the item lives to the
             # end of the session: ~150 KB a flow of 10 calls, kept for nothing (bench/).
             item.result = None
         if item.drafts:
             setattr(report, DRAFTS_ATTR, [b.to_data() for b in item.drafts])
-        state = item.config.stash[STATE]
         if call.excinfo is not None and state.alluredir:
             from juo_flowtest.report import allure
 

@@ -35,6 +35,9 @@ class PluginState:
     #: Outputs that could not be written (this process's; the controller merges the workers').
     faults: OutputFaults = field(default_factory=OutputFaults)
     term: TermAsInterrupt = field(default_factory=TermAsInterrupt)
+    #: ``coverage.sample_key`` of each coverage sample this process has put on a report: a
+    #: sample seen before adds nothing to the merged coverage, so it is not sent again.
+    sent_samples: set[Any] = field(default_factory=set)
 
     def register_tag(self, config: pytest.Config, tag: str) -> None:
         """Register a flow tag as a marker once, so ``--strict-markers`` accepts it."""

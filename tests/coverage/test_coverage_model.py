@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -185,3 +186,29 @@ def test_every_part_round_trips_together_and_shards_merge_traffic(tmp_path: Path
     w = both.workflows[CANCEL]
     assert len(w.transitions.covered) == 2 and w.notes == {"a note"}
     assert both.label(CANCEL) == "Cancellation flow (cancellation@1)"
+
+
+def test_a_sample_key_is_equal_for_equal_samples_and_differs_in_any_field() -> None:
+    def sample(**extra: object) -> CoverageSample:
+        base: dict[str, object] = {"known": {"wf@1": frozenset({("a", "x"), ("b", "y")})},
+                                   "exercised": {"wf@1": frozenset({("a", "x")})},
+                                   "names": {"wf@1": "Cancel"}}
+        return CoverageSample(**{**base, **extra})  # type: ignore[arg-type]
+
+    assert coverage.sample_key(sample()) == coverage.sample_key(sample())
+    assert len({coverage.sample_key(sample()), coverage.sample_key(sample())}) == 1
+    changes = {
+        "known": {"wf@1": frozenset({("a", "x")})},
+        "exercised": {"wf@2": frozenset({("a", "x")})},
+        "transitions_known": {"wf@1": frozenset({("a", "t", "")})},
+        "transitions_exercised": {"wf@1": frozenset({("a", "t", "")})},
+        "ends_known": {"wf@1": frozenset({("done", "final")})},
+        "ends_exercised": {"wf@1": frozenset({("done", "final")})},
+        "never": {"wf@1": frozenset({(("a", "t", ""), "unreachable")})},
+        "names": {"wf@1": "Other"},
+        "notes": {"wf@1": frozenset({"a move fits several paths"})},
+        "steps": {"wf@1": frozenset({"a"})},
+    }
+    assert set(changes) == {f.name for f in dataclasses.fields(CoverageSample)}
+    for name, value in changes.items():
+        assert coverage.sample_key(sample(**{name: value})) != coverage.sample_key(sample()), name

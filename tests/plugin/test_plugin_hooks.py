@@ -234,3 +234,41 @@ def test_a_flow_that_passes_on_a_rerun_is_counted_once_and_flaky(
     assert result.parseoutcomes() == {"passed": 1, "rerun": 1}
     result.stdout.fnmatch_lines(
         ["*flows: 1 passed, 0 failed, 0 broken, 0 invalid files, 1 flaky (passed on a rerun)*"])
+
+
+def _coverage(pytester: pytest.Pytester, *args: str) -> dict[str, object]:
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *args)
+    assert result.ret == 0, result.stdout.str()
+    data = json.loads((pytester.path / "reports" / "coverage.json").read_text())
+    return {key: value for key, value in data.items() if key not in ("generated", "createdAt")}
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_flows_repeating_a_coverage_sample_merge_to_the_same_coverage(
+    pytester: pytest.Pytester, workers: list[str]
+) -> None:
+    # A process sends a coverage sample it has sent before only once: nothing may be lost.
+    # (PARAMETRIZED's paths have no random branch, unlike PASSING's price experiment.)
+    pytester.makefile(".flow.yaml", reasons=PARAMETRIZED)
+    distinct = _coverage(pytester, *workers)
+    pytester.makefile(".flow.yaml", **{f"again{n}": PARAMETRIZED.replace(
+        "flow: Reason", f"flow: Again {n}, reason") for n in range(3)})
+    assert _coverage(pytester, *workers) == distinct
+
+
+def test_a_sample_first_seen_on_a_rerun_attempt_still_counts(pytester: pytest.Pytester) -> None:
+    # The first attempt runs the flow, then is made a failure (so it is rerun): its report is
+    # not read, so the passing rerun's identical sample must still be sent.
+    pytester.makefile(".flow.yaml", reasons=PARAMETRIZED)
+    plain = _coverage(pytester)
+    pytester.makeconftest(
+        "import pytest\n"
+        "seen = set()\n"
+        "@pytest.hookimpl(wrapper=True)\n"
+        "def pytest_runtest_makereport(item, call):\n"
+        "    report = yield\n"
+        "    if call.when == 'call' and item.nodeid not in seen:\n"
+        "        seen.add(item.nodeid)\n"
+        "        report.outcome = 'failed'\n"
+        "    return report\n")
+    assert _coverage(pytester, "--reruns", "1") == plain
