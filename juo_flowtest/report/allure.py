@@ -11,7 +11,7 @@ Everything written is scrubbed again (``scrub``) although the client already red
 must never reach a report file even if a header or a body echoes it.
 
 Nothing is written per call while a flow runs: the listener only opens and closes steps, and
-``end_test`` writes the flow's calls as one "Requests and responses" log (``exchanges``), plus,
+``end_test`` writes the flow's calls as one "Requests and responses" log (``calllog``), plus,
 for a flow that did not pass, each call's exchange on its step. Per-call attachment files were
 most of the run's CPU with Allure on, and most of the single-file report's size.
 
@@ -61,7 +61,8 @@ from juo_flowtest.base.redaction import known_secrets, scrub, scrub_json, scrub_
 from juo_flowtest.coverage import model as coverage_mod
 from juo_flowtest.coverage import render as coverage_render
 from juo_flowtest.flowfile import model
-from juo_flowtest.report import exchanges
+from juo_flowtest.report import calllog, exchanges, resultjson
+from juo_flowtest.report.cleantexts import CLEAN
 from juo_flowtest.report.faults import OutputFaults
 from juo_flowtest.report.truncation import truncated
 from juo_flowtest.run import result
@@ -147,7 +148,7 @@ def end_test(run: result.FlowResult, listener: AllureListener | None = None, *,
     secrets = known_secrets(secrets)
     calls = listener.calls if listener is not None else []
     if calls:
-        log = exchanges.CallLog(secrets, commons)
+        log = calllog.CallLog(secrets, commons)
         for call in calls:
             log.add(call.name, call.record.exchange)
         _attach(log.text(), CALLS_ATTACHMENT, allure.attachment_type.TEXT)
@@ -259,33 +260,42 @@ class _StepBroken(Exception):
     """Passed to allure's stop_step so the step status is ``broken``."""
 
 
-def _open_step(reporter: Any, title: str, started_at: float = 0.0) -> tuple[str, Any]:
-    """Start a step; return its id and allure's step object (None without a reporter).
+def _running_test() -> Any:
+    """The result allure-pytest keeps for the running test (None without ``--alluredir`` or
+    outside a test): the listener adds its steps to it."""
+    reporter = _reporter()
+    return reporter.get_test(None) if reporter is not None else None
 
-    With allure-pytest's reporter at hand the step goes to it directly, as allure-pytest's own
-    ``start_step`` hook does, without two plugin-manager dispatches per step (a flow opens one
-    step per call); without it, through allure's hooks.
+
+def _open_step(parent: Any, title: str, started_at: float = 0.0) -> tuple[str, Any]:
+    """Start a step under ``parent`` (the test, or an open step); return its id and allure's
+    step object.
+
+    The step is added to its parent's steps, as allure-commons' reporter adds it, but not
+    entered in the reporter's registry: nothing looks a flow's step up there (a flow attaches
+    to its steps itself), and a step through the reporter cost two registry updates, a
+    thread lookup each, and an id. Without a parent (no ``--alluredir``, or no test running)
+    the step goes through allure's hooks, as ``allure.step`` does.
     """
-    step_id = uuid.uuid4().hex
-    if reporter is None:
+    if parent is None:
+        step_id = uuid.uuid4().hex
         plugin_manager.hook.start_step(uuid=step_id, title=title, params={})
         return step_id, None
-    reporter.start_step(None, step_id,
-                        TestStepResult(name=title, start=_ms(started_at) or _now_ms()))
-    return step_id, reporter.get_item(step_id)  # None: no test is running (an orphan step)
+    step = TestStepResult(name=title, start=_ms(started_at) or _now_ms())
+    parent.steps.append(step)
+    return "", step
 
 
 _STEP_STATUS = {Verdict.FAILED: Status.FAILED, Verdict.BROKEN: Status.BROKEN}
 
 
 def _close_step(
-    reporter: Any, step_id: str, step: Any, title: str, verdict: Verdict, message: str,
+    step_id: str, step: Any, title: str, verdict: Verdict, message: str,
     times: tuple[float, float],
 ) -> None:
     """Stop a step with its verdict, its real start and stop and a clean status message."""
     status = _STEP_STATUS.get(verdict, Status.PASSED)
-    details = StatusDetails(message=message) if status != Status.PASSED else None
-    if reporter is None:
+    if step is None:
         error: Exception | None = None
         if verdict is Verdict.FAILED:
             error = _StepFailed(message)
@@ -296,10 +306,9 @@ def _close_step(
             exc_tb=None,
         )
         return
-    reporter.stop_step(step_id, stop=_ms(times[1]) or _now_ms(), status=status,
-                       statusDetails=details)
-    if step is None:
-        return
+    step.stop = _ms(times[1]) or _now_ms()
+    step.status = status
+    step.statusDetails = StatusDetails(message=message) if status != Status.PASSED else None
     step.name = title
     if _ms(times[0]):
         step.start = _ms(times[0])
@@ -349,8 +358,8 @@ class ReportedCall:
     item: Any  # allure's step object, None without a reporter
 
 
-class RunCommons(exchanges.Commons):
-    """``exchanges.Commons`` that writes each shared part, once, as a global attachment.
+class RunCommons(calllog.Commons):
+    """``calllog.Commons`` that writes each shared part, once, as a global attachment.
 
     The files are named by their content: xdist workers that meet the same part write the
     same two files, so the report lists it once.
@@ -378,6 +387,8 @@ class RunCommons(exchanges.Commons):
 class _OpenStep:
     step_id: str
     item: Any
+    title: str  # as the flow gave it
+    shown: str  # scrubbed
     call: ReportedCall | None = None  # the step's own call, shown as the step itself
 
 
@@ -388,7 +399,7 @@ class AllureListener:
     *is* that call: its title says what was sent and what came back (``respond next to
     show_content (step value_reminder) — 200 in 2.1 ms``). A ``wait`` step holds one
     sub-step per poll. No attachment is written while the flow runs: ``end_test`` writes them
-    from ``calls`` (cheap per call; see ``report.exchanges`` for what and why).
+    from ``calls`` (cheap per call; see ``report.calllog`` for what and why).
 
     ``secrets``: values to scrub wherever they appear (the target's token); the values of
     ``redaction.TOKEN_VARIABLES`` are always added. Mismatches and titles come from the flow file and
@@ -401,11 +412,18 @@ class AllureListener:
         self._open: list[_OpenStep] = []
         #: Every call of the flow, in order.
         self.calls: list[ReportedCall] = []
-        # Looked up once: scanning pytest's plugins costs ~5 µs, four times per call.
-        self._reporter = _reporter()
+        # Looked up once: scanning pytest's plugins costs ~5 µs.
+        self._test = _running_test()
+
+    def _scrub(self, text: str) -> str:
+        return CLEAN.scrub(text, self._secrets) if text else text
+
+    def _parent(self) -> Any:
+        return self._open[-1].item if self._open else self._test
 
     def step_started(self, index: int, title: str) -> None:
-        self._open.append(_OpenStep(*_open_step(self._reporter, scrub_text(title, self._secrets))))
+        shown = self._scrub(title)
+        self._open.append(_OpenStep(*_open_step(self._parent(), shown), title, shown))
 
     def call_finished(self, record: result.CallRecord) -> None:
         top = self._open[-1] if self._open else None
@@ -413,37 +431,38 @@ class AllureListener:
             top.call = ReportedCall(record, "", "", top.item)  # named when the step finishes
             self.calls.append(top.call)
             return
-        name = scrub_text(record.title, self._secrets)
+        name = self._scrub(record.title)
         title = f"{name} — {_call_outcome(record.exchange)}"
-        step_id, item = _open_step(self._reporter, title, record.started_at)
+        step_id, item = _open_step(self._parent(), title, record.started_at)
         verdict, message = _call_verdict(record)
-        _close_step(self._reporter, step_id, item, title, verdict,
-                    scrub_text(message, self._secrets), (record.started_at, record.stopped_at))
+        _close_step(step_id, item, title, verdict, self._scrub(message),
+                    (record.started_at, record.stopped_at))
         self.calls.append(ReportedCall(record, name, title, item))
 
     def step_finished(self, result: result.StepResult) -> None:
-        title = scrub_text(result.title, self._secrets)
-        top = self._open.pop() if self._open else _OpenStep(*_open_step(self._reporter, title))
+        if self._open:
+            top = self._open.pop()
+            title = top.shown if result.title == top.title else self._scrub(result.title)
+        else:
+            title = self._scrub(result.title)
+            top = _OpenStep(*_open_step(self._parent(), title), result.title, title)
         if top.call is not None:
-            top.call.name = _merged_title(title, scrub_text(top.call.record.title, self._secrets))
+            top.call.name = _merged_title(title, self._scrub(top.call.record.title))
             title = top.call.title = (f"{top.call.name} — "
                                       f"{_call_outcome(top.call.record.exchange)}")
-        mismatches = _step_mismatches(result)
-        message = result.broken or "\n".join(_mismatch_line(m) for m in mismatches)
+        message = result.broken or "\n".join(_mismatch_line(m) for m in _step_mismatches(result))
         times = (result.started_at, result.stopped_at)
-        _close_step(self._reporter, top.step_id, top.item, title, result.verdict,
-                    scrub_text(message, self._secrets), times)
+        _close_step(top.step_id, top.item, title, result.verdict, self._scrub(message), times)
 
     def close(self) -> None:
         """Stop any step left open (the run died between step_started and step_finished)."""
         while self._open:
             top = self._open.pop()
-            _close_step(self._reporter, top.step_id, top.item, "step did not finish",
-                        Verdict.BROKEN,
+            _close_step(top.step_id, top.item, "step did not finish", Verdict.BROKEN,
                         "the run stopped inside this step", (0.0, 0.0))
 
 
-#: Every call of a flow, in order: one text attachment per flow (``exchanges.CallLog``).
+#: Every call of a flow, in order: one text attachment per flow (``calllog.CallLog``).
 CALLS_ATTACHMENT = "Requests and responses"
 #: One call in Allure 3's HTTP view, on each call's step of a flow that did not pass.
 EXCHANGE_ATTACHMENT = "Request and response"
@@ -616,22 +635,25 @@ _FileLogger: Any = AllureFileLogger  # untyped: one Any alias, as for the allure
 
 def _write_result(folder: Any, item: Any) -> None:
     """allure-commons' ``AllureFileLogger._report_item``, with the same file name, the same
-    bytes and the same write-then-rename, but the JSON encoded in one ``json.dumps`` call:
-    allure's ``json.dump`` streams through the pure-Python encoder, which cost ~15% of a
-    flow's CPU with Allure on (bench/). ``ALLURE_INDENT_OUTPUT`` is honoured as allure does."""
-    indent = _ALLURE_INDENT if os.environ.get("ALLURE_INDENT_OUTPUT") else None
+    JSON and the same write-then-rename, the JSON encoded by ``resultjson`` (allure walks the
+    result with ``attr.asdict``, then ``json.dump`` streams it through the pure-Python
+    encoder). ``ALLURE_INDENT_OUTPUT`` (indented files) and what ``resultjson`` refuses go
+    allure's way, encoded in one ``json.dumps`` call."""
     filename = item.file_pattern.format(prefix=uuid.uuid4())
-    data = _attrs_asdict(item, filter=_kept)
-    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    indent = _ALLURE_INDENT if os.environ.get("ALLURE_INDENT_OUTPUT") else None
+    text = None
+    if indent is None:
+        try:
+            text = resultjson.dumps(item)
+        except TypeError:
+            pass  # allure's way: the same JSON, or allure's own error
+    if text is None:
+        data = _attrs_asdict(item, filter=resultjson.kept)
+        text = json.dumps(data, indent=indent, ensure_ascii=False).encode("utf-8")
     tmp = folder / f"{filename}.tmp"
-    with open(tmp, "w", encoding="utf8") as out:
+    with open(tmp, "wb") as out:
         out.write(text)
     os.replace(tmp, folder / filename)
-
-
-def _kept(_: Any, value: Any) -> bool:
-    """What allure-commons keeps of a result: every set value (``False`` too)."""
-    return bool(value) or value is False
 
 
 class _GuardedFileLogger(_FileLogger):  # type: ignore[misc]

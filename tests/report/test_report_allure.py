@@ -167,6 +167,19 @@ def test_unfinished():
     listener = report.AllureListener()
     listener.step_started(0, "a step the run never finished")
     listener.close()
+
+def test_wait():
+    from harness import T0, call, result
+    listener = report.AllureListener(secrets=[TOKEN])
+    title = f"wait until completed (header {TOKEN})"
+    listener.step_started(0, title)
+    polls = (call("poll", "poll 1", 0.0), call("poll", "poll 2", 1.0, broken="BROKEN: 503"))
+    for poll in polls:
+        listener.call_finished(poll)
+    listener.step_finished(result.StepResult(0, title, Verdict.BROKEN, polls, broken="gave up",
+                                             started_at=T0, stopped_at=T0 + 2.0))
+    listener.step_started(1, "after")
+    listener.step_finished(result.StepResult(1, "after", Verdict.PASSED, ()))
 """
 
 TOKEN = "tok-SECRET-abc123"
@@ -217,7 +230,7 @@ def harness_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
          "--alluredir", str(results), "--juo-reports-dir", str(root / "reports"), "test_flows.py"],
         check=False, cwd=root, capture_output=True, text=True, timeout=120,
     )
-    assert "2 failed, 3 passed" in proc.stdout, proc.stdout + proc.stderr
+    assert "2 failed, 4 passed" in proc.stdout, proc.stdout + proc.stderr
     return results, load_results(results, key="fullName")
 
 
@@ -307,6 +320,22 @@ def test_a_step_left_open_is_closed_broken(harness_run: Any) -> None:
     _, found = harness_run
     data = found["test_unfinished"]
     assert [(s["name"], s["status"]) for s in data["steps"]] == [("step did not finish", "broken")]
+
+
+def test_a_wait_step_holds_its_polls_as_sub_steps(harness_run: Any) -> None:
+    """Steps are nested on the test's result by the listener itself (report/allure.py):
+    each poll under its wait step, with its times and status, the next step beside it."""
+    _, found = harness_run
+    wait, after = found["test_wait"]["steps"]
+    assert wait["name"] == f"wait until completed (header {redaction.REDACTED})"
+    assert (wait["status"], wait["statusDetails"]["message"]) == ("broken", "gave up")
+    assert (wait["start"], wait["stop"]) == (1_700_000_000_000, 1_700_000_002_000)
+    first, second = wait["steps"]
+    assert (first["name"], first["status"]) == ("poll 1 — 200 in 3.1 ms", "passed")
+    assert (first["start"], first["stop"]) == (1_700_000_000_000, 1_700_000_000_500)
+    assert (second["status"], second["statusDetails"]["message"]) == ("broken", "BROKEN: 503")
+    assert "statusDetails" not in first and not first.get("steps")
+    assert (after["name"], after["status"]) == ("after", "passed") and not after.get("steps")
 
 
 def test_no_secret_reaches_any_result_file(harness_run: Any) -> None:
@@ -625,8 +654,9 @@ def test_the_failed_run_is_an_expectation_mismatch(flow_run: Any) -> None:
 @pytest.mark.parametrize("indent", ["", "1"])
 def test_the_results_writer_writes_what_allures_own_writes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, indent: str) -> None:
-    """The guarded writer encodes in one json.dumps call (allure's json.dump runs the slow
-    pure-Python encoder): same bytes, same file name pattern, ALLURE_INDENT_OUTPUT honoured."""
+    """The guarded writer encodes with ``resultjson`` (allure's json.dump runs the slow
+    pure-Python encoder): the same JSON (compact) and file name pattern; with
+    ALLURE_INDENT_OUTPUT, allure's own indented bytes."""
     from allure_commons.logger import AllureFileLogger
     from allure_commons.model2 import Label, Parameter, Status, StatusDetails, TestResult
     from allure_commons.model2 import TestStepResult as Step
@@ -650,4 +680,8 @@ def test_the_results_writer_writes_what_allures_own_writes(
     logger.report_result(result)
     [their_file], [our_file] = list(theirs.iterdir()), list(ours.iterdir())
     assert our_file.name.endswith("-result.json") and not list(ours.glob("*.tmp"))
-    assert our_file.read_bytes() == their_file.read_bytes()
+    if indent:
+        assert our_file.read_bytes() == their_file.read_bytes()
+    else:
+        ours_data, theirs_data = json.loads(our_file.read_bytes()), json.loads(their_file.read_bytes())
+        assert ours_data == theirs_data and json.dumps(ours_data) == json.dumps(theirs_data)
