@@ -47,7 +47,7 @@ class Scope:
 def dig(data: Any, path: str) -> Any:
     """The value at a dotted path (``a.b.0.c``); ``None`` when any part is missing."""
     for part in path.split(".") if path else []:
-        if isinstance(data, Mapping):
+        if type(data) is dict or isinstance(data, Mapping):  # a dict: no ABC check
             data = data.get(part, _MISSING)
         elif isinstance(data, list) and part.lstrip("-").isdigit():
             index = int(part)
@@ -184,11 +184,21 @@ def holds(item: ConditionItem, scope: Values) -> bool:
 
 
 def met(conditions: Conditions | None, scope: Values) -> bool:
-    """Whether ``rootLogic`` over the groups (each by its ``logic``) holds; none = true."""
+    """Whether ``rootLogic`` over the groups (each by its ``logic``) holds; none = true.
+
+    Each logic stops at its first deciding item or group, as ``all`` and ``any`` do (written
+    as loops: generators cost more than the items they test).
+    """
     if conditions is None or not conditions.groups:
         return True
-    results = (
-        (all if g.logic == "and" else any)(holds(i, scope) for i in g.items)
-        for g in conditions.groups
-    )
-    return all(results) if conditions.root_logic == "and" else any(results)
+    every = conditions.root_logic == "and"
+    for group in conditions.groups:
+        all_items = group.logic == "and"
+        result = all_items
+        for item in group.items:
+            if holds(item, scope) != all_items:
+                result = not all_items
+                break
+        if result != every:
+            return result
+    return every

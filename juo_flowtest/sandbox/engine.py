@@ -268,7 +268,7 @@ def _record(run: Run, step: Step, response: str | None) -> None:
         return
     if run.invalidated is None:
         run.invalidated = []
-    run.invalidated.extend(r for r in step.resources if r not in run.invalidated)
+    _invalidate(run.invalidated, step.resources)
 
 
 def _took(run: Run, transition: Transition) -> None:
@@ -296,14 +296,20 @@ def _choose_variant(run: Run, step: Step) -> None:
     run.variants[step.id] = chosen
 
 
+def _invalidate(invalidated: list[str], resources: tuple[str, ...]) -> None:
+    for resource in resources:
+        if resource not in invalidated:
+            invalidated.append(resource)
+
+
 def _finish(run: Run, status: str, outcome: Mapping[str, Any] | None, step: Step,
             category: Any) -> None:
     run.status = status
-    if status == "completed" and outcome is None and _cancels_by_default(run):
-        outcome = dict(assumptions.DEFAULT_CANCELLATION_OUTCOME)
-    if status == "completed" and _cancels_by_default(run) and (
-            outcome or {}).get("type") == assumptions.DEFAULT_CANCELLATION_OUTCOME["type"]:
-        _cancel_subscription(run, step)
+    if status == "completed" and _cancels_by_default(run):
+        if outcome is None:
+            outcome = dict(assumptions.DEFAULT_CANCELLATION_OUTCOME)
+        if (outcome or {}).get("type") == assumptions.DEFAULT_CANCELLATION_OUTCOME["type"]:
+            _cancel_subscription(run, step)
     run.outcome = outcome
     end: dict[str, Any] = {"id": step.id, "label": step.name}
     if category is not None:
@@ -313,15 +319,20 @@ def _finish(run: Run, status: str, outcome: Mapping[str, Any] | None, step: Step
 
 def _cancels_by_default(run: Run) -> bool:
     """Part B 13: a cancellation run that completes with no accepted offer cancels."""
-    return (run.workflow.trigger_type == assumptions.CANCELLATION_TRIGGER
-            and not any("response" in effect for effect in run.effects or ()))
+    if run.workflow.trigger_type != assumptions.CANCELLATION_TRIGGER:
+        return False
+    for effect in run.effects or ():
+        if "response" in effect:
+            return False
+    return True
 
 
 def _cancel_subscription(run: Run, step: Step) -> None:
     """The documented default's effect, once (an explicit cancel_subscription step counts)."""
     kind = assumptions.DEFAULT_CANCELLATION_EFFECT
-    if any(effect["type"] == kind for effect in run.effects or ()):
-        return
+    for effect in run.effects or ():
+        if effect["type"] == kind:
+            return
     if run.effects is None:
         run.effects = []
     run.effects.append({"stepId": step.id, "type": kind, "config": {},
@@ -329,8 +340,7 @@ def _cancel_subscription(run: Run, step: Step) -> None:
     if not run.dry_run:
         if run.invalidated is None:
             run.invalidated = []
-        run.invalidated.extend(r for r in assumptions.EXECUTION_RESOURCES[kind]
-                               if r not in run.invalidated)
+        _invalidate(run.invalidated, assumptions.EXECUTION_RESOURCES[kind])
 
 
 def state(run: Run, wire: bool = False) -> dict[str, Any]:

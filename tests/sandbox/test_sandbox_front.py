@@ -121,6 +121,7 @@ def test_what_is_not_the_customer_api_is_answered_alike(method: str, path: str) 
 @pytest.mark.parametrize("path", [
     "/workflows/start", "/workflows/r-1", "/workflows/r-1/respond", "/workflows/r-1/cancel",
     "/workflows/r-1/advance", "/workflows/r-1/other", "/workflows/", "/workflows/start\n",
+    "/workflows/start\n\n", "/workflows/startx", "/workflows/r-1/respond\n",
     "/workflows/a/b/respond", "/openapi.json", "/admin/v1/workflows", "/admin/v1/workflows/r-1",
 ])
 def test_the_fast_way_is_taken_exactly_where_the_router_goes_to_the_customer_api(
