@@ -566,12 +566,13 @@ def parse(argv: Sequence[str] | None) -> Settings:
     p.add_argument("--out", type=Path, default=BENCH / "out", help="generated files")
     p.add_argument("--output", type=Path, help="the Markdown results file")
     a = p.parse_args(argv)
-    small = {"flows": 10, "steps": "5,10", "repeats": 1, "collect_files": 20, "big_files": 200}
-    full = {"flows": 30, "steps": "10,20", "repeats": 5, "collect_files": 1000,
-            "big_files": 10_000}
+    small: dict[str, int] = {"flows": 10, "repeats": 1, "collect_files": 20, "big_files": 200}
+    full: dict[str, int] = {"flows": 30, "repeats": 5, "collect_files": 1000,
+                            "big_files": 10_000}
     base = small if a.quick else full
     pick = {k: getattr(a, k) if getattr(a, k) is not None else v for k, v in base.items()}
-    steps = tuple(sorted({int(x) for x in str(pick.pop("steps")).split(",")}))
+    steps_text = a.steps if a.steps is not None else ("5,10" if a.quick else "10,20")
+    steps = tuple(sorted({int(x) for x in str(steps_text).split(",")}))
     output = a.output or (a.out / "RESULTS.quick.md" if a.quick else BENCH / "RESULTS.md")
     return Settings(**pick, steps=steps, tavern=not a.no_tavern, quick=a.quick,
                     python=ensure_venv(not a.no_tavern), out=a.out.resolve(),
