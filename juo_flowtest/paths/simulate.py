@@ -10,6 +10,7 @@ the engine went elsewhere. The units the run really went through are read from t
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,7 +143,7 @@ def _advance(run: engine.Run, trace: Trace, now: float) -> float:
     return now
 
 
-def _unit(workflow: Workflow, taken: dict[str, str], variants: dict[str, str]) -> Unit:
+def _unit(workflow: Workflow, taken: Mapping[str, str], variants: dict[str, str]) -> Unit:
     step = workflow.steps[taken["stepId"]]
     t = next(t for t in step.transitions if t.id == taken["transitionId"])
     variant = variants.get(step.id, "") if step.variants and t.type == "auto" else ""

@@ -9,7 +9,6 @@ them), the first of repeated headers wins, values decoded as latin-1.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from starlette.requests import Request
 
@@ -19,18 +18,20 @@ from juo_flowtest.sandbox.store import Owner
 class Call:
     """A request: ``header(name)``, ``body`` (bytes, read whole) and ``run_id`` ("" if none)."""
 
-    __slots__ = ("_headers", "body", "run_id")
+    __slots__ = ("body", "headers", "run_id")
 
     def __init__(self, headers: Sequence[tuple[bytes, bytes]], body: bytes,
                  run_id: str = "") -> None:
-        # Reversed, so the first of repeated names is the one the dict keeps.
-        self._headers = dict(reversed(headers))
+        #: The raw values by name (read them with ``header``).
+        self.headers = dict(headers)
+        if len(self.headers) != len(headers):  # a repeated name: the first one counts
+            self.headers = dict(reversed(headers))
         self.body = body
         self.run_id = run_id
 
     def header(self, name: bytes) -> str | None:
         """The value of header ``name`` (lower-case bytes), or None."""
-        value = self._headers.get(name)
+        value = self.headers.get(name)
         return None if value is None else value.decode("latin-1")
 
     @classmethod
@@ -40,5 +41,6 @@ class Call:
                    str(request.path_params.get("run_id", "")))
 
 
-#: What answers a call, given its owner (tenant, customer): the run state, or ``RunError``.
-Handler = Callable[[Call, Owner], dict[str, Any]]
+#: What answers a call, given its owner (tenant, customer): the encoded run state, or
+#: ``RunError``.
+Handler = Callable[[Call, Owner], bytes]

@@ -13,16 +13,30 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from juo_flowtest.sandbox.definitions import ConditionItem, Conditions, Operand
 
 _MISSING: Any = None
 
 
+class Values(Protocol):
+    """What resolvers read: the start context, the last response, the chosen variants. A
+    ``Scope``, or a run itself (``engine.Run`` has these fields: no scope is made per step)."""
+
+    @property
+    def context(self) -> Mapping[str, Any]: ...
+    @property
+    def response_type(self) -> str | None: ...
+    @property
+    def response_data(self) -> Mapping[str, Any] | None: ...
+    @property
+    def variants(self) -> Mapping[str, str] | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """What resolvers read: the start context, the last response, the chosen variants."""
+    """``Values`` given one by one."""
 
     context: Mapping[str, Any]
     response_type: str | None = None
@@ -43,7 +57,7 @@ def dig(data: Any, path: str) -> Any:
     return data
 
 
-def resolve(operand: Operand | None, scope: Scope) -> Any:
+def resolve(operand: Operand | None, scope: Values) -> Any:
     """The operand's value in ``scope``."""
     if operand is None:
         return None
@@ -164,12 +178,12 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def holds(item: ConditionItem, scope: Scope) -> bool:
+def holds(item: ConditionItem, scope: Values) -> bool:
     """Whether one condition item is true in ``scope``."""
     return OPERATORS[item.operator](resolve(item.left, scope), resolve(item.right, scope))
 
 
-def met(conditions: Conditions | None, scope: Scope) -> bool:
+def met(conditions: Conditions | None, scope: Values) -> bool:
     """Whether ``rootLogic`` over the groups (each by its ``logic``) holds; none = true."""
     if conditions is None or not conditions.groups:
         return True

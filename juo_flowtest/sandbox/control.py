@@ -14,8 +14,6 @@ the documented endpoints (same auth, same error bodies).
 
 from __future__ import annotations
 
-from typing import Any
-
 from juo_flowtest.sandbox import payload
 from juo_flowtest.sandbox.call import Call, Handler
 from juo_flowtest.sandbox.engine import RunError
@@ -44,7 +42,7 @@ def pins(raw: str | None) -> dict[str, str] | None:
 def routes(store: RunStore, prefix: str) -> list[tuple[str, Handler]]:
     """The sandbox-only POST routes, as (path, handler)."""
 
-    def advance(call: Call, owner: Owner) -> dict[str, Any]:
+    def advance(call: Call, owner: Owner) -> bytes:
         raw = call.body
         try:  # bounded in depth, strict: a hostile body is a 400, never a 500
             body = payload.json_object(raw) if raw.strip() else None

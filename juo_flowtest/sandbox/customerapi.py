@@ -3,8 +3,8 @@
 Each endpoint is a path (Starlette's syntax), a method and a ``Handler`` over a ``Call``;
 ``answer`` runs one and gives the status and the encoded body, for ``front`` (the fast way
 in) and for the Starlette routes of ``app`` alike. Check order: tenant (400), token (401), body
-(400), run (404), then the engine's own checks. Tokens are never echoed. The run state is built
-for the wire (``engine.state``'s ``wire``): the parts that never change go out pre-encoded.
+(400), run (404), then the engine's own checks. Tokens are never echoed. The store answers the
+run state encoded (``store.wire_state``): the parts that never change go out pre-encoded.
 """
 
 from __future__ import annotations
@@ -42,11 +42,15 @@ class _Invalid(Exception):
 
 def owner(call: Call, config: SandboxConfig) -> Owner:
     """The (tenant, customer) the call's headers name, or ``RunError`` (400 or 401)."""
-    tenant = call.header(b"x-tenant-id")
-    if not tenant:
+    headers = call.headers  # read here, not through ``call.header``: every call comes by
+    raw = headers.get(b"x-tenant-id")
+    if not raw:
         raise RunError("tenant_required", "the X-Tenant-ID header is required")
-    token = call.header(b"x-delegated-token")
-    if token is None:
+    tenant = raw.decode("latin-1")
+    raw = headers.get(b"x-delegated-token")
+    if raw is not None:
+        token: str | None = raw.decode("latin-1")
+    else:
         auth = call.header(b"authorization") or ""
         scheme, _, value = auth.partition(" ")
         token = value.strip() if scheme.lower() == "bearer" else None
@@ -93,7 +97,7 @@ def _field(body: dict[str, Any], name: str, kind: str, required: bool) -> Any:
 def answer(config: SandboxConfig, handler: Handler, call: Call) -> tuple[int, bytes]:
     """The status and the JSON body answering ``call`` (an error body for a rejected call)."""
     try:
-        return 200, CODEC.dumps(handler(call, owner(call, config)))
+        return 200, handler(call, owner(call, config))
     except RunError as exc:
         status, content = error_content(exc.code, exc.message)
     except _Invalid as exc:
@@ -106,26 +110,43 @@ def answer(config: SandboxConfig, handler: Handler, call: Call) -> tuple[int, by
 def endpoints(store: RunStore, prefix: str) -> list[Endpoint]:
     """The customer API's endpoints under ``prefix``, in the order they are routed."""
 
-    def start(call: Call, owner: Owner) -> dict[str, Any]:
-        body = payload.json_object(call.body)
-        return store.start(owner, _field(body, "flowType", "string", True),
-                           _field(body, "workflowId", "string", False),
-                           _field(body, "context", "object", True),
-                           bool(_field(body, "dryRun", "boolean", False)),
-                           control.pins(call.header(control.VARIANTS_HEADER_NAME)), wire=True)
+    # start and respond check their fields in one expression where each is plainly right
+    # (the ``_field`` checks would give each back as it is), else through ``_field``, in order.
 
-    def respond(call: Call, owner: Owner) -> dict[str, Any]:
+    def start(call: Call, owner: Owner) -> bytes:
         body = payload.json_object(call.body)
-        return store.respond(owner, call.run_id,
-                             _field(body, "interactionId", "string", True),
-                             _field(body, "responseType", "string", True),
-                             _field(body, "responseData", "object", False),
-                             _field(body, "expectedRunVersion", "integer", False), wire=True)
+        flow_type, workflow_id = body.get("flowType"), body.get("workflowId")
+        context, dry_run = body.get("context"), body.get("dryRun")
+        if not (type(flow_type) is str and (workflow_id is None or type(workflow_id) is str)
+                and type(context) is dict and (dry_run is None or type(dry_run) is bool)):
+            flow_type = _field(body, "flowType", "string", True)
+            workflow_id = _field(body, "workflowId", "string", False)
+            context = _field(body, "context", "object", True)
+            dry_run = _field(body, "dryRun", "boolean", False)
+        return store.start(owner, flow_type, workflow_id, context, bool(dry_run),
+                           control.pins(call.header(control.VARIANTS_HEADER_NAME)),
+                           wire=True)
 
-    def read(call: Call, owner: Owner) -> dict[str, Any]:
+    def respond(call: Call, owner: Owner) -> bytes:
+        body = payload.json_object(call.body)
+        interaction, response_type = body.get("interactionId"), body.get("responseType")
+        data, version = body.get("responseData"), body.get("expectedRunVersion")
+        if not (type(interaction) is str and type(response_type) is str
+                and (data is None or type(data) is dict)
+                and (version is None or (type(version) is int
+                                         and -payload.MAX_INTEGER <= version
+                                         <= payload.MAX_INTEGER))):
+            interaction = _field(body, "interactionId", "string", True)
+            response_type = _field(body, "responseType", "string", True)
+            data = _field(body, "responseData", "object", False)
+            version = _field(body, "expectedRunVersion", "integer", False)
+        return store.respond(owner, call.run_id, interaction, response_type, data, version,
+                             wire=True)
+
+    def read(call: Call, owner: Owner) -> bytes:
         return store.read(owner, call.run_id, wire=True)
 
-    def cancel(call: Call, owner: Owner) -> dict[str, Any]:
+    def cancel(call: Call, owner: Owner) -> bytes:
         body = payload.json_object(call.body, required=False)
         return store.cancel(owner, call.run_id,
                             _field(body, "expectedRunVersion", "integer", False), wire=True)

@@ -12,7 +12,7 @@ Loading and validation live in ``juo_flowtest.sandbox.loading``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import orjson
@@ -60,6 +60,9 @@ class Transition:
     response_type: str | None = None
     conditions: Conditions | None = None
     timeout_ms: int | None = None
+    #: Derived by ``make_step``: the ``result.transitions`` entry taking it records
+    #: (``{stepId, transitionId}``), made once and shared by every run: read-only.
+    taken: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +105,18 @@ class Step:
     response_types: frozenset[str] = frozenset()
     action_config: Mapping[str, Any] = field(default_factory=dict)
     timeout: Transition | None = None
+    #: The transitions the engine may take, in their order, sorted out once: the response
+    #: transitions by response type, the automatic ones.
+    on_response: Mapping[str, tuple[Transition, ...]] = field(default_factory=dict)
+    auto: tuple[Transition, ...] = ()
+    #: What entering the step does first: it ends the run (final or an ``end`` action), or
+    #: runs an execution.
+    ends: bool = False
+    executes: bool = False
+    #: The response types that accept an offer (each records the offer's effect), and the
+    #: resources the step's effect names (an accepted offer's, or an execution's).
+    accepting: frozenset[str] = frozenset()
+    resources: tuple[str, ...] = ()
 
 
 def make_step(
@@ -109,6 +124,12 @@ def make_step(
     is_initial: bool, is_final: bool, variants: tuple[Variant, ...],
 ) -> Step:
     """Build a step with its derived, read-only fields."""
+    transitions = tuple(replace(t, taken={"stepId": id, "transitionId": t.id})
+                        for t in transitions)
+    on_response: dict[str, tuple[Transition, ...]] = {}
+    for t in transitions:
+        if t.type == "response" and t.response_type is not None:
+            on_response[t.response_type] = (*on_response.get(t.response_type, ()), t)
     interactive = action is not None and action.kind == "interaction" and not is_final
     config = dict(action.config) if action else {}
     responses = tuple(
@@ -117,11 +138,24 @@ def make_step(
     passed = {k: v for k, v in config.items() if k not in assumptions.ENGINE_CONFIG_KEYS
               or k in ("options", "offers")}
     timeout = next((t for t in transitions if t.type == "timeout"), None)
+    response_types = frozenset(r["type"] for r in responses)
+    action_type = action.type if action else ""
+    accepting: frozenset[str] = frozenset()
+    if action_type == "offer_selection":
+        accepting = response_types
+    elif action_type in assumptions.OFFER_RESOURCES:
+        accepting = frozenset({assumptions.ACCEPT_RESPONSE})
     return Step(
         id=id, name=name, action=action, transitions=transitions, is_initial=is_initial,
         is_final=is_final, variants=variants, interactive=interactive, responses=responses,
-        response_types=frozenset(r["type"] for r in responses),
+        response_types=response_types,
         action_config=passed, timeout=timeout if interactive else None,
+        on_response=on_response, auto=tuple(t for t in transitions if t.type == "auto"),
+        ends=is_final or (action is not None and action.kind == "end"),
+        executes=action is not None and action.kind == "execution",
+        accepting=accepting,
+        resources=assumptions.OFFER_RESOURCES.get(
+            action_type, assumptions.EXECUTION_RESOURCES.get(action_type, ())),
     )
 
 
@@ -130,9 +164,10 @@ class Encoded:
     """The parts of a version's run states that never change, encoded once (``jsoncodec``)."""
 
     interactive_steps: orjson.Fragment
-    #: By step id: a pending interaction's ``actionConfig`` and ``availableResponses``.
-    action_configs: Mapping[str, orjson.Fragment]
-    responses: Mapping[str, orjson.Fragment]
+    #: By step id: the step's ``pendingInteraction``, its members in order, with
+    #: ``actionConfig`` and ``availableResponses`` pre-encoded; ``interactionId`` and
+    #: ``presentedAt`` are None, for the engine to fill in a copy.
+    pending: Mapping[str, Mapping[str, Any]]
 
 
 def encoded(steps: Mapping[str, Step],
@@ -144,17 +179,34 @@ def encoded(steps: Mapping[str, Step],
         used = (step.name, step.action.config if step.action else None, step.action_config)
         if fragment(used) is None:
             return None
-    configs, responses = {}, {}
+    pending = {}
     for step in steps.values():
         if step.interactive:
             config, answers = fragment(step.action_config), fragment(step.responses)
             if config is None or answers is None:
                 return None
-            configs[step.id], responses[step.id] = config, answers
+            pending[step.id] = pending_interaction(step, None, config, answers)
     steps_part = fragment(interactive_steps)
     if steps_part is None:
         return None
-    return Encoded(steps_part, configs, responses)
+    return Encoded(steps_part, pending)
+
+
+def pending_interaction(step: Step, presented_at: str | None, config: Any = None,
+                        answers: Any = None) -> dict[str, Any]:
+    """The ``pendingInteraction`` of a run waiting at ``step`` (Part A), but for its
+    ``interactionId`` (None here); ``config`` and ``answers`` stand in for the step's
+    ``actionConfig`` and ``availableResponses`` where given (pre-encoded)."""
+    pending: dict[str, Any] = {
+        "interactionId": None, "stepId": step.id,
+        "actionType": step.action.type if step.action else "", "actionBehavior": "input",
+        "actionConfig": step.action_config if config is None else config,
+        "availableResponses": step.responses if answers is None else answers,
+        "presentedAt": presented_at,
+    }
+    if step.timeout is not None and step.timeout.timeout_ms is not None:
+        pending["timeoutMs"] = step.timeout.timeout_ms
+    return pending
 
 
 @dataclass(frozen=True, slots=True)

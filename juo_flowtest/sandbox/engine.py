@@ -17,7 +17,7 @@ from typing import Any
 from juo_flowtest.sandbox import assumptions
 from juo_flowtest.sandbox.clock import iso
 from juo_flowtest.sandbox.conditions import Scope, met
-from juo_flowtest.sandbox.definitions import Encoded, Step, Transition, Workflow
+from juo_flowtest.sandbox.definitions import Step, Transition, Workflow, pending_interaction
 from juo_flowtest.sandbox.ids import fresh_id
 
 #: A guard against a runaway walk; load-time cycle checks make it unreachable in practice.
@@ -87,16 +87,14 @@ class Run:
         self.end_step: dict[str, Any] | None = None
         self.error: dict[str, Any] | None = None
         self.visited: list[str] = []
-        self.taken: list[dict[str, str]] = []  # result.transitions: what coverage counts
+        # result.transitions, what coverage counts: the transitions' own read-only records
+        self.taken: list[Mapping[str, str]] = []
         self.pins: Mapping[str, str] = {}  # sandbox-only: variants chosen by the flow
         self.skew = 0.0  # sandbox-only: seconds this run's clock was moved ahead
         self.lock = threading.Lock()
         # For the Admin API's run summaries: when it started, when its state last changed
         # (a finished run never changes again, so that is also when it finished).
         self.started_at = self.changed_at = now
-
-    def scope(self) -> Scope:
-        return Scope(self.context, self.response_type, self.response_data, self.variants)
 
 
 def start(workflow: Workflow, context: Mapping[str, Any], owner: tuple[str, str], now: float,
@@ -106,7 +104,8 @@ def start(workflow: Workflow, context: Mapping[str, Any], owner: tuple[str, str]
 
     ``pins`` (sandbox-only) choose the variant of experiment steps instead of the hash.
     """
-    if not met(workflow.trigger_conditions, Scope(context)):
+    if workflow.trigger_conditions is not None and not met(workflow.trigger_conditions,
+                                                           Scope(context)):
         raise RunError("trigger_conditions_not_met",
                        f"the context does not meet the trigger conditions of workflow "
                        f"'{workflow.name or workflow.id}' ({workflow.id})")
@@ -127,12 +126,12 @@ def fire_timers(run: Run, now: float) -> None:
             _after_execution(run, step, at)
         elif step.timeout is not None and step.timeout.target is not None:
             run.interaction_id = None
-            _took(run, step, step.timeout)
+            _took(run, step.timeout)
             _enter(run, step.timeout.target, at)
         else:
             run.interaction_id = None
             if step.timeout is not None:
-                _took(run, step, step.timeout)
+                _took(run, step.timeout)
             _finish(run, "cancelled", dict(assumptions.ABANDONED_OUTCOME), step, category=None)
         run.version += assumptions.RUN_VERSION_STEP
         run.changed_at = at
@@ -159,16 +158,9 @@ def respond(run: Run, interaction_id: str, response_type: str,
                        f"available: {', '.join(r['type'] for r in step.responses)}")
     run.response_type, run.response_data = response_type, response_data
     run.interaction_id, run.due = None, None
-    if _is_acceptance(step, response_type):
-        _record(run, step, assumptions.OFFER_RESOURCES.get(step.action.type if step.action
-                                                           else "", ()), response_type)
-    chosen = _pick(step.transitions, "response", run, response_type)
-    if chosen is not None:
-        _took(run, step, chosen)
-    if chosen is None or chosen.target is None:
-        _finish(run, "completed", None, step, category=None)
-    else:
-        _enter(run, chosen.target, now)
+    if response_type in step.accepting:
+        _record(run, step, response_type)
+    _leave(run, step, step.on_response.get(response_type, ()), now)
     run.version += assumptions.RUN_VERSION_STEP
     run.changed_at = now
 
@@ -187,55 +179,66 @@ def cancel(run: Run, expected_version: int | None, now: float | None = None) -> 
     run.changed_at = run.changed_at if now is None else now
 
 
-def _is_acceptance(step: Step, response_type: str) -> bool:
-    action_type = step.action.type if step.action else ""
-    if action_type not in assumptions.OFFER_RESOURCES:
-        return False
-    return action_type == "offer_selection" or response_type == assumptions.ACCEPT_RESPONSE
+def _leave(run: Run, step: Step, candidates: tuple[Transition, ...], at: float) -> None:
+    """Take the first of ``candidates`` whose conditions hold, to its target (or complete the
+    run where none holds or it has no target)."""
+    for chosen in candidates:
+        if chosen.conditions is None or met(chosen.conditions, run):
+            run.taken.append(chosen.taken)
+            if chosen.target is not None:
+                _enter(run, chosen.target, at)
+                return
+            break
+    _finish(run, "completed", None, step, category=None)
 
 
 def _enter(run: Run, step_id: str, at: float) -> None:
     """Walk from ``step_id`` through automatic steps to the next wait or end."""
+    steps = run.workflow.steps
     for _ in range(MAX_HOPS):
-        step = run.workflow.steps[step_id]
+        step = steps[step_id]
         run.step = step
-        run.visited.append(step.id)
-        if step.variants and (run.variants is None or step.id not in run.variants):
+        run.visited.append(step_id)
+        if step.variants and (run.variants is None or step_id not in run.variants):
             _choose_variant(run, step)
-        action = step.action
-        if step.is_final or (action is not None and action.kind == "end"):
-            config = action.config if action else {}
+        if step.interactive:  # present the interaction: the run waits for its answer
+            run.status = "waiting_interaction"
+            run.interaction_id = fresh_id()
+            run.presented_at = at
+            if step.timeout is not None and step.timeout.timeout_ms is not None:
+                run.due = at + step.timeout.timeout_ms / 1000.0
+            return
+        if step.ends:
+            config = step.action.config if step.action else {}
             _finish(run, "completed", config.get("outcome"), step, config.get("category"))
             return
-        if step.interactive:
-            _present(run, step, at)
-            return
-        if action is not None and action.kind == "execution":
-            duration = action.config.get("durationMs") or 0
+        if step.executes:
+            assert step.action is not None
+            duration = step.action.config.get("durationMs") or 0
             if duration > 0:
                 run.status, run.due = "running", at + duration / 1000.0
                 return
             if not _execute(run, step):
                 return
-        chosen = _pick(step.transitions, "auto", run, None)
+        chosen: Transition | None = None
+        for chosen in step.auto:
+            if chosen.conditions is None or met(chosen.conditions, run):
+                break
+        else:
+            chosen = None
         if chosen is not None:
-            _took(run, step, chosen)
-        if chosen is None or chosen.target is None:
-            _finish(run, "completed", None, step, category=None)
-            return
-        step_id = chosen.target
+            run.taken.append(chosen.taken)
+            if chosen.target is not None:
+                step_id = chosen.target
+                continue
+        _finish(run, "completed", None, step, category=None)
+        return
     raise RunError("validation_error", "the workflow kept moving automatically; giving up")
 
 
 def _after_execution(run: Run, step: Step, at: float) -> None:
     if _execute(run, step):
-        chosen = _pick(step.transitions, "auto", run, None)
-        if chosen is not None:
-            _took(run, step, chosen)
-        if chosen is None or chosen.target is None:
-            _finish(run, "completed", None, step, category=None)
-        else:
-            _enter(run, chosen.target, at)
+        _leave(run, step, step.auto, at)
 
 
 def _execute(run: Run, step: Step) -> bool:
@@ -247,11 +250,12 @@ def _execute(run: Run, step: Step) -> bool:
         run.error = {"message": str(fail.get("message", "execution failed")),
                      "code": str(fail.get("code", "execution_failed"))}
         return False
-    _record(run, step, assumptions.EXECUTION_RESOURCES.get(step.action.type, ()), None)
+    _record(run, step, None)
     return True
 
 
-def _record(run: Run, step: Step, resources: tuple[str, ...], response: str | None) -> None:
+def _record(run: Run, step: Step, response: str | None) -> None:
+    """The effect of the step's action (an execution, or an offer accepted by ``response``)."""
     assert step.action is not None
     effect: dict[str, Any] = {"stepId": step.id, "type": step.action.type,
                               "config": step.action_config, "applied": not run.dry_run}
@@ -264,34 +268,11 @@ def _record(run: Run, step: Step, resources: tuple[str, ...], response: str | No
         return
     if run.invalidated is None:
         run.invalidated = []
-    run.invalidated.extend(r for r in resources if r not in run.invalidated)
+    run.invalidated.extend(r for r in step.resources if r not in run.invalidated)
 
 
-def _present(run: Run, step: Step, at: float) -> None:
-    run.status = "waiting_interaction"
-    run.interaction_id = fresh_id()
-    run.presented_at = at
-    if step.timeout is not None and step.timeout.timeout_ms is not None:
-        run.due = at + step.timeout.timeout_ms / 1000.0
-
-
-def _pick(transitions: tuple[Transition, ...], kind: str, run: Run,
-          response_type: str | None) -> Transition | None:
-    """The first transition of ``kind`` (and response type) whose conditions hold."""
-    scope: Scope | None = None
-    for t in transitions:
-        if t.type != kind or (kind == "response" and t.response_type != response_type):
-            continue
-        if t.conditions is None:
-            return t
-        scope = scope or run.scope()
-        if met(t.conditions, scope):
-            return t
-    return None
-
-
-def _took(run: Run, step: Step, transition: Transition) -> None:
-    run.taken.append({"stepId": step.id, "transitionId": transition.id})
+def _took(run: Run, transition: Transition) -> None:
+    run.taken.append(transition.taken)
 
 
 def _choose_variant(run: Run, step: Step) -> None:
@@ -355,9 +336,10 @@ def _cancel_subscription(run: Run, step: Step) -> None:
 def state(run: Run, wire: bool = False) -> dict[str, Any]:
     """The run as Part A's ``WorkflowRunState`` (absent optional fields are left out).
 
-    ``wire``: the parts that never change are the workflow's pre-encoded fragments where it
-    has them (``Workflow.encoded``), so the state is only fit for ``jsoncodec.CODEC.dumps``;
-    it encodes to the same text.
+    ``wire``: a state to encode at once, under the run's lock (``store``): the parts that
+    never change are the workflow's pre-encoded fragments where it has them
+    (``Workflow.encoded``), and the run's own lists stand where the plain state has copies. It
+    is fit only for ``jsoncodec.CODEC.dumps``, and encodes to the same text.
     """
     wf = run.workflow
     parts = wf.encoded if wire else None
@@ -366,13 +348,25 @@ def state(run: Run, wire: bool = False) -> dict[str, Any]:
         "runVersion": run.version, "status": run.status,
     }
     if run.interaction_id is not None:
-        out["pendingInteraction"] = _pending(run, parts)
-    out["interactiveSteps"] = wf.interactive_steps if parts is None else parts.interactive_steps
-    # Copies, so a caller may encode the state after releasing the run's lock.
-    out["result"] = {"variants": dict(run.variants or {}), "effects": list(run.effects or ()),
-                     "visitedSteps": list(run.visited), "transitions": list(run.taken),
-                     "dryRun": run.dry_run}
-    out["invalidatedResources"] = list(run.invalidated or ())
+        if parts is None:
+            pending = pending_interaction(run.step, iso(run.presented_at))
+        else:
+            pending = dict(parts.pending[run.step.id])
+            pending["presentedAt"] = iso(run.presented_at)
+        pending["interactionId"] = run.interaction_id
+        out["pendingInteraction"] = pending
+    if wire:
+        out["interactiveSteps"] = wf.interactive_steps if parts is None else parts.interactive_steps
+        out["result"] = {"variants": run.variants or {}, "effects": run.effects or [],
+                         "visitedSteps": run.visited, "transitions": run.taken,
+                         "dryRun": run.dry_run}
+        out["invalidatedResources"] = run.invalidated or []
+    else:  # copies: the caller may keep the state, and read it after releasing the run's lock
+        out["interactiveSteps"] = wf.interactive_steps
+        out["result"] = {"variants": dict(run.variants or {}), "effects": list(run.effects or ()),
+                         "visitedSteps": list(run.visited), "transitions": list(run.taken),
+                         "dryRun": run.dry_run}
+        out["invalidatedResources"] = list(run.invalidated or ())
     if run.error is not None:
         out["error"] = run.error
     if run.end_step is not None:
@@ -381,17 +375,3 @@ def state(run: Run, wire: bool = False) -> dict[str, Any]:
             out["outcome"] = completion["outcome"] = run.outcome
         out["completionData"] = completion
     return out
-
-
-def _pending(run: Run, parts: Encoded | None) -> dict[str, Any]:
-    step = run.step
-    pending: dict[str, Any] = {
-        "interactionId": run.interaction_id, "stepId": step.id,
-        "actionType": step.action.type if step.action else "", "actionBehavior": "input",
-        "actionConfig": step.action_config if parts is None else parts.action_configs[step.id],
-        "availableResponses": step.responses if parts is None else parts.responses[step.id],
-        "presentedAt": iso(run.presented_at),
-    }
-    if step.timeout is not None and step.timeout.timeout_ms is not None:
-        pending["timeoutMs"] = step.timeout.timeout_ms
-    return pending

@@ -64,47 +64,49 @@ class Front:
                 break  # a route we cannot mirror: from here on, Starlette routes
             ways.append(_Way(route, *(fast or (None, False))))
         self.ways = tuple(ways)
+        # The ways a method's call tries, in order: a route taking other methods only can at
+        # best match partially, and a later route may still match fully. A HEAD always goes
+        # to Starlette (it answers a GET route's HEAD itself).
+        methods = {m for way in ways if way.methods is not None for m in way.methods}
+        self._by_method = {m: tuple(w for w in ways if w.methods is None or m in w.methods)
+                           for m in methods - {"HEAD"}}
+        self._by_method["HEAD"] = ()
+        self._any_method = tuple(w for w in ways if w.methods is None)
 
     def find(self, method: str, path: str) -> tuple[_Way, str] | None:
         """The fast way answering ``method path``, and the path's run id; None where the app
         behind answers (the first route matching path and method is not a fast one)."""
-        for way in self.ways:
-            if way.methods is not None and method not in way.methods:
-                continue  # at best a partial match: a later route may still match fully
+        for way in self._by_method.get(method, self._any_method):
             found = way.pattern.match(path)
-            if found is None:
-                continue
-            if way.answer is None or method == "HEAD":
-                return None
-            return way, found.group("run_id") if way.takes_run_id else ""
+            if found is not None:
+                if way.answer is None:
+                    return None
+                return way, found.group("run_id") if way.takes_run_id else ""
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not scope.get("root_path"):
-            fast = self.find(scope["method"], scope["path"])
-            if fast is not None:
-                await _serve(fast[0], fast[1], scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
-async def _serve(way: _Way, run_id: str, scope: Scope, receive: Receive, send: Send) -> None:
-    assert way.answer is not None
-    body = b""
-    if way.reads_body:
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return  # the client is gone: nobody to answer
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-    try:
-        status, content = way.answer(Call(scope["headers"], body, run_id))
-    except Exception:
-        await send({"type": "http.response.start", "status": 500, "headers": _ERROR_HEADERS})
-        await send({"type": "http.response.body", "body": _ERROR_BODY})
-        raise
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-length", str(len(content)).encode()), _JSON_TYPE]})
-    await send({"type": "http.response.body", "body": content})
+        fast = (self.find(scope["method"], scope["path"])
+                if scope["type"] == "http" and not scope.get("root_path") else None)
+        if fast is None:
+            await self.app(scope, receive, send)
+            return
+        way, run_id = fast
+        assert way.answer is not None
+        body = b""
+        if way.reads_body:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return  # the client is gone: nobody to answer
+                body += message.get("body", b"")
+                if not message.get("more_body", False):
+                    break
+        try:
+            status, content = way.answer(Call(scope["headers"], body, run_id))
+        except Exception:
+            await send({"type": "http.response.start", "status": 500, "headers": _ERROR_HEADERS})
+            await send({"type": "http.response.body", "body": _ERROR_BODY})
+            raise
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-length", str(len(content)).encode()), _JSON_TYPE]})
+        await send({"type": "http.response.body", "body": content})

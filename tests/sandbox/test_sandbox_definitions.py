@@ -11,9 +11,11 @@ import pytest
 from conftest import HEADERS
 
 from juo_flowtest.base.errors import WorkflowDefinitionError
-from juo_flowtest.sandbox import ManualClock, Sandbox
+from juo_flowtest.sandbox import ManualClock, Sandbox, assumptions
 from juo_flowtest.sandbox.command import command, configure_parser
-from juo_flowtest.sandbox.loading import load_directory
+from juo_flowtest.sandbox.definitions import Step, Transition, Workflow, pending_interaction
+from juo_flowtest.sandbox.jsoncodec import CODEC
+from juo_flowtest.sandbox.loading import EXAMPLES_DIR, load_directory
 
 HEAD = """\
 id: {id}
@@ -217,3 +219,62 @@ def test_mistyped_mapping_multiple_documents_and_bad_encoding(tmp_path: Path) ->
             in problems(tmp_path))
     path.write_bytes(b"id: caf\xe9\n")
     assert f"{path}:1:1: error: not UTF-8 text: invalid continuation byte" in problems(tmp_path)
+
+
+def _every_workflow() -> list[Workflow]:
+    """The examples, the repository's flows' workflows and the golden test workflows."""
+    root = Path(__file__).parents[2]
+    folders = [EXAMPLES_DIR, root / "flows" / "workflows",
+               *sorted(p for p in (root / "tests" / "golden" / "workflows").iterdir()
+                       if p.is_dir())]
+    return [w for folder in folders for w in load_directory(folder)]
+
+
+def _walked(step: Step, kind: str, response_type: str | None = None) -> tuple[Transition, ...]:
+    """The transitions the engine considered before they were sorted out at load: every one
+    of ``kind`` (and, for a response, of its response type), in order."""
+    return tuple(t for t in step.transitions if t.type == kind
+                 and (kind != "response" or t.response_type == response_type))
+
+
+def test_what_a_step_sorts_out_at_load_is_what_the_engine_walked_for() -> None:
+    workflows = _every_workflow()
+    assert len(workflows) > 10
+    seen = 0
+    for workflow in workflows:
+        for step in workflow.steps.values():
+            action = step.action
+            action_type = action.type if action else ""
+            answered = {t.response_type for t in step.transitions
+                        if t.type == "response" and t.response_type is not None}
+            for response_type in answered | step.response_types:
+                assert step.on_response.get(response_type, ()) == _walked(
+                    step, "response", response_type)
+            assert set(step.on_response) <= answered
+            assert step.auto == _walked(step, "auto")
+            for t in step.transitions:
+                assert t.taken == {"stepId": step.id, "transitionId": t.id}
+            assert step.ends == (step.is_final or (action is not None and action.kind == "end"))
+            assert step.executes == (action is not None and action.kind == "execution")
+            for response_type in step.response_types:
+                accepts = action_type in assumptions.OFFER_RESOURCES and (
+                    action_type == "offer_selection"
+                    or response_type == assumptions.ACCEPT_RESPONSE)
+                assert (response_type in step.accepting) == accepts
+            if step.executes:
+                assert step.resources == assumptions.EXECUTION_RESOURCES.get(action_type, ())
+            elif action_type in assumptions.OFFER_RESOURCES:
+                assert step.resources == assumptions.OFFER_RESOURCES[action_type]
+            seen += len(step.transitions)
+    assert seen > 100
+
+
+def test_a_pending_interaction_is_made_from_its_step_in_one_place() -> None:
+    for workflow in _every_workflow():
+        if workflow.encoded is None:
+            continue
+        for step_id, template in workflow.encoded.pending.items():
+            plain = pending_interaction(workflow.steps[step_id], None)
+            assert list(template) == list(plain)  # the members' order the API answers
+            assert template["interactionId"] is None and template["presentedAt"] is None
+            assert CODEC.dumps(template) == CODEC.dumps(plain)
