@@ -122,7 +122,31 @@ def table(s: run.Settings, per_call: dict[tuple[str, int], float]) -> list[str]:
             value, floor = per_call[(name, m)], per_call[(run.FLOOR, m)]
             cells += [f"{value / 1e6:.3f} M", f"{value / floor:.2f}"]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    return [*lines, SECTION[1]]
+    return [*lines, *split(s, per_call, names), SECTION[1]]
+
+
+def split(s: run.Settings, per_call: dict[tuple[str, int], float], names: list[str]) -> list[str]:
+    """A flow's instructions = fixed + M x per respond, solved from two step counts."""
+    if len(s.steps) != 2:
+        return []
+    low, high = sorted(s.steps)
+
+    def parts(name: str) -> tuple[float, float]:
+        flow_low, flow_high = (per_call[(name, m)] * (m + 1) for m in (low, high))
+        respond = (flow_high - flow_low) / (high - low)
+        return flow_low - low * respond, respond
+
+    floor_fixed = parts(run.FLOOR)[0]
+    lines = ["", (f"Per flow, solved from M={low} and M={high}: a flow's instructions = fixed + "
+                  "M × per respond. The fixed part is what a flow costs whatever its length (its "
+                  "file's collection, its test item, its start call, its report); \"beyond the "
+                  "floor's\" is that minus the floor's own (its start call)."), "",
+             "| tool | fixed per flow | beyond the floor's | per respond |", "|---|---|---|---|"]
+    for name in names:
+        fixed, respond = parts(name)
+        lines.append(f"| {name} | {fixed / 1e6:.2f} M | {(fixed - floor_fixed) / 1e6:.2f} M | "
+                     f"{respond / 1e6:.3f} M |")
+    return lines
 
 
 def write(path: Path, lines: list[str]) -> None:
