@@ -47,7 +47,10 @@ def serve(floor: bool = False, prefix: tuple[str, ...] = ()) -> tuple[subprocess
     process, its command run under ``prefix`` (valgrind); its base URL."""
     command = ([sys.executable, STACK_FLOOR, "--port", "0"] if floor else
                [sys.executable, "-m", "juo_flowtest.sandbox.command", "--port", "0"])
-    proc = subprocess.Popen([*prefix, *command], stdout=subprocess.PIPE, text=True)
+    # Counted, the server hashes strings the same way every time: with a random seed, dict
+    # layouts (and so the count) moved ~1 % from one run of the same code to the next.
+    env = {**os.environ, "PYTHONHASHSEED": "0"} if prefix else None
+    proc = subprocess.Popen([*prefix, *command], stdout=subprocess.PIPE, text=True, env=env)
     assert proc.stdout is not None
     line = proc.stdout.readline()
     return proc, line.split("serving on ", 1)[1].split()[0]

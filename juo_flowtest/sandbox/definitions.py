@@ -5,7 +5,9 @@ mutates them after load.
 
 A run keeps a reference to the ``Workflow`` it started with, so loading another version of the
 same id never changes a running run. Everything the engine needs per step (available
-responses, passed-through action config, timeout) is computed once here, not per request.
+responses, passed-through action config, timeout, the transitions by response type and the
+automatic ones, what an accepted offer or an execution records) is computed once here, not
+per request.
 Loading and validation live in ``juo_flowtest.sandbox.loading``.
 """
 
