@@ -374,7 +374,9 @@ def state(run: Run, wire: bool = False) -> dict[str, Any]:
     else:  # copies: the caller may keep the state, and read it after releasing the run's lock
         out["interactiveSteps"] = wf.interactive_steps
         out["result"] = {"variants": dict(run.variants or {}), "effects": list(run.effects or ()),
-                         "visitedSteps": list(run.visited), "transitions": list(run.taken),
+                         "visitedSteps": list(run.visited),
+                         # each record is the workflow's own, shared by all its runs
+                         "transitions": [dict(taken) for taken in run.taken],
                          "dryRun": run.dry_run}
         out["invalidatedResources"] = list(run.invalidated or ())
     if run.error is not None:

@@ -72,3 +72,17 @@ def test_a_workflow_orjson_would_write_otherwise_is_encoded_per_call() -> None:
     run = engine.start(workflow, {}, OWNER, 0.0)
     assert engine.state(run, wire=True) == engine.state(run)
     assert CODEC.dumps(engine.state(run, wire=True)) == CODEC.dumps(engine.state(run))
+
+
+def test_a_plain_state_is_the_callers_to_change() -> None:
+    """A plain state shares nothing a caller could change with the run or other runs: the
+    transition records are the workflow's own, made once when it loads."""
+    walked = [r for w in EXAMPLES for r in _walks(w, 5) if engine.state(r)["result"]["transitions"]]
+    first, second = walked[0], next(r for r in walked[1:] if r.workflow is walked[0].workflow)
+    before = CODEC.dumps(engine.state(second))
+    mine = engine.state(first)
+    for record in mine["result"]["transitions"]:
+        record["stepId"] = "changed by the caller"
+    mine["result"]["visitedSteps"].append("changed by the caller")
+    assert b"changed by the caller" not in CODEC.dumps(engine.state(first))
+    assert CODEC.dumps(engine.state(second)) == before
