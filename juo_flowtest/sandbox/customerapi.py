@@ -56,8 +56,7 @@ def owner(call: Call, config: SandboxConfig) -> Owner:
         token = value.strip() if scheme.lower() == "bearer" else None
     if not token:
         raise RunError("unauthorized", "send X-Delegated-Token or Authorization: Bearer")
-    tokens = config.tenants.get(tenant)  # ``config.customer``, inline: every call comes by
-    customer = tokens.get(token) if tokens is not None else None
+    customer = config.customer(tenant, token)  # the one place tokens are looked up
     if customer is None:
         raise RunError("unauthorized", "the token is not valid for this tenant")
     return (tenant, customer)

@@ -16,7 +16,6 @@ import math
 import re
 from typing import Any
 
-from juo_flowtest.base import jsonread
 from juo_flowtest.sandbox.jsoncodec import CODEC
 
 MAX_DEPTH = 100
@@ -42,12 +41,9 @@ def json_object(raw: bytes, required: bool = True) -> dict[str, Any]:
         if where is not None:
             raise PayloadError(f"{where}: nested more than {MAX_DEPTH} levels deep")
     try:
-        # orjson, or the stdlib if it differs (``CODEC.read``, one call less)
-        data, by_stdlib = jsonread.read(raw, strict=True)
+        data, by_stdlib = CODEC.read(raw, strict=True)  # orjson, or the stdlib if it differs
     except (ValueError, RecursionError):
         raise PayloadError("body: not valid JSON") from None
-    if by_stdlib:
-        CODEC.exotic = True  # as ``CODEC.read`` marks it: answers are the stdlib's from now on
     if not isinstance(data, dict):
         raise PayloadError("body: must be a JSON object")
     if by_stdlib:  # orjson refuses 1e400; the stdlib reads it as infinity, which JSON has not
