@@ -101,11 +101,9 @@ class RunStore:
     def respond(self, owner: Owner, run_id: str, interaction_id: str, response_type: str,
                 data: Mapping[str, Any] | None, expected: int | None, *,
                 wire: bool = False) -> dict[str, Any] | bytes:
-        run = self.runs.get(run_id)  # ``_get`` and ``now``, inline: the busiest call
-        if run is None or run.owner != owner:
-            raise RunError("run_not_found", f"no run '{run_id}'")
+        run = self._get(owner, run_id)
         with run.lock:
-            now = self.clock.now() + run.skew
+            now = self.now(run)
             if run.due is not None:
                 engine.fire_timers(run, now)
             engine.respond(run, interaction_id, response_type, data, expected, now)
