@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import Hostile
+from hostile_target import Hostile
 
 QUIET = ("-p", "no:cacheprovider", "-p", "no:schemathesis", "-p", "no:hypothesispytest")
 FLOW = ("flow: fine\nstart:\n  flowType: ok\n  context: {}\nsteps:\n  - get: {}\n")

@@ -1,6 +1,6 @@
 """A token canary through whole runs against the hostile server: no output holds it.
 
-Every misbehaviour of the hostile server (``conftest.MODES``) gets one flow, in one run (the
+Every misbehaviour of the hostile server (``hostile_target.MODES``) gets one flow, in one run (the
 server's ``auto`` mode picks each run's behaviour from its ``flowType``), plus flows that put
 the token into play themselves: in a plain header, in a body, in an expectation, in a title,
 in a header value that cannot be sent. Each run uses one auth style (delegated, bearer) and one
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import MODES, Hostile
+from hostile_target import MODES, Hostile
 
 QUIET = ("-p", "no:cacheprovider", "-p", "no:schemathesis", "-p", "no:hypothesispytest")
 TIMEOUT_S = 1.0

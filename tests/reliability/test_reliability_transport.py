@@ -9,7 +9,7 @@ import tracemalloc
 from collections.abc import Iterator
 
 import pytest
-from conftest import Hostile
+from hostile_target import Hostile
 
 from juo_flowtest.base.secrets import SecretSet
 from juo_flowtest.target.client import ApiResponse, Auth, JuoClient, make_http_client

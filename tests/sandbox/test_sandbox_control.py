@@ -3,7 +3,7 @@ the transitions a run took listed in ``result.transitions``."""
 
 from __future__ import annotations
 
-from conftest import Api
+from sandbox_api import Api
 
 
 def test_result_lists_the_transitions_taken_in_order(api: Api) -> None:

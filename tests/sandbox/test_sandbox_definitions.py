@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import HEADERS
+from sandbox_api import HEADERS
 
 from juo_flowtest.base.errors import WorkflowDefinitionError
 from juo_flowtest.sandbox import ManualClock, Sandbox, assumptions

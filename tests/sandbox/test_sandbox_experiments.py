@@ -6,7 +6,7 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
-from conftest import EXAMPLE_IDS, Api
+from sandbox_api import EXAMPLE_IDS, Api
 
 from juo_flowtest.sandbox import engine
 from juo_flowtest.sandbox.app import EXAMPLES_DIR

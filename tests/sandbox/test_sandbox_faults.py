@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import CANCELLATION, HEADERS
+from sandbox_api import CANCELLATION, HEADERS
 
 from juo_flowtest.sandbox import FaultConfig, ManualClock, Sandbox
 from juo_flowtest.sandbox.faults import fate

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import HEADERS
+from sandbox_api import HEADERS
 from starlette.routing import Match
 
 from juo_flowtest.sandbox.app import create_app

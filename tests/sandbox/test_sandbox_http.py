@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import CANCELLATION, EXAMPLE_IDS, HEADERS, TENANT, Api
+from sandbox_api import CANCELLATION, EXAMPLE_IDS, HEADERS, TENANT, Api
 
 from juo_flowtest.sandbox import ManualClock, Sandbox, SandboxConfig
 from juo_flowtest.target.runstate import check_run_state

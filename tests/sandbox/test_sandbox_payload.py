@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Api
+from sandbox_api import Api
 
 from juo_flowtest.sandbox.payload import MAX_DEPTH, PayloadError, json_object, out_of_range
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import HEADERS, Api
+from sandbox_api import HEADERS, Api
 
 from juo_flowtest.sandbox import Sandbox
 

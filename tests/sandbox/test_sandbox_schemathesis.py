@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 import pytest
 import schemathesis
-from conftest import HEADERS
 from hypothesis import HealthCheck, settings
+from sandbox_api import HEADERS
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
