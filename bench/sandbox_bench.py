@@ -3,6 +3,11 @@
     .venv/bin/python bench/sandbox_bench.py            # ~10 s
     .venv/bin/python bench/sandbox_bench.py --quick    # smoke run, ~2 s
     .venv/bin/python bench/sandbox_bench.py --instructions   # + callgrind counts, ~3 min
+    bench/.venv/bin/python bench/sandbox_bench.py --stacks   # + the same on granian
+
+``--stacks`` serves the sandbox and the stack's floor on another ASGI server too (granian, a
+Rust HTTP server; pinned in ``bench/requirements.txt``, so ``bench/.venv`` has it), to see
+whether a different server would lower the floor.
 
 The server runs in its own process (``python -m juo_flowtest.sandbox.command --port 0``);
 clients are threads with one keep-alive ``httpx.Client`` each, each driving its own runs of
@@ -13,9 +18,11 @@ in-process with tracemalloc on the engine and store alone.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -24,27 +31,38 @@ import threading
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-from juo_flowtest.sandbox.app import EXAMPLES_DIR
 from juo_flowtest.sandbox.catalog import Catalog
 from juo_flowtest.sandbox.clock import ManualClock
-from juo_flowtest.sandbox.loading import load_directory
+from juo_flowtest.sandbox.loading import EXAMPLES_DIR, load_directory
 from juo_flowtest.sandbox.store import RunStore
 
 HEADERS = {"X-Tenant-ID": "sandbox.myshopify.com", "X-Delegated-Token": "sandbox-token"}
-START = {"flowType": "subscription_cancellation_requested",
-         "context": {"subscriptionId": "gid://shopify/SubscriptionContract/1001"}}
+FLOW_TYPE = "subscription_cancellation_requested"
+START: dict[str, Any] = {"flowType": FLOW_TYPE,
+                         "context": {"subscriptionId": "gid://shopify/SubscriptionContract/1001"}}
 ANSWERS = ("next", "other", "confirm")
 
 
-STACK_FLOOR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stackfloor.py")
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+STACK_FLOOR = os.path.join(BENCH_DIR, "stackfloor.py")
+#: Other ASGI servers ``--stacks`` compares, each as it is best configured for one client at
+#: a time: one worker process, a single-threaded runtime, uvloop, HTTP/1.1 only.
+OTHER_SERVERS = {"granian": ["--interface", "asgi", "--workers", "1", "--runtime-mode", "st",
+                             "--runtime-threads", "1", "--loop", "uvloop", "--http", "1",
+                             "--no-ws", "--log-level", "warning"]}
 
 
-def serve(floor: bool = False, prefix: tuple[str, ...] = ()) -> tuple[subprocess.Popen[str], str]:
+def serve(floor: bool = False, prefix: tuple[str, ...] = (),
+          server: str = "uvicorn") -> tuple[subprocess.Popen[str], str]:
     """The sandbox (or, with ``floor``, the bare ASGI app of ``stackfloor.py``) in its own
-    process, its command run under ``prefix`` (valgrind); its base URL."""
+    process, its command run under ``prefix`` (valgrind); its base URL. ``server`` other than
+    uvicorn: one of ``OTHER_SERVERS``, serving the same two apps."""
+    if server != "uvicorn":
+        return serve_on(server, floor)
     command = ([sys.executable, STACK_FLOOR, "--port", "0"] if floor else
                [sys.executable, "-m", "juo_flowtest.sandbox.command", "--port", "0"])
     # Counted, the server hashes strings the same way every time: with a random seed, dict
@@ -54,6 +72,38 @@ def serve(floor: bool = False, prefix: tuple[str, ...] = ()) -> tuple[subprocess
     assert proc.stdout is not None
     line = proc.stdout.readline()
     return proc, line.split("serving on ", 1)[1].split()[0]
+
+
+def serve_on(server: str, floor: bool) -> tuple[subprocess.Popen[str], str]:
+    """The app on another server (which runs it in a worker process of its own)."""
+    with socket.socket() as probe:  # the server prints no port it picked: give it one
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    target = ["stackfloor:app"] if floor else ["--factory", "juo_flowtest.sandbox.app:create_app"]
+    proc = subprocess.Popen([sys.executable, "-m", server, *OTHER_SERVERS[server], "--port",
+                             str(port), "--working-dir", BENCH_DIR, *target], text=True,
+                            stdout=subprocess.DEVNULL)
+    base_url = f"http://127.0.0.1:{port}" + ("" if floor else "/customer/v1")
+    deadline = time.monotonic() + 30
+    while True:  # up when it answers anything
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+            return proc, base_url
+        except httpx.TransportError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise SystemExit(f"{server} did not start serving on port {port}") from None
+            time.sleep(0.05)
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """``cpu_seconds`` of a process and every process under it (a server's workers)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            kids = [int(k) for k in children.read().split()]
+    except OSError:
+        kids = []
+    return cpu_seconds(pid) + sum(tree_cpu_seconds(kid) for kid in kids)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -82,23 +132,24 @@ def client_loop(base_url: str, until: float, latencies: list[float], floor: bool
             assert floor or state["status"] == "completed", state
 
 
-def throughput(clients: int, seconds: float, floor: bool = False) -> float:
+def throughput(clients: int, seconds: float, floor: bool = False,
+               server: str = "uvicorn") -> float:
     """Run the clients against the sandbox (or the stack's floor); the server CPU per request
     in microseconds (0 where it cannot be read)."""
-    proc, base_url = serve(floor)
+    proc, base_url = serve(floor, server=server)
     try:
         per_thread: list[list[float]] = [[] for _ in range(clients)]
         until = time.perf_counter() + seconds
         threads = [threading.Thread(target=client_loop, args=(base_url, until, lat, floor))
                    for lat in per_thread]
-        cpu_before = cpu_seconds(proc.pid)  # excludes the server's imports and start-up
+        cpu_before = tree_cpu_seconds(proc.pid)  # excludes the server's imports and start-up
         began = time.perf_counter()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - began
-        server_cpu = cpu_seconds(proc.pid) - cpu_before
+        server_cpu = tree_cpu_seconds(proc.pid) - cpu_before
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -106,7 +157,10 @@ def throughput(clients: int, seconds: float, floor: bool = False) -> float:
     if not latencies:
         raise SystemExit("no respond completed: is the server up?")
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    if floor:
+    if server != "uvicorn":
+        print(f"on {server} ({' '.join(OTHER_SERVERS[server])}): "
+              f"{'the bare ASGI app of bench/stackfloor.py' if floor else 'the sandbox'}:")
+    elif floor:
         print("the stack's floor (bench/stackfloor.py: uvicorn + httptools + uvloop, a bare "
               "ASGI app answering a fixed run state of the same size):")
     print(f"responds: {len(latencies)} in {elapsed:.2f} s with {clients} clients "
@@ -165,6 +219,20 @@ def instructions(runs: int) -> None:
           f"(the sandbox's own work: ~{per[False] - per[True]:,.0f} per request)")
 
 
+def stacks(clients: int, seconds: float, measured: dict[str, tuple[float, float]]) -> None:
+    """The same two measures on each other server installed; a line per server."""
+    for server in OTHER_SERVERS:
+        if importlib.util.find_spec(server) is None:
+            print(f"{server} is not installed: pip install -r bench/requirements.txt "
+                  "(bench/.venv has it)")
+            continue
+        measured[server] = (throughput(clients, seconds, server=server),
+                            throughput(clients, seconds, floor=True, server=server))
+    for server, (sandbox, floor) in measured.items():
+        print(f"{server:>8}: sandbox {sandbox:.0f} us, bare app {floor:.0f} us of server CPU "
+              "per request")
+
+
 def memory(runs: int) -> None:
     store = RunStore(Catalog(load_directory(EXAMPLES_DIR)), ManualClock())
     owner = ("sandbox.myshopify.com", "customer-1")
@@ -172,7 +240,7 @@ def memory(runs: int) -> None:
     before = tracemalloc.take_snapshot()
     for i in range(runs):
         context = {"subscriptionId": f"gid://shopify/SubscriptionContract/{i}"}
-        state = store.start(owner, START["flowType"], None, context, False)  # type: ignore[arg-type]
+        state = store.start(owner, FLOW_TYPE, None, context, False)
         for answer in ANSWERS:
             state = store.respond(owner, state["runId"],
                                   state["pendingInteraction"]["interactionId"], answer, None,
@@ -192,6 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--instructions", action="store_true",
                         help="also count the server's instructions per request under "
                              "valgrind's callgrind (deterministic, unlike CPU time)")
+    parser.add_argument("--stacks", action="store_true",
+                        help="also serve both apps on the other ASGI servers installed "
+                             f"({', '.join(OTHER_SERVERS)}) and compare")
     parser.add_argument("--runs", type=int, default=50,
                         help="with --instructions: runs served in the smaller of the two "
                              "counts (the larger serves 3x as many)")
@@ -202,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     if sandbox and floor:
         print(f"sandbox / stack floor: {sandbox:.0f} / {floor:.0f} us of server CPU per request "
               f"= {sandbox / floor:.2f}x (the sandbox's own work: ~{sandbox - floor:.0f} us)")
+    if args.stacks:
+        stacks(args.clients, seconds, {"uvicorn": (sandbox, floor)})
     memory(runs)
     if args.instructions:
         instructions(args.runs)

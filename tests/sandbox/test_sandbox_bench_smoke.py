@@ -17,3 +17,14 @@ def test_bench_quick_runs() -> None:
     # The bare ASGI app on the same stack served and measured beside the sandbox.
     assert "the stack's floor" in done.stdout
     assert "sandbox / stack floor:" in done.stdout or "server CPU" not in done.stdout
+
+
+def test_bench_stacks_says_how_to_get_a_server_it_lacks() -> None:
+    """The project's venv has no granian (only bench/.venv does): --stacks still measures
+    uvicorn and says how to install the other server instead of failing."""
+    done = subprocess.run([sys.executable, str(BENCH), "--quick", "--stacks"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "granian is not installed: pip install -r bench/requirements.txt (bench/.venv has it)" in lines
+    assert any(line.startswith(" uvicorn: sandbox ") for line in lines), done.stdout
