@@ -142,6 +142,37 @@ class ExpectBuilder:
             at,
         )
 
+    def literal(self, raw: Any, at: Position) -> Expect | None:
+        """The ``Expect`` that ``expect`` builds for the common block, built directly: an
+        ``http`` code and response fields written as literals. None for anything else (another
+        key, an operator, a placeholder, a value of the wrong type): ``expect`` then builds it
+        and reports what is wrong. Nothing here can be a problem or use a variable, so none
+        is reported or recorded.
+        """
+        if raw.__class__ is not PosDict:
+            return None
+        http = None
+        present = []
+        for key, value in raw.items():
+            if key == "http":
+                if value.__class__ is not int or not 100 <= value <= 599:
+                    return None
+                http = Equal(value, raw.value_position(key))
+            elif key in FIELD_PATHS:
+                present.append(key)
+            else:
+                return None
+        if len(present) > 1:
+            present.sort(key=_FIELD_ORDER.__getitem__)
+        fields = []
+        for key in present:
+            value_at = raw.value_position(key)
+            matcher = _literal(raw[key], value_at)
+            if matcher is None:
+                return None
+            fields.append(FieldCheck(key, FIELD_PATHS[key], matcher, value_at))
+        return Expect(http, tuple(fields), (), None, None, True, at)
+
     def matcher(self, raw: Any, at: Position) -> Matcher:
         literal = _literal(raw, at)
         if literal is not None:

@@ -14,6 +14,7 @@ from juo_flowtest.flowfile import kinds
 from juo_flowtest.flowfile.builders import NO_HEADERS, Builders
 from juo_flowtest.flowfile.model import Step
 from juo_flowtest.source.fields import Reader, as_mapping
+from juo_flowtest.source.yamlsource import PosDict
 
 STEP_EXTRA_KEYS = ("name", "expect", "save", "headers")
 STEP_KEYS = (*kinds.STEP_KEYS, *STEP_EXTRA_KEYS)
@@ -32,6 +33,10 @@ class StepBuilder:
 
     def step(self, raw: Any, at: Position) -> Step | None:
         """One item of ``steps:``; ``at`` is where it is written (for a mapping, its ``pos``)."""
+        if raw.__class__ is PosDict and len(raw) <= 2:
+            plain = self.plain(raw, at)
+            if plain is not None:
+                return plain
         node = as_mapping(self.problems, raw, at, "a step")
         if node is None:
             return None
@@ -57,6 +62,23 @@ class StepBuilder:
             return None
         name = r.text("name", nonempty=True) if "name" in node else None
         return Step(action, name, expect, save, headers, at)
+
+    def plain(self, node: PosDict, at: Position) -> Step | None:
+        """A plain step, most of a suite's (``- respond: TYPE`` and maybe an ``expect`` of
+        literals), built without the checks ``step`` makes, which it cannot fail; None for any
+        other step (a key more, a placeholder, an operator...): ``step`` builds it as usual.
+        """
+        keys = [key for key in node if key != "expect"]
+        kind = kinds.STEPS_BY_KEY.get(keys[0]) if len(keys) == 1 else None
+        action = kind.shorthand(node[keys[0]]) if kind is not None else None
+        if action is None:
+            return None
+        expect = None
+        if len(node) == 2:
+            expect = self.build.expects.literal(node["expect"], node.value_position("expect"))
+            if expect is None:
+                return None
+        return Step(action, None, expect, (), NO_HEADERS, at)
 
     def opening(self, r: Reader) -> Step | None:
         """``start:`` or ``attach:`` with the flow's top-level ``expect``/``save`` is step 0."""

@@ -19,6 +19,8 @@ _BY_ACTION: dict[type[Action], Kind] = {kind.action: kind for kind in KINDS}
 OPENING_KEYS: tuple[str, ...] = tuple(kind.key for kind in KINDS if kind.opening)
 #: The keys a step of ``steps:`` may use as its action.
 STEP_KEYS: tuple[str, ...] = tuple(kind.key for kind in KINDS if kind.in_steps)
+#: The kinds a step of ``steps:`` may use, by key.
+STEPS_BY_KEY: dict[str, Kind] = {kind.key: kind for kind in KINDS if kind.in_steps}
 
 
 def kind_of(action: Action) -> Kind:

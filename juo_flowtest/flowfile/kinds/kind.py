@@ -111,6 +111,15 @@ class Kind(ABC):
     def parse(self, raw: Any, at: Position, build: Builders) -> Action | None:
         """The action written as ``raw`` at ``at``; None (after reporting) when it is invalid."""
 
+    def shorthand(self, raw: Any) -> Action | None:
+        """The action ``parse`` would return for ``raw`` when that needs neither its position
+        nor the builders (it cannot be wrong and uses no variable); else None.
+
+        The loader's fast path for plain steps (``respond: TYPE``) asks this first, so most
+        steps make no position for their action's value, which nothing would keep.
+        """
+        return None
+
     def render(self, action: Any, scope: Scope) -> Any:
         """The value the step renders first (its title and its call both use it)."""
         return None

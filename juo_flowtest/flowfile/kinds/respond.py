@@ -66,9 +66,14 @@ class Respond(Kind):
                                    "sends none.", "type": ["number", "string", "null"]}}},
     ]}
 
+    def shorthand(self, raw: Any) -> RespondAction | None:
+        if raw.__class__ is str and "${" not in raw:  # `respond: TYPE`, most steps
+            return _shorthand(raw)
+        return None
+
     def parse(self, raw: Any, at: Position, build: Builders) -> RespondAction | None:
         if isinstance(raw, str):
-            if "${" not in raw:  # `respond: TYPE`, most steps
+            if "${" not in raw:
                 return _shorthand(raw)
             return RespondAction(build.variables.value(raw, at))
         node = as_mapping(build.problems, raw, at, "respond (a response type or a mapping)")
