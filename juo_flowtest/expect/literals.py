@@ -27,7 +27,9 @@ class Equal(Matcher):
     __slots__ = ("value",)
 
     def __init__(self, value: Value, position: Position | None) -> None:
-        super().__init__(position)
+        # The base's one field set here, not through super().__init__: a flow file makes
+        # dozens of these, and the extra call was a tenth of their cost.
+        self.position = position
         self.value = value
 
     def expected(self, resolve: Resolve) -> Any:
@@ -69,7 +71,7 @@ class MappingOf(Matcher):
     __slots__ = ("items",)
 
     def __init__(self, items: tuple[tuple[str, Matcher], ...], position: Position | None) -> None:
-        super().__init__(position)
+        self.position = position  # as in Equal
         self.items = items
 
     def expected(self, resolve: Resolve) -> Any:
