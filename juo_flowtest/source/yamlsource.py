@@ -33,6 +33,7 @@ from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError
+from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
@@ -61,10 +62,11 @@ except ImportError:  # pragma: no cover - PyYAML wheels bundle libyaml
 class PosDict(dict[str, Any]):
     """A mapping from YAML: ``pos`` of the mapping, ``key_pos``/``value_pos`` per key.
 
-    Positions are kept as raw 0-based ``(key line, key column, value line, value column)``
-    ints per key (``marks``) and become ``Position``s only when asked for: most are never
-    needed (only diagnostics and a few model fields read them), and building ~400 frozen
-    ``Position``s per flow file was ~10% of loading it.
+    Positions are kept as the parser's raw 0-based ``(key mark, value mark)`` per key
+    (``marks``) and become ``Position``s only when asked for: most are never needed (only
+    diagnostics and a few model fields read them), and building ~400 frozen ``Position``s per
+    flow file was ~10% of loading it. The marks themselves, not their lines and columns: each
+    of those is an attribute read on the C parser's mark, four a key, and most keys never ask.
     """
 
     __slots__ = ("column", "line", "marks", "path")
@@ -72,7 +74,7 @@ class PosDict(dict[str, Any]):
     path: str
     line: int  #: 1-based, of the mapping itself
     column: int
-    marks: dict[str, tuple[int, int, int, int]]
+    marks: dict[str, tuple[Mark, Mark]]
 
     @property
     def pos(self) -> Position:
@@ -86,17 +88,17 @@ class PosDict(dict[str, Any]):
     @property
     def value_pos(self) -> Mapping[str, Position]:
         """Each value's position (a read-only view, made on access)."""
-        return _MarkView(self, 2)
+        return _MarkView(self, 1)
 
     def key_position(self, key: str) -> Position:
         """Where ``key`` is written (``KeyError`` if absent, like ``key_pos[key]``)."""
-        mark = self.marks[key]
-        return Position(self.path, mark[0] + 1, mark[1] + 1)
+        mark = self.marks[key][0]
+        return Position(self.path, mark.line + 1, mark.column + 1)
 
     def value_position(self, key: str) -> Position:
         """Where the value of ``key`` is written (``KeyError`` if absent)."""
-        mark = self.marks[key]
-        return Position(self.path, mark[2] + 1, mark[3] + 1)
+        mark = self.marks[key][1]
+        return Position(self.path, mark.line + 1, mark.column + 1)
 
 
 class PosList(list[Any]):
@@ -107,7 +109,7 @@ class PosList(list[Any]):
     path: str
     line: int
     column: int
-    marks: list[tuple[int, int]]  #: raw 0-based (line, column) of each item
+    marks: list[Mark]  #: the parser's raw 0-based mark of each item (as in ``PosDict``)
 
     @property
     def pos(self) -> Position:
@@ -116,12 +118,12 @@ class PosList(list[Any]):
     @property
     def item_pos(self) -> list[Position]:
         path = self.path
-        return [Position(path, line + 1, column + 1) for line, column in self.marks]
+        return [Position(path, mark.line + 1, mark.column + 1) for mark in self.marks]
 
     def item_position(self, index: int) -> Position:
         """Where item ``index`` is written (``IndexError`` if out of range)."""
-        line, column = self.marks[index]
-        return Position(self.path, line + 1, column + 1)
+        mark = self.marks[index]
+        return Position(self.path, mark.line + 1, mark.column + 1)
 
 
 class _MarkView(Mapping[str, Position]):
@@ -134,8 +136,8 @@ class _MarkView(Mapping[str, Position]):
         self._at = at
 
     def __getitem__(self, key: str) -> Position:
-        mark = self._node.marks[key]
-        return Position(self._node.path, mark[self._at] + 1, mark[self._at + 1] + 1)
+        mark = self._node.marks[key][self._at]
+        return Position(self._node.path, mark.line + 1, mark.column + 1)
 
     def __contains__(self, key: object) -> bool:
         return key in self._node.marks
@@ -321,7 +323,7 @@ class _Builder:
         at = node.start_mark
         data = PosDict()
         data.path, data.line, data.column = self.path, at.line + 1, at.column + 1
-        marks: dict[str, tuple[int, int, int, int]] = {}
+        marks: dict[str, tuple[Mark, Mark]] = {}
         data.marks = marks
         if self.anchors:
             self.built[id(node)] = data
@@ -334,11 +336,10 @@ class _Builder:
                 self.problem(key_node, "a key must be a plain string, not a mapping or a list")
             elif key in marks:
                 self.problem(key_node, f"duplicate key '{key}' (first written at line "
-                             f"{marks[key][0] + 1})",
+                             f"{marks[key][0].line + 1})",
                              "a key may appear once in a mapping; remove or rename one of them")
             else:
-                key_at, value_at = key_node.start_mark, value_node.start_mark
-                marks[key] = (key_at.line, key_at.column, value_at.line, value_at.column)
+                marks[key] = (key_node.start_mark, value_node.start_mark)
                 if value_node.__class__ is ScalarNode and value_node.tag == _STR:
                     data[key] = value_node.value
                 else:
@@ -365,7 +366,7 @@ class _Builder:
         at = node.start_mark
         data = PosList()
         data.path, data.line, data.column = self.path, at.line + 1, at.column + 1
-        data.marks = [(child.start_mark.line, child.start_mark.column) for child in node.value]
+        data.marks = [child.start_mark for child in node.value]
         if self.anchors:
             self.built[id(node)] = data
         build = self.build
