@@ -92,7 +92,10 @@ class StepBuilder:
         key = chosen[0]
         action = kinds.BY_KEY[key].parse(r.get(key), r.at(key), self.build)
         expects = self.build.expects
-        expect = expects.expect(r.get("expect"), r.at("expect")) if r.has("expect") else None
+        expect = None
+        if r.has("expect"):
+            raw, at = r.get("expect"), r.at("expect")
+            expect = expects.literal(raw, at) or expects.expect(raw, at)  # as in plain
         save = expects.save(r.get("save"), r.at("save")) if r.has("save") else ()
         if action is None:
             return None

@@ -25,6 +25,8 @@ from juo_flowtest.base.templating import (
 from juo_flowtest.source.problems import Problems
 from juo_flowtest.source.yamlsource import child_position
 
+#: Scalars ``Variables.value`` returns as they are.
+_SCALARS = frozenset({int, float, bool, type(None)})
 #: ``Use.step`` for a use inside ``vars`` (checked by the loader, in declaration order) /
 #: inside a parametrize case.
 IN_VARS = -1
@@ -59,10 +61,14 @@ class Variables:
         """Plain data (no position wrappers) with ``Template``s; uses are recorded."""
         if isinstance(raw, str):
             return self.text(raw, at)
+        # A child that is a scalar without a placeholder is itself the result, so it is kept
+        # as it is, with no position made for it: most children of a start context are.
         if isinstance(raw, dict):
-            return {k: self.value(v, child_position(raw, k) or at) for k, v in raw.items()}
+            return {k: v if v.__class__ in _SCALARS or (v.__class__ is str and "${" not in v)
+                    else self.value(v, child_position(raw, k) or at) for k, v in raw.items()}
         if isinstance(raw, list):
-            return [self.value(v, child_position(raw, i) or at) for i, v in enumerate(raw)]
+            return [v if v.__class__ in _SCALARS or (v.__class__ is str and "${" not in v)
+                    else self.value(v, child_position(raw, i) or at) for i, v in enumerate(raw)]
         return raw
 
     def record(self, raw: Any, at: Position) -> None:

@@ -27,7 +27,6 @@ import math
 import operator
 import re
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -413,20 +412,23 @@ def _bounded(data: Any) -> bool:
     return size(data) <= MAX_NODES
 
 
-@contextmanager
-def paused_gc() -> Iterator[None]:
+class paused_gc:  # lower case: it reads as the function it replaced, `with paused_gc():`
     """Pause the cyclic garbage collector while loading a file.
 
     Loading allocates many small containers and no cycles worth collecting; with the collector
     running, its generation-0 passes cost more than the whole build (measured 338 ms vs 140 ms
-    for 1,000 files).
+    for 1,000 files). A class, not a ``@contextmanager`` generator: it is entered once per
+    file, and the generator's machinery cost more than the pause itself.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
+
+    __slots__ = ("enabled",)
+
+    def __enter__(self) -> None:
+        self.enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled:
             gc.enable()
 
 
