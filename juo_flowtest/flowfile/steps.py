@@ -68,9 +68,16 @@ class StepBuilder:
         literals), built without the checks ``step`` makes, which it cannot fail; None for any
         other step (a key more, a placeholder, an operator...): ``step`` builds it as usual.
         """
-        keys = [key for key in node if key != "expect"]
-        kind = kinds.STEPS_BY_KEY.get(keys[0]) if len(keys) == 1 else None
-        action = kind.shorthand(node[keys[0]]) if kind is not None else None
+        if len(node) == 1:
+            (key,) = node
+        else:  # two keys: the action and `expect`, in either order
+            first, key = node
+            if key == "expect":
+                key = first
+            elif first != "expect":
+                return None
+        kind = kinds.STEPS_BY_KEY.get(key)
+        action = kind.shorthand(node[key]) if kind is not None else None
         if action is None:
             return None
         expect = None
