@@ -339,8 +339,12 @@ class _Builder:
                              "a key may appear once in a mapping; remove or rename one of them")
             else:
                 marks[key] = (key_node.start_mark, value_node.start_mark)
-                if value_node.__class__ is ScalarNode and value_node.tag == _STR:
-                    data[key] = value_node.value
+                # what build() would do, without its call for the usual kinds of value
+                kind = value_node.__class__
+                if kind is ScalarNode:
+                    data[key] = value_node.value if value_node.tag == _STR else self.scalar(value_node)
+                elif kind is MappingNode and not self.anchors:  # no alias can share it
+                    data[key] = self.mapping(value_node)
                 else:
                     data[key] = self.build(value_node)
         for merge in merges:
