@@ -128,10 +128,11 @@ class _FlowBuilder:
         self.variables.step = 0
         headers = self.builders.optional_headers(r)
         steps = self.all_steps(r)
-        self.variables.check(Declared(list(variables), self.expects.saved,
-                                      [(c.id, frozenset(c.values)) for c in cases]))
+        if self.variables.uses:  # most flows use no variable: nothing to check
+            self.variables.check(Declared(list(variables), self.expects.saved,
+                                          [(c.id, frozenset(c.values)) for c in cases]))
         description, tags, severity = r.text("description"), self.tags(r), self.severity(r)
-        feature, epic, story, owner = (r.text(k) for k in ("feature", "epic", "story", "owner"))
+        feature, epic, story, owner = r.text("feature"), r.text("epic"), r.text("story"), r.text("owner")
         links, skip, xfail = self.links(r), r.text("skip"), r.text("xfail")
         if name is None or steps is None:
             return None
@@ -143,6 +144,8 @@ class _FlowBuilder:
     def tags(self, r: Reader) -> tuple[str, ...]:
         """Tags become pytest markers, so pytest's own marker names would change the run."""
         tags = r.identifiers("tags")
+        if not tags:
+            return ()
         raw = r.node.get("tags")
         for index, tag in enumerate(raw if tags and isinstance(raw, list) else ()):
             if tag in RESERVED_TAGS:

@@ -23,7 +23,7 @@ from juo_flowtest.base.templating import (
     is_always_known,
 )
 from juo_flowtest.source.problems import Problems
-from juo_flowtest.source.yamlsource import child_position
+from juo_flowtest.source.yamlsource import PosDict, child_position
 
 #: Scalars ``Variables.value`` returns as they are.
 _SCALARS = frozenset({int, float, bool, type(None)})
@@ -70,6 +70,14 @@ class Variables:
             return [v if v.__class__ in _SCALARS or (v.__class__ is str and "${" not in v)
                     else self.value(v, child_position(raw, i) or at) for i, v in enumerate(raw)]
         return raw
+
+    def item(self, node: PosDict, key: str) -> Value:
+        """``value(node[key], where it is written)``, with that position made only when the
+        value may need it (a placeholder or a container)."""
+        raw = node[key]
+        if raw.__class__ in _SCALARS or (raw.__class__ is str and "${" not in raw):
+            return raw
+        return self.value(raw, node.value_position(key))
 
     def record(self, raw: Any, at: Position) -> None:
         """Record the uses in ``raw`` (and report bad placeholders) without compiling a copy.

@@ -74,7 +74,7 @@ class Start(Kind):
         body: dict[str, Any] = {}
         for key, expected in _TYPES.items():
             if r.has(key):
-                value = build.variables.value(node[key], r.at(key))
+                value = build.variables.item(node, key)
                 if not (_fits(key, value) or _is_whole_template(value)):
                     r.wrong(key, expected)
                 body[key] = value
