@@ -108,6 +108,50 @@ def test_the_report_is_one_file_and_leaves_the_cwd_alone(built: Any) -> None:
     assert not list(index.parent.parent.parent.glob("allurerc*"))
 
 
+def test_the_report_loads_nothing_from_a_third_party(built: Any) -> None:
+    """Allure 3's page loads Google Analytics when opened: the built page no longer does."""
+    index, _ = built
+    page = index.read_bytes()
+    assert b"googletagmanager" not in page and b"gtag(" not in page
+    assert b"window.allureReportData" in page  # the report's own scripts are all still there
+
+
+# Allure 3.18.0's analytics tag as its awesome plugin writes it (its template).
+ANALYTICS = b"""    <script async src="https://www.googletagmanager.com/gtag/js?id=G-LNDJ3J7WT0"></script>
+    <script>
+        window.dataLayer = window.dataLayer || [];
+        function gtag(){dataLayer.push(arguments);}
+        gtag('js', new Date());
+        gtag('config', 'G-LNDJ3J7WT0', {
+          "report": "awesome",
+          "allureVersion": "3.18.0",
+          "reportUuid": "ed307cbb-5c11-4dd1-aebb-d233a7d28e7b",
+          "single_file": "true"
+        });
+    </script>
+"""
+PAGE = b'<html><head><script src="data:x"></script>\n%s    <script async>\n  x();\n</script></head></html>'
+
+
+def test_the_analytics_tag_is_cut_out_and_nothing_else(tmp_path: Path) -> None:
+    index = tmp_path / "index.html"
+    index.write_bytes(PAGE % ANALYTICS)
+    assert htmlreport.without_analytics(index) is True
+    assert index.read_bytes() == PAGE % b"    "
+    assert htmlreport.without_analytics(index) is False  # a clean page is left as it is
+    assert index.read_bytes() == PAGE % b"    "
+
+
+def test_a_page_with_an_analytics_tag_it_cannot_cut_is_not_kept(tmp_path: Path) -> None:
+    index = tmp_path / "index.html"
+    changed = ANALYTICS.replace(b"window.dataLayer = window.dataLayer || [];", b"var q = 1;")
+    index.write_bytes(PAGE % changed)
+    with pytest.raises(htmlreport.HtmlReportError, match="Google Analytics") as raised:
+        htmlreport.without_analytics(index)
+    assert not index.exists()
+    assert "Remove the cached Allure install" in str(raised.value)
+
+
 def rendered(url: str, texts: tuple[str, ...], user_dir: Path) -> str:
     """The DOM of ``url`` once it shows ``texts``: on a loaded machine the first dump can
     catch the report still decoding its data (a spinner), so up to three attempts."""
