@@ -268,15 +268,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _trickle(self, method: str, rest: list[str]) -> None:
         if self._start_or(method, rest):
-            body = json.dumps(_state(self._run_id(rest), 1)).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            for byte in body[:120]:
-                self.wfile.write(bytes([byte]))
-                self.wfile.flush()
-                time.sleep(1.0)
+            self._trickled(self._run_id(rest))
+
+    def _trickled(self, run_id: str) -> None:
+        """A run state whose first 120 bytes come one a second (the rest never)."""
+        body = json.dumps(_state(run_id, 1)).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        for byte in body[:120]:
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(1.0)
 
     def _slow_headers(self, method: str, rest: list[str]) -> None:
         if self._start_or(method, rest):
@@ -381,15 +385,7 @@ class _Handler(BaseHTTPRequestHandler):
         time.sleep(120)
 
     def _start_trickle(self, method: str, rest: list[str]) -> None:
-        body = json.dumps(_state("run-trickled", 1)).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        for byte in body[:120]:
-            self.wfile.write(bytes([byte]))
-            self.wfile.flush()
-            time.sleep(1.0)
+        self._trickled("run-trickled")
 
     def _reason_token(self, method: str, rest: list[str]) -> None:
         if self._start_or(method, rest):
