@@ -33,7 +33,7 @@ class StepBuilder:
 
     def step(self, raw: Any, at: Position) -> Step | None:
         """One item of ``steps:``; ``at`` is where it is written (for a mapping, its ``pos``)."""
-        if raw.__class__ is PosDict and len(raw) <= 2:
+        if raw.__class__ is PosDict and 0 < len(raw) <= 2:  # (an empty step: the general path)
             plain = self.plain(raw, at)
             if plain is not None:
                 return plain

@@ -64,3 +64,16 @@ def test_an_expect_the_fast_path_declines_is_still_checked() -> None:
     text = str(failure.value)
     assert "t.flow.yaml:5:20: error: 'http' in expect: 99 is not an HTTP status code" in text
     assert "unknown key 'stauts' in expect" in text
+
+
+@pytest.mark.parametrize("step", ["{}", "{expect: {http: 200}}", "{name: x, respond: next, expect: {}}"])
+def test_a_step_the_fast_path_cannot_take_gets_the_general_checks(step: str) -> None:
+    """An empty step, one with no action, or with a key more, is no plain step: the general
+    path reports it (an empty step once crashed the fast path with a traceback)."""
+    text = HEAD + f"  - {step}\n"
+    try:
+        load_text(text, "t.flow.yaml")
+    except FlowFileError as failure:
+        assert "t.flow.yaml:4:" in str(failure)
+    else:
+        assert step.startswith("{name"), "only the step with a name and an action is valid"
