@@ -147,7 +147,7 @@ class _FlowBuilder:
         if not tags:
             return ()
         raw = r.node.get("tags")
-        for index, tag in enumerate(raw if tags and isinstance(raw, list) else ()):
+        for index, tag in enumerate(raw if isinstance(raw, list) else ()):
             if tag in RESERVED_TAGS:
                 self.problems.add(r.node["tags"].item_position(index),
                                   f"tag '{tag}' is one of pytest's own markers",
